@@ -1,0 +1,9 @@
+/**
+ * sluice's public API. Everything a user imports comes from here; internals
+ * are not reachable through the package's `exports` map.
+ */
+export { ERRORS, type ErrorName, type ErrorSpec, isSqsError, SqsError } from './sqs/errors.ts';
+export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.ts';
+export { DEFAULT_IDENTITY, type Store, type StoreIdentity } from './store/store.ts';
+export type * from './store/types.ts';
+export { type Clock, ManualClock, systemClock } from './time/clock.ts';

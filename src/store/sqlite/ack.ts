@@ -1,0 +1,83 @@
+import { errors } from '../../sqs/errors.ts';
+import { validateBatchEntries, validateVisibilityTimeout } from '../../sqs/message.ts';
+import type * as T from '../types.ts';
+import { eachEntry } from './batch.ts';
+import type { StoreContext } from './context.ts';
+import type { QueueRecord } from './queue-registry.ts';
+import { decodeReceipt } from './receipt.ts';
+
+/**
+ * DeleteMessage and ChangeMessageVisibility, and their batches. A handle names
+ * one receive of one message. On a standard queue a stale handle (the message
+ * was received again, or is already gone) deletes nothing and succeeds, as SQS
+ * does; on a FIFO queue a handle whose visibility ran out has expired.
+ */
+interface Held {
+  id: number;
+  receive_count: number;
+  visible_at: number;
+}
+
+function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: number; current?: Held } {
+  const r = decodeReceipt(handle);
+  if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
+  const row = ctx
+    .sql('SELECT id, receive_count, visible_at FROM messages WHERE id = ? AND queue_id = ?')
+    .get(r.rowId, q.id) as Held | undefined;
+  if (!row || row.receive_count !== r.receive) return { rowId: r.rowId };
+  return { rowId: r.rowId, current: row };
+}
+
+function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
+  if (handle === undefined || handle === null || handle === '') throw errors.missingParameter('ReceiptHandle');
+  const { current } = held(ctx, q, handle);
+  if (!current) return;
+  if (q.settings.fifo && current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
+  ctx.sql('DELETE FROM messages WHERE id = ?').run(current.id);
+}
+
+function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown, timeout: unknown): void {
+  if (handle === undefined || handle === null || handle === '') throw errors.missingParameter('ReceiptHandle');
+  const seconds = validateVisibilityTimeout(timeout);
+  const { current } = held(ctx, q, handle);
+  const now = ctx.clock.now();
+  if (!current) {
+    throw errors.invalidParameter(
+      'ReceiptHandle',
+      handle,
+      'Message does not exist or is not available for visibility timeout change.',
+    );
+  }
+  if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
+  ctx.sql('UPDATE messages SET visible_at = ? WHERE id = ?').run(now + seconds * 1000, current.id);
+  if (seconds === 0) ctx.signalQueue(q.id);
+}
+
+export function deleteMessage(ctx: StoreContext, input: T.DeleteMessageInput): void {
+  deleteOne(ctx, ctx.queues.byUrl(input.QueueUrl), input.ReceiptHandle);
+}
+
+export function changeMessageVisibility(ctx: StoreContext, input: T.ChangeMessageVisibilityInput): void {
+  changeVisibilityOne(ctx, ctx.queues.byUrl(input.QueueUrl), input.ReceiptHandle, input.VisibilityTimeout);
+}
+
+export function deleteMessageBatch(ctx: StoreContext, input: T.DeleteMessageBatchInput): T.BatchIdsOutput {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  validateBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
+  return eachEntry(input.Entries, (e) => {
+    deleteOne(ctx, q, e.ReceiptHandle);
+    return {};
+  });
+}
+
+export function changeMessageVisibilityBatch(
+  ctx: StoreContext,
+  input: T.ChangeMessageVisibilityBatchInput,
+): T.BatchIdsOutput {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  validateBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
+  return eachEntry(input.Entries, (e) => {
+    changeVisibilityOne(ctx, q, e.ReceiptHandle, e.VisibilityTimeout);
+    return {};
+  });
+}

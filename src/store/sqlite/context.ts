@@ -1,0 +1,31 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../../time/clock.ts';
+import type { StoreIdentity } from '../store.ts';
+import type { Committer } from './committer.ts';
+import type { QueueRegistry } from './queue-registry.ts';
+import type { Waiters } from './waiters.ts';
+
+/** Tunables, mostly AWS's fixed windows, made configurable so tests need not wait them out. */
+export interface StoreTimings {
+  /** A second PurgeQueue within this window fails with PurgeQueueInProgress (AWS: 60 s). */
+  purgeCooldownMs: number;
+  /** A deleted queue's name cannot be reused within this window (AWS: 60 s). */
+  deletedQueueCooldownMs: number;
+  /** FIFO deduplication interval (AWS: 5 minutes). */
+  dedupWindowMs: number;
+}
+
+/** What every action module of the SQLite store works with. */
+export interface StoreContext {
+  db: Database;
+  committer: Committer;
+  clock: Clock;
+  identity: StoreIdentity;
+  timings: StoreTimings;
+  queues: QueueRegistry;
+  waiters: Waiters;
+  /** A prepared statement for `text`, prepared once per store. */
+  sql(text: string): Statement;
+  /** Marks a queue as having new receivable messages; its long polls wake after commit. */
+  signalQueue(queueId: number): void;
+}

@@ -1,0 +1,127 @@
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { type Clock, systemClock } from '../../time/clock.ts';
+import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
+import type * as T from '../types.ts';
+import * as ack from './ack.ts';
+import { Committer } from './committer.ts';
+import type { StoreContext, StoreTimings } from './context.ts';
+import * as counts from './counts.ts';
+import * as dlq from './dlq.ts';
+import { MoveTasks } from './move-tasks.ts';
+import * as queues from './queue-actions.ts';
+import { QueueRegistry } from './queue-registry.ts';
+import { receiveMessage } from './receive.ts';
+import { prepareDatabase, type Synchronous } from './schema.ts';
+import * as send from './send.ts';
+import { Waiters } from './waiters.ts';
+
+export interface SqliteStoreOptions extends Partial<StoreTimings> {
+  /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
+  path: string;
+  /** `NORMAL` (default): a commit survives a process crash. `FULL`: also a power loss, at a cost. */
+  synchronous?: Synchronous;
+  clock?: Clock;
+  identity?: Partial<StoreIdentity>;
+}
+
+/**
+ * Opens (creating if needed) a durable SQLite-backed queue store.
+ *
+ * @example
+ * import { openSqliteStore } from 'sluice';
+ * const store = openSqliteStore({ path: 'data/sluice.db' });
+ * const { QueueUrl } = await store.createQueue({ QueueName: 'jobs' });
+ * await store.sendMessage({ QueueUrl, MessageBody: '{"hello":"world"}' });
+ * await store.close();
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  return new SqliteStore(options);
+}
+
+class SqliteStore implements Store {
+  readonly #ctx: StoreContext;
+  readonly #moveTasks: MoveTasks;
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    const db = new Database(options.path);
+    prepareDatabase(db, options.synchronous ?? 'NORMAL');
+    const clock = options.clock ?? systemClock;
+    const identity = { ...DEFAULT_IDENTITY, ...options.identity };
+    const statements = new Map<string, Statement>();
+    const registry = new QueueRegistry(db, identity);
+    const committer = new Committer(db, () => registry.reload());
+    const waiters = new Waiters(clock);
+    this.#ctx = {
+      db,
+      committer,
+      clock,
+      identity,
+      timings: {
+        purgeCooldownMs: options.purgeCooldownMs ?? 60_000,
+        deletedQueueCooldownMs: options.deletedQueueCooldownMs ?? 60_000,
+        dedupWindowMs: options.dedupWindowMs ?? 300_000,
+      },
+      queues: registry,
+      waiters,
+      sql(text) {
+        let s = statements.get(text);
+        if (!s) {
+          s = db.prepare(text);
+          statements.set(text, s);
+        }
+        return s;
+      },
+      signalQueue(queueId) {
+        if (waiters.bump(queueId)) committer.afterCommit(() => waiters.wakeDirty());
+      },
+    };
+    this.#moveTasks = new MoveTasks(this.#ctx);
+    this.#moveTasks.resume();
+  }
+
+  #run<R>(fn: (ctx: StoreContext) => R): Promise<R> {
+    return this.#ctx.committer.run(() => fn(this.#ctx));
+  }
+
+  createQueue = (i: T.CreateQueueInput) => this.#run((c) => queues.createQueue(c, i));
+  deleteQueue = (i: T.QueueUrlInput) => this.#run((c) => queues.deleteQueue(c, i));
+  getQueueUrl = (i: T.GetQueueUrlInput) => this.#run((c) => queues.getQueueUrl(c, i));
+  listQueues = (i?: T.ListQueuesInput) => this.#run((c) => queues.listQueues(c, i));
+  getQueueAttributes = (i: T.GetQueueAttributesInput) => this.#run((c) => counts.getQueueAttributes(c, i));
+  setQueueAttributes = (i: T.SetQueueAttributesInput) => this.#run((c) => queues.setQueueAttributes(c, i));
+  tagQueue = (i: T.TagQueueInput) => this.#run((c) => queues.tagQueue(c, i));
+  untagQueue = (i: T.UntagQueueInput) => this.#run((c) => queues.untagQueue(c, i));
+  listQueueTags = (i: T.QueueUrlInput) => this.#run((c) => queues.listQueueTags(c, i));
+  purgeQueue = (i: T.QueueUrlInput) => this.#run((c) => queues.purgeQueue(c, i));
+  addPermission = (i: T.AddPermissionInput) => this.#run((c) => queues.addPermission(c, i));
+  removePermission = (i: T.RemovePermissionInput) => this.#run((c) => queues.removePermission(c, i));
+
+  sendMessage = (i: T.SendMessageInput) => this.#run((c) => send.sendMessage(c, i));
+  sendMessageBatch = (i: T.SendMessageBatchInput) => this.#run((c) => send.sendMessageBatch(c, i));
+  receiveMessage = (i: T.ReceiveMessageInput, o?: T.ReceiveOptions) => receiveMessage(this.#ctx, i, o);
+  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i));
+  deleteMessageBatch = (i: T.DeleteMessageBatchInput) => this.#run((c) => ack.deleteMessageBatch(c, i));
+  changeMessageVisibility = (i: T.ChangeMessageVisibilityInput) =>
+    this.#run((c) => ack.changeMessageVisibility(c, i));
+  changeMessageVisibilityBatch = (i: T.ChangeMessageVisibilityBatchInput) =>
+    this.#run((c) => ack.changeMessageVisibilityBatch(c, i));
+
+  listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
+    this.#run((c) => dlq.listDeadLetterSourceQueues(c, i));
+  startMessageMoveTask = (i: T.StartMessageMoveTaskInput) => this.#run(() => this.#moveTasks.start(i));
+  cancelMessageMoveTask = (i: T.CancelMessageMoveTaskInput) => this.#run(() => this.#moveTasks.cancel(i));
+  listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#moveTasks.list(i));
+
+  stats = (prefix?: string) => this.#run((c) => counts.stats(c, prefix));
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#moveTasks.close();
+    this.#ctx.waiters.close();
+    await this.#ctx.committer.close();
+    this.#ctx.db.close();
+  }
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { errors } from '../../sqs/errors.ts';
+import type * as T from '../types.ts';
+import type { StoreContext } from './context.ts';
+import { deadLetterSources } from './dlq.ts';
+
+/**
+ * Message move tasks (DLQ redrive). A task's life:
+ *   RUNNING ──(source has nothing left to move)──▶ COMPLETED
+ *   RUNNING ──(cancel)──▶ CANCELLED
+ *   RUNNING ──(destination queue gone)──▶ FAILED (FailureReason = the SQS error code)
+ * While RUNNING, a timer on the store's clock moves a slice of messages per
+ * tick, each slice in one transaction: MaxNumberOfMessagesPerSecond messages
+ * per second when set, else MOVE_SLICE messages per tick. Tasks are rows, so a
+ * task still RUNNING when the store closed resumes when it reopens.
+ */
+const MOVE_SLICE = 500;
+
+interface TaskRow {
+  handle: string;
+  source_arn: string;
+  destination_arn: string | null;
+  max_per_second: number | null;
+  status: T.MessageMoveTask['Status'];
+  moved: number;
+  to_move: number;
+  failure_reason: string | null;
+  started_at: number;
+}
+
+export class MoveTasks {
+  #timers = new Map<string, () => void>();
+
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** Resumes tasks left RUNNING by an earlier process. */
+  resume(): void {
+    const rows = this.ctx.db.prepare("SELECT handle FROM move_tasks WHERE status = 'RUNNING'").all() as {
+      handle: string;
+    }[];
+    for (const { handle } of rows) this.#schedule(handle, 0);
+  }
+
+  start(input: T.StartMessageMoveTaskInput): T.StartMessageMoveTaskOutput {
+    const { ctx } = this;
+    if (!input.SourceArn) throw errors.missingParameter('SourceArn');
+    const source = ctx.queues.byArn(input.SourceArn);
+    if (!source) throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+    if (deadLetterSources(ctx, source).length === 0) {
+      throw errors.invalidParameterText('Source queue must be configured as a Dead Letter Queue.');
+    }
+    if (input.DestinationArn !== undefined && !ctx.queues.byArn(input.DestinationArn)) {
+      throw errors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
+    }
+    const rate = input.MaxNumberOfMessagesPerSecond;
+    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
+      throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
+    }
+    const running = ctx.sql("SELECT 1 FROM move_tasks WHERE source_arn = ? AND status = 'RUNNING'").get(source.arn);
+    if (running) {
+      throw errors.invalidParameterText(
+        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+      );
+    }
+    const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString('base64');
+    const toMove = (ctx.sql('SELECT count(*) AS n FROM messages WHERE queue_id = ?').get(source.id) as { n: number }).n;
+    ctx
+      .sql(
+        `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at)
+         VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`,
+      )
+      .run(handle, source.arn, input.DestinationArn ?? null, rate ?? null, toMove, ctx.clock.now());
+    ctx.committer.afterCommit(() => this.#schedule(handle, 0));
+    return { TaskHandle: handle };
+  }
+
+  cancel(input: T.CancelMessageMoveTaskInput): T.CancelMessageMoveTaskOutput {
+    const { ctx } = this;
+    let sourceArn: unknown;
+    try {
+      sourceArn = (JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown })
+        .sourceArn;
+    } catch {
+      sourceArn = undefined;
+    }
+    if (typeof sourceArn !== 'string') throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
+    if (!ctx.queues.byArn(sourceArn)) {
+      throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+    }
+    const row = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(input.TaskHandle) as TaskRow | undefined;
+    if (!row || row.status !== 'RUNNING') throw errors.resourceNotFound('Task does not exist.');
+    ctx.sql("UPDATE move_tasks SET status = 'CANCELLED' WHERE handle = ?").run(row.handle);
+    this.#timers.get(row.handle)?.();
+    this.#timers.delete(row.handle);
+    return { ApproximateNumberOfMessagesMoved: row.moved };
+  }
+
+  list(input: T.ListMessageMoveTasksInput): T.ListMessageMoveTasksOutput {
+    const { ctx } = this;
+    if (!input.SourceArn) throw errors.missingParameter('SourceArn');
+    const source = ctx.queues.byArn(input.SourceArn);
+    if (!source) throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+    const max = input.MaxResults ?? 1;
+    if (!Number.isInteger(max) || max < 1 || max > 10) {
+      throw errors.invalidParameter('MaxResults', max, 'You must enter a number between 1 and 10.');
+    }
+    const rows = ctx
+      .sql('SELECT * FROM move_tasks WHERE source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?')
+      .all(source.arn, max) as TaskRow[];
+    return { Results: rows.map(toTask) };
+  }
+
+  /** Stops every timer (the store is closing); RUNNING rows stay RUNNING and resume on reopen. */
+  close(): void {
+    for (const cancel of this.#timers.values()) cancel();
+    this.#timers.clear();
+  }
+
+  #schedule(handle: string, delayMs: number): void {
+    this.#timers.set(
+      handle,
+      this.ctx.clock.setTimer(delayMs, () => {
+        this.#timers.delete(handle);
+        this.ctx.committer
+          .run(() => this.#tick(handle))
+          .then((next) => {
+            if (next !== undefined) this.#schedule(handle, next);
+          })
+          .catch(() => {
+            // The store is closing; the task resumes on reopen.
+          });
+      }),
+    );
+  }
+
+  /** Moves one slice; returns the delay before the next tick, or undefined when the task has ended. */
+  #tick(handle: string): number | undefined {
+    const { ctx } = this;
+    const task = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(handle) as TaskRow | undefined;
+    if (!task || task.status !== 'RUNNING') return undefined;
+    const source = ctx.queues.byArn(task.source_arn);
+    const end = (status: T.MessageMoveTask['Status'], reason: string | null = null) => {
+      ctx.sql('UPDATE move_tasks SET status = ?, failure_reason = ? WHERE handle = ?').run(status, reason, handle);
+      return undefined;
+    };
+    if (!source) return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
+    const now = ctx.clock.now();
+    const slice = task.max_per_second ?? MOVE_SLICE;
+    const rows = ctx
+      .sql('SELECT id, dlq_source_arn FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY id LIMIT ?')
+      .all(source.id, now, slice) as { id: number; dlq_source_arn: string | null }[];
+    if (rows.length === 0) return end('COMPLETED');
+    const move = ctx.sql(
+      `UPDATE messages SET queue_id = ?, visible_at = ?, sent_at = ?, receive_count = 0, first_receive_at = NULL,
+         dlq_source_arn = NULL WHERE id = ?`,
+    );
+    let moved = 0;
+    for (const row of rows) {
+      const target = ctx.queues.byArn(task.destination_arn ?? row.dlq_source_arn ?? '');
+      if (!target) {
+        ctx.sql('UPDATE move_tasks SET moved = moved + ? WHERE handle = ?').run(moved, handle);
+        return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
+      }
+      move.run(target.id, now + target.settings.delaySeconds * 1000, now, row.id);
+      ctx.signalQueue(target.id);
+      moved++;
+    }
+    ctx.sql('UPDATE move_tasks SET moved = moved + ? WHERE handle = ?').run(moved, handle);
+    return task.max_per_second ? 1000 : 0;
+  }
+}
+
+function toTask(row: TaskRow): T.MessageMoveTask {
+  const task: T.MessageMoveTask = {
+    Status: row.status,
+    SourceArn: row.source_arn,
+    ApproximateNumberOfMessagesMoved: row.moved,
+    ApproximateNumberOfMessagesToMove: row.to_move,
+    StartedTimestamp: row.started_at,
+  };
+  if (row.status === 'RUNNING') task.TaskHandle = row.handle;
+  if (row.destination_arn) task.DestinationArn = row.destination_arn;
+  if (row.max_per_second) task.MaxNumberOfMessagesPerSecond = row.max_per_second;
+  if (row.failure_reason) task.FailureReason = row.failure_reason;
+  return task;
+}

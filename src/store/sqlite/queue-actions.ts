@@ -1,0 +1,199 @@
+import { errors } from '../../sqs/errors.ts';
+import { validateQueueName } from '../../sqs/names.ts';
+import {
+  applySetAttributes,
+  firstConflictingAttribute,
+  normalizeCreateAttributes,
+  parseRedrivePolicy,
+} from '../../sqs/queue-attributes.ts';
+import type * as T from '../types.ts';
+import type { StoreContext } from './context.ts';
+import type { QueueRecord } from './queue-registry.ts';
+
+/** CreateQueue: idempotent when every attribute given matches; QueueAlreadyExists otherwise. */
+export function createQueue(ctx: StoreContext, input: T.CreateQueueInput): T.CreateQueueOutput {
+  const name = input.QueueName;
+  if (typeof name !== 'string' || name === '') throw errors.missingParameter('QueueName');
+  const fifo = name.endsWith('.fifo');
+  validateQueueName(name, input.Attributes?.FifoQueue === 'true' || fifo);
+  const existing = ctx.queues.byName(name);
+  if (existing) {
+    const conflict = firstConflictingAttribute(existing.attributes, input.Attributes);
+    if (conflict) throw errors.queueAlreadyExists(conflict);
+    return { QueueUrl: existing.url };
+  }
+  const now = ctx.clock.now();
+  const deleted = ctx.db.prepare('SELECT deleted_at FROM deleted_queues WHERE name = ?').get(name) as
+    | { deleted_at: number }
+    | undefined;
+  if (deleted && now - deleted.deleted_at < ctx.timings.deletedQueueCooldownMs) {
+    throw errors.queueDeletedRecently();
+  }
+  const attributes = normalizeCreateAttributes(name, input.Attributes);
+  checkRedriveTarget(ctx, attributes);
+  const q = ctx.queues.insert(name, attributes, { ...(input.tags ?? {}) }, now);
+  return { QueueUrl: q.url };
+}
+
+/** A RedrivePolicy must point at an existing queue of the same type. */
+function checkRedriveTarget(ctx: StoreContext, attributes: Record<string, string>): void {
+  const policy = attributes.RedrivePolicy;
+  if (!policy) return;
+  const { deadLetterTargetArn } = parseRedrivePolicy(policy);
+  const target = ctx.queues.byArn(deadLetterTargetArn);
+  if (!target) {
+    throw errors.invalidParameter('RedrivePolicy', policy, 'Dead letter target does not exist.');
+  }
+  if (target.settings.fifo !== (attributes.FifoQueue === 'true')) {
+    throw errors.invalidParameter(
+      'RedrivePolicy',
+      policy,
+      'Dead-letter queue must be same type of queue as the source.',
+    );
+  }
+}
+
+export function deleteQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  ctx.db.prepare('DELETE FROM messages WHERE queue_id = ?').run(q.id);
+  ctx.db.prepare('DELETE FROM dedup WHERE queue_id = ?').run(q.id);
+  ctx.db
+    .prepare('INSERT OR REPLACE INTO deleted_queues (name, deleted_at) VALUES (?, ?)')
+    .run(q.name, ctx.clock.now());
+  ctx.queues.remove(q);
+  ctx.signalQueue(q.id);
+}
+
+export function getQueueUrl(ctx: StoreContext, input: T.GetQueueUrlInput): T.CreateQueueOutput {
+  if (typeof input.QueueName !== 'string' || input.QueueName === '') {
+    throw errors.missingParameter('QueueName');
+  }
+  const q = ctx.queues.byName(input.QueueName);
+  if (!q) throw errors.queueDoesNotExist();
+  return { QueueUrl: q.url };
+}
+
+/** ListQueues: up to 1000 by name; with MaxResults, pages linked by an opaque NextToken. */
+export function listQueues(ctx: StoreContext, input: T.ListQueuesInput = {}): T.ListQueuesOutput {
+  const { QueueNamePrefix: prefix = '', MaxResults: max, NextToken: token } = input;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) {
+    throw errors.invalidParameter('MaxResults', max, 'MaxResults must be an integer between 1 and 1000.');
+  }
+  let after = '';
+  if (token !== undefined && token !== '') {
+    after = decodeToken(token, 'NextToken');
+  }
+  const names = ctx.queues
+    .all()
+    .filter((q) => q.name.startsWith(prefix) && q.name > after)
+    .map((q) => q.url);
+  if (max === undefined) return names.length ? { QueueUrls: names.slice(0, 1000) } : {};
+  const page = names.slice(0, max);
+  const out: T.ListQueuesOutput = page.length ? { QueueUrls: page } : {};
+  if (names.length > max) {
+    const last = page[page.length - 1]!;
+    out.NextToken = encodeToken(last.slice(last.lastIndexOf('/') + 1));
+  }
+  return out;
+}
+
+export const encodeToken = (name: string) => Buffer.from(JSON.stringify({ after: name })).toString('base64');
+
+export function decodeToken(token: string, parameter: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString()) as { after?: unknown };
+    if (typeof parsed.after === 'string') return parsed.after;
+  } catch {
+    // fall through to the error below
+  }
+  throw errors.invalidParameter(parameter, token, 'Invalid or expired next token.');
+}
+
+export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttributesInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  const next = applySetAttributes(q.attributes, input.Attributes ?? {});
+  if (next.RedrivePolicy && next.RedrivePolicy !== q.attributes.RedrivePolicy) checkRedriveTarget(ctx, next);
+  q.attributes = next;
+  q.modifiedAt = ctx.clock.now();
+  ctx.queues.save(q);
+  // A shorter visibility or delay can make messages receivable sooner: let long polls look again.
+  ctx.signalQueue(q.id);
+}
+
+export function tagQueue(ctx: StoreContext, input: T.TagQueueInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  const tags = { ...q.tags, ...(input.Tags ?? {}) };
+  if (Object.keys(tags).length > 50) throw errors.overLimit('Too many tags added for queue ' + q.name + '.');
+  q.tags = tags;
+  ctx.queues.save(q);
+}
+
+export function untagQueue(ctx: StoreContext, input: T.UntagQueueInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  const tags = { ...q.tags };
+  for (const key of input.TagKeys ?? []) delete tags[key];
+  q.tags = tags;
+  ctx.queues.save(q);
+}
+
+export function listQueueTags(ctx: StoreContext, input: T.QueueUrlInput): T.ListQueueTagsOutput {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  return Object.keys(q.tags).length ? { Tags: { ...q.tags } } : {};
+}
+
+/** PurgeQueue: deletes every message; one purge per queue per cooldown, as in SQS. */
+export function purgeQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  const now = ctx.clock.now();
+  if (q.lastPurgeAt !== null && now - q.lastPurgeAt < ctx.timings.purgeCooldownMs) {
+    throw errors.purgeInProgress(q.name);
+  }
+  ctx.db.prepare('DELETE FROM messages WHERE queue_id = ?').run(q.id);
+  q.lastPurgeAt = now;
+  ctx.queues.save(q);
+}
+
+export function addPermission(ctx: StoreContext, input: T.AddPermissionInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  const label = requireLabel(input.Label);
+  if (label in q.permissions) throw errors.invalidParameter('Label', label, 'Already exists.');
+  if (!input.AWSAccountIds?.length) throw errors.missingParameter('AWSAccountIds');
+  if (!input.Actions?.length) throw errors.missingParameter('Actions');
+  q.permissions = { ...q.permissions, [label]: { accounts: input.AWSAccountIds, actions: input.Actions } };
+  q.attributes = { ...q.attributes, Policy: policyOf(ctx, q) };
+  ctx.queues.save(q);
+}
+
+export function removePermission(ctx: StoreContext, input: T.RemovePermissionInput): void {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  const label = requireLabel(input.Label);
+  if (!(label in q.permissions)) throw errors.invalidParameter('Label', label, "can't find label.");
+  const permissions = { ...q.permissions };
+  delete permissions[label];
+  q.permissions = permissions;
+  const attributes = { ...q.attributes };
+  if (Object.keys(permissions).length) attributes.Policy = policyOf(ctx, q);
+  else delete attributes.Policy;
+  q.attributes = attributes;
+  ctx.queues.save(q);
+}
+
+function requireLabel(label: unknown): string {
+  if (typeof label !== 'string' || label === '') throw errors.missingParameter('Label');
+  return label;
+}
+
+/** The IAM policy document SQS derives from AddPermission grants. */
+function policyOf(ctx: StoreContext, q: QueueRecord): string {
+  const statements = Object.entries(q.permissions).map(([label, grant]) => {
+    const { accounts, actions } = grant as { accounts: string[]; actions: string[] };
+    return {
+      Sid: label,
+      Effect: 'Allow',
+      Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+      Action: actions.map((a) => `SQS:${a}`),
+      Resource: q.arn,
+    };
+  });
+  return JSON.stringify({ Version: '2012-10-17', Id: `${q.arn}/SQSDefaultPolicy`, Statement: statements });
+}

@@ -1,0 +1,94 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { validateBatchEntries, validateBatchSize, validateMessage } from '../../sqs/message.ts';
+import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
+import type * as T from '../types.ts';
+import { eachEntry } from './batch.ts';
+import type { StoreContext } from './context.ts';
+import { encodeAttributes } from './message-codec.ts';
+import type { QueueRecord } from './queue-registry.ts';
+
+type Entry = Omit<T.SendMessageInput, 'QueueUrl'>;
+
+export function sendMessage(ctx: StoreContext, input: T.SendMessageInput): T.SendMessageOutput {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  validateMessage(input, q.settings, false);
+  return insertMessage(ctx, q, input);
+}
+
+/** SendMessageBatch: request-level errors fail the call; entry-level ones land in `Failed`. */
+export function sendMessageBatch(ctx: StoreContext, input: T.SendMessageBatchInput): T.SendMessageBatchOutput {
+  const q = ctx.queues.byUrl(input.QueueUrl);
+  validateBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
+  validateBatchSize(input.Entries);
+  return eachEntry(input.Entries, (entry) => {
+    validateMessage(entry, q.settings, true);
+    return insertMessage(ctx, q, entry);
+  });
+}
+
+/** Writes one validated message; for FIFO queues applies deduplication and assigns the sequence number. */
+function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendMessageOutput {
+  const now = ctx.clock.now();
+  const body = entry.MessageBody;
+  const md5Body = md5OfBody(body);
+  const attrs = entry.MessageAttributes && Object.keys(entry.MessageAttributes).length ? entry.MessageAttributes : undefined;
+  const md5Attrs = attrs ? md5OfMessageAttributes(attrs) : undefined;
+  const sys =
+    entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length
+      ? entry.MessageSystemAttributes
+      : undefined;
+  const md5Sys = sys ? md5OfMessageAttributes(sys) : undefined;
+  const result: T.SendMessageOutput = { MessageId: randomUUID(), MD5OfMessageBody: md5Body };
+  if (md5Attrs) result.MD5OfMessageAttributes = md5Attrs;
+  if (md5Sys) result.MD5OfMessageSystemAttributes = md5Sys;
+
+  let dedupId: string | null = null;
+  let sequence: string | null = null;
+  if (q.settings.fifo) {
+    dedupId = entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex');
+    const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
+    const seen = ctx
+      .sql(
+        'SELECT message_id, sequence_number FROM dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?',
+      )
+      .get(q.id, scope, dedupId, now) as { message_id: string; sequence_number: string } | undefined;
+    if (seen) {
+      // A duplicate within the window is accepted and not delivered again (SQS's exactly-once send).
+      return { ...result, MessageId: seen.message_id, SequenceNumber: seen.sequence_number };
+    }
+    const row = ctx.sql('UPDATE queues SET sequence = sequence + 1 WHERE id = ? RETURNING sequence').get(q.id) as {
+      sequence: number;
+    };
+    sequence = String(row.sequence).padStart(20, '0');
+    ctx
+      .sql(
+        'INSERT OR REPLACE INTO dedup (queue_id, scope, dedup_id, expires_at, message_id, sequence_number) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(q.id, scope, dedupId, now + ctx.timings.dedupWindowMs, result.MessageId, sequence);
+    result.SequenceNumber = sequence;
+  }
+  const delay = entry.DelaySeconds ?? q.settings.delaySeconds;
+  ctx
+    .sql(
+      `INSERT INTO messages (queue_id, visible_at, message_id, body, md5_body, attributes, md5_attributes,
+        system_attributes, sent_at, group_id, dedup_id, sequence_number)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      q.id,
+      now + delay * 1000,
+      result.MessageId,
+      body,
+      md5Body,
+      encodeAttributes(attrs),
+      md5Attrs ?? null,
+      encodeAttributes(sys),
+      now,
+      entry.MessageGroupId ?? null,
+      q.settings.fifo ? dedupId : (entry.MessageDeduplicationId ?? null),
+      sequence,
+    );
+  // Delayed sends signal too: a waiting long poll recomputes when it must look again.
+  ctx.signalQueue(q.id);
+  return result;
+}
