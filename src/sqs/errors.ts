@@ -1,101 +1,37 @@
 /**
- * The registry of every error sluice answers with, declared once.
+ * AWS's wording, one function per sentence Amazon SQS answers with. Validators
+ * and the store build their errors here, so a message cannot drift away from
+ * its check; test/sqs/errors.test.ts compares them with the recorded answers
+ * in /work/shared/aws-recorded. Sentences marked "unrecorded" are not in that
+ * recording and follow the SQS docs or answers quoted in public bug reports.
  *
- * Each entry carries the two names AWS gives an error — the legacy query code
- * (`<Code>` in XML, the `x-amzn-query-error` header in JSON) and the JSON
- * `__type` — its HTTP status, who is at fault, and AWS's wording. Both wire
- * protocols and every validator build their errors from here, so a message
- * cannot drift away from its check. Wording follows what Amazon SQS answers
- * (see ../shared/aws-recorded and the SQS API reference).
+ * The registry (codes, `__type`s, statuses) lives in ./registry.ts and is
+ * re-exported here, so `import { errors, SqsError } from './errors.ts'` is the
+ * one import callers need.
  */
+import { messageErrors, receiveErrors } from './message-errors.ts';
+import { invalidParameter, invalidParameterText, SqsError } from './registry.ts';
 
-export type Fault = 'Sender' | 'Receiver';
+export * from './registry.ts';
 
-export interface ErrorSpec {
-  /** Legacy/query error code, e.g. `AWS.SimpleQueueService.NonExistentQueue`. */
-  readonly code: string;
-  /** AWS JSON 1.0 `__type` (without the `com.amazonaws.sqs#` prefix). */
-  readonly type: string;
-  readonly status: number;
-  readonly fault: Fault;
-}
+const invalidAttributeValue = (name: string, reason?: string) =>
+  new SqsError(
+    'InvalidAttributeValue',
+    reason === undefined
+      ? `Invalid value for the parameter ${name}.`
+      : `Invalid value for the parameter ${name}. Reason: ${reason}`,
+  );
+const invalidAttributeName = (message: string) => new SqsError('InvalidAttributeName', message);
 
-const spec = (code: string, type: string, status = 400, fault: Fault = 'Sender'): ErrorSpec => ({
-  code,
-  type,
-  status,
-  fault,
-});
-
-/** Every error code sluice can answer with. */
-export const ERRORS = {
-  AccessDenied: spec('AccessDenied', 'AccessDeniedException', 403),
-  BatchEntryIdsNotDistinct: spec('AWS.SimpleQueueService.BatchEntryIdsNotDistinct', 'BatchEntryIdsNotDistinct'),
-  BatchRequestTooLong: spec('AWS.SimpleQueueService.BatchRequestTooLong', 'BatchRequestTooLong'),
-  EmptyBatchRequest: spec('AWS.SimpleQueueService.EmptyBatchRequest', 'EmptyBatchRequest'),
-  IncompleteSignature: spec('IncompleteSignature', 'IncompleteSignature', 400),
-  InternalError: spec('InternalError', 'InternalError', 500, 'Receiver'),
-  InvalidAction: spec('InvalidAction', 'InvalidAction'),
-  InvalidAddress: spec('InvalidAddress', 'InvalidAddress', 404),
-  InvalidAttributeName: spec('InvalidAttributeName', 'InvalidAttributeName'),
-  InvalidAttributeValue: spec('InvalidAttributeValue', 'InvalidAttributeValue'),
-  InvalidBatchEntryId: spec('AWS.SimpleQueueService.InvalidBatchEntryId', 'InvalidBatchEntryId'),
-  InvalidClientTokenId: spec('InvalidClientTokenId', 'InvalidClientTokenId', 403),
-  InvalidMessageContents: spec('InvalidMessageContents', 'InvalidMessageContents'),
-  InvalidParameterValue: spec('InvalidParameterValue', 'InvalidParameterValueException'),
-  MalformedInput: spec('MalformedInput', 'SerializationException'),
-  MessageNotInflight: spec('AWS.SimpleQueueService.MessageNotInflight', 'MessageNotInflight'),
-  MissingAuthenticationToken: spec('MissingAuthenticationToken', 'MissingAuthenticationTokenException', 403),
-  MissingParameter: spec('MissingParameter', 'MissingRequiredParameterException'),
-  NonExistentQueue: spec('AWS.SimpleQueueService.NonExistentQueue', 'QueueDoesNotExist'),
-  OverLimit: spec('OverLimit', 'OverLimit', 403),
-  PurgeQueueInProgress: spec('AWS.SimpleQueueService.PurgeQueueInProgress', 'PurgeQueueInProgress', 403),
-  QueueAlreadyExists: spec('QueueAlreadyExists', 'QueueNameExists'),
-  QueueDeletedRecently: spec('AWS.SimpleQueueService.QueueDeletedRecently', 'QueueDeletedRecently'),
-  ReceiptHandleIsInvalid: spec('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid'),
-  RequestEntityTooLarge: spec('RequestEntityTooLarge', 'RequestEntityTooLarge', 413),
-  RequestTimeTooSkewed: spec('RequestTimeTooSkewed', 'RequestTimeTooSkewed', 403),
-  ResourceNotFound: spec('ResourceNotFoundException', 'ResourceNotFoundException', 404),
-  SignatureDoesNotMatch: spec('SignatureDoesNotMatch', 'SignatureDoesNotMatch', 403),
-  TooManyEntriesInBatchRequest: spec(
-    'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
-    'TooManyEntriesInBatchRequest',
-  ),
-  UnsupportedOperation: spec('AWS.SimpleQueueService.UnsupportedOperation', 'UnsupportedOperation'),
-} as const satisfies Record<string, ErrorSpec>;
-
-export type ErrorName = keyof typeof ERRORS;
-
-/** An error with an SQS code; the only kind of error the store and protocols throw on bad input. */
-export class SqsError extends Error {
-  readonly spec: ErrorSpec;
-  constructor(
-    readonly errorName: ErrorName,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SqsError';
-    this.spec = ERRORS[errorName];
-  }
-  get code(): string {
-    return this.spec.code;
-  }
-  get status(): number {
-    return this.spec.status;
-  }
-  get senderFault(): boolean {
-    return this.spec.fault === 'Sender';
-  }
-}
-
-export const isSqsError = (e: unknown): e is SqsError => e instanceof SqsError;
-
-/**
- * AWS's wording, one function per recurring sentence. Validators call these;
- * tests compare them with the recorded answers of Amazon SQS.
- */
-export const errors = {
-  queueDoesNotExist: () => new SqsError('NonExistentQueue', 'The specified queue does not exist.'),
+const queueErrors = {
+  /** The query protocol answers with the older sentence (recorded in test_non_existent_queue). */
+  queueDoesNotExist: (query = false) =>
+    new SqsError(
+      'NonExistentQueue',
+      query
+        ? 'The specified queue does not exist for this wsdl version.'
+        : 'The specified queue does not exist.',
+    ),
   queueAlreadyExists: (attribute: string) =>
     new SqsError(
       'QueueAlreadyExists',
@@ -106,45 +42,82 @@ export const errors = {
       'QueueDeletedRecently',
       'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
     ),
-  missingParameter: (name: string) =>
-    new SqsError('MissingParameter', `The request must contain the parameter ${name}.`),
-  /** `Value X for parameter P is invalid. Reason: R.` — AWS's most common sentence. */
-  invalidParameter: (name: string, value: unknown, reason?: string) =>
-    new SqsError(
-      'InvalidParameterValue',
-      reason === undefined
-        ? `Value ${String(value)} for parameter ${name} is invalid.`
-        : `Value ${String(value)} for parameter ${name} is invalid. Reason: ${reason}`,
+  /** Unrecorded; the sentences Amazon SQS is quoted with for bad standard / FIFO names. */
+  invalidQueueName: (fifo: boolean) =>
+    invalidParameterText(
+      fifo
+        ? 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length'
+        : 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
     ),
-  invalidParameterText: (message: string) => new SqsError('InvalidParameterValue', message),
-  unknownAttribute: (name: string) => new SqsError('InvalidAttributeName', `Unknown Attribute ${name}.`),
-  invalidAttributeName: (message: string) => new SqsError('InvalidAttributeName', message),
-  invalidAttributeValue: (name: string, reason?: string) =>
+  purgeInProgress: (queueName: string) =>
     new SqsError(
-      'InvalidAttributeValue',
-      reason === undefined
-        ? `Invalid value for the parameter ${name}.`
-        : `Invalid value for the parameter ${name}. Reason: ${reason}`,
+      'PurgeQueueInProgress',
+      `Only one PurgeQueue operation on ${queueName} is allowed every 60 seconds.`,
     ),
-  messageTooLong: (max: number, inBatch = false) =>
-    new SqsError(
-      'InvalidParameterValue',
-      `One or more parameters ${inBatch ? 'cannot be validated' : 'are invalid'}. Reason: Message must be shorter than ${max} bytes.`,
+  labelAlreadyExists: (label: string) => invalidParameter('Label', label, 'Already exists.'),
+  labelNotFound: (label: string) => invalidParameter('Label', label, "can't find label."),
+};
+
+const attributeErrors = {
+  unknownAttribute: (name: string) => invalidAttributeName(`Unknown Attribute ${name}.`),
+  invalidAttributeName,
+  invalidAttributeValue,
+  fifoOnlyAttribute: (name: string) =>
+    invalidAttributeName(`You can specify the ${name} only when FifoQueue is set to true.`),
+  modifyingQueueType: () => invalidAttributeValue('FifoQueue', 'Modifying queue type is not supported.'),
+  sseConflict: () =>
+    invalidAttributeName(
+      'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.',
     ),
-  invalidMessageContents: () =>
-    new SqsError(
-      'InvalidMessageContents',
-      'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+  // RedrivePolicy sentences are unrecorded; they follow the ones AWS-faithful emulators copy.
+  redrivePolicyNotJson: () =>
+    invalidParameterText(
+      'Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.',
     ),
-  receiptHandleIsInvalid: (handle: string) =>
-    new SqsError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`),
-  receiptHandleExpired: (handle: string) =>
-    new SqsError(
-      'InvalidParameterValue',
-      `Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`,
+  redriveMissingAttribute: (policy: string, attribute: string) =>
+    invalidParameter(
+      'RedrivePolicy',
+      policy,
+      `Redrive policy does not contain mandatory attribute: ${attribute}.`,
     ),
-  messageNotInflight: () =>
-    new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.'),
+  redriveUnsupportedAttributes: (policy: string) =>
+    invalidParameter(
+      'RedrivePolicy',
+      policy,
+      'Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].',
+    ),
+  invalidMaxReceiveCount: (policy: string, count: unknown) =>
+    invalidParameter(
+      'RedrivePolicy',
+      policy,
+      `Invalid value for maxReceiveCount: ${String(count)}, valid values are from 1 to 1000 both inclusive.`,
+    ),
+  invalidDeadLetterArn: (policy: string) =>
+    invalidParameter('RedrivePolicy', policy, 'Invalid value for deadLetterTargetArn.'),
+  deadLetterNotSqs: (policy: string) =>
+    invalidParameter('RedrivePolicy', policy, 'Only SQS queues are valid resources for deadLetterTargetArn.'),
+  /** For the store: the policy names a queue that does not exist. */
+  deadLetterTargetDoesNotExist: (policy: string) =>
+    invalidParameter('RedrivePolicy', policy, 'Dead letter target does not exist.'),
+  /** For the store: FIFO source with standard DLQ or vice versa (the double stop is AWS's). */
+  deadLetterTypeMismatch: (policy: string) =>
+    invalidAttributeName(
+      `Value ${policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`,
+    ),
+  /** Unrecorded: the dead-letter queue's RedriveAllowPolicy refuses this source. */
+  deadLetterNotAllowed: (policy: string) =>
+    invalidParameter(
+      'RedrivePolicy',
+      policy,
+      "The dead-letter queue's RedriveAllowPolicy does not allow this queue as a source.",
+    ),
+  invalidRedriveAllowPolicy: () =>
+    invalidParameterText(
+      "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, as it’s in an unsupported format.",
+    ),
+};
+
+const batchErrors = {
   emptyBatch: (entryType: string) =>
     new SqsError('EmptyBatchRequest', `There should be at least one ${entryType} in the request.`),
   tooManyEntries: (sent: number) =>
@@ -163,14 +136,43 @@ export const errors = {
       'BatchRequestTooLong',
       `Batch requests cannot be longer than 1048576 bytes. You have sent ${sent} bytes.`,
     ),
-  purgeInProgress: (queueName: string) =>
+};
+
+const moveTaskErrors = {
+  sourceNotDeadLetterQueue: () =>
+    invalidParameterText('Source queue must be configured as a Dead Letter Queue.'),
+  invalidTaskHandle: () => invalidParameterText('Value for parameter TaskHandle is invalid.'),
+  arnNotFound: (parameter: 'SourceArn' | 'DestinationArn') =>
     new SqsError(
-      'PurgeQueueInProgress',
-      `Only one PurgeQueue operation on ${queueName} is allowed every 60 seconds.`,
+      'ResourceNotFound',
+      `The resource that you specified for the ${parameter} parameter doesn't exist.`,
     ),
+  taskDoesNotExist: () => new SqsError('ResourceNotFound', 'Task does not exist.'),
+  moveTaskAlreadyRunning: () =>
+    invalidParameterText(
+      'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+    ),
+  invalidArnFormat: (parameter: 'SourceArn' | 'DestinationArn') =>
+    invalidParameterText(
+      `You must use this format to specify the ${parameter}: arn:<partition>:<service>:<region>:<account-id>:<resource-id>`,
+    ),
+};
+
+const otherErrors = {
   overLimit: (message: string) => new SqsError('OverLimit', message),
   resourceNotFound: (message: string) => new SqsError('ResourceNotFound', message),
   invalidAction: (action: string) =>
     new SqsError('InvalidAction', `The action ${action} is not valid for this endpoint.`),
   unsupportedOperation: (message: string) => new SqsError('UnsupportedOperation', message),
+};
+
+/** Every sentence, by name. */
+export const errors = {
+  ...queueErrors,
+  ...attributeErrors,
+  ...messageErrors,
+  ...receiveErrors,
+  ...batchErrors,
+  ...moveTaskErrors,
+  ...otherErrors,
 } as const;

@@ -34,6 +34,8 @@ function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
   if (!current) return;
   if (q.settings.fifo && current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
   ctx.sql('DELETE FROM messages WHERE id = ?').run(current.id);
+  // Deleting a FIFO message can unlock its group for a waiting long poll.
+  if (q.settings.fifo) ctx.signalQueue(q.id);
 }
 
 function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown, timeout: unknown): void {
@@ -42,11 +44,7 @@ function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown,
   const { current } = held(ctx, q, handle);
   const now = ctx.clock.now();
   if (!current) {
-    throw errors.invalidParameter(
-      'ReceiptHandle',
-      handle,
-      'Message does not exist or is not available for visibility timeout change.',
-    );
+    throw errors.messageNotAvailableForVisibility(String(handle));
   }
   if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
   ctx.sql('UPDATE messages SET visible_at = ? WHERE id = ?').run(now + seconds * 1000, current.id);

@@ -1,10 +1,11 @@
 import { errors } from '../../sqs/errors.ts';
-import { validateQueueName } from '../../sqs/names.ts';
+import { queueArn, validateQueueName } from '../../sqs/names.ts';
 import {
   applySetAttributes,
   firstConflictingAttribute,
   normalizeCreateAttributes,
   parseRedrivePolicy,
+  redriveAllowed,
 } from '../../sqs/queue-attributes.ts';
 import type * as T from '../types.ts';
 import type { StoreContext } from './context.ts';
@@ -30,27 +31,20 @@ export function createQueue(ctx: StoreContext, input: T.CreateQueueInput): T.Cre
     throw errors.queueDeletedRecently();
   }
   const attributes = normalizeCreateAttributes(name, input.Attributes);
-  checkRedriveTarget(ctx, attributes);
+  checkRedriveTarget(ctx, attributes, queueArn(ctx.identity.region, ctx.identity.accountId, name));
   const q = ctx.queues.insert(name, attributes, { ...(input.tags ?? {}) }, now);
   return { QueueUrl: q.url };
 }
 
-/** A RedrivePolicy must point at an existing queue of the same type. */
-function checkRedriveTarget(ctx: StoreContext, attributes: Record<string, string>): void {
+/** A RedrivePolicy must point at an existing queue of the same type that allows this source. */
+function checkRedriveTarget(ctx: StoreContext, attributes: Record<string, string>, sourceArn: string): void {
   const policy = attributes.RedrivePolicy;
   if (!policy) return;
   const { deadLetterTargetArn } = parseRedrivePolicy(policy);
   const target = ctx.queues.byArn(deadLetterTargetArn);
-  if (!target) {
-    throw errors.invalidParameter('RedrivePolicy', policy, 'Dead letter target does not exist.');
-  }
-  if (target.settings.fifo !== (attributes.FifoQueue === 'true')) {
-    throw errors.invalidParameter(
-      'RedrivePolicy',
-      policy,
-      'Dead-letter queue must be same type of queue as the source.',
-    );
-  }
+  if (!target) throw errors.deadLetterTargetDoesNotExist(policy);
+  if (target.settings.fifo !== (attributes.FifoQueue === 'true')) throw errors.deadLetterTypeMismatch(policy);
+  if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn)) throw errors.deadLetterNotAllowed(policy);
 }
 
 export function deleteQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
@@ -112,7 +106,7 @@ export function decodeToken(token: string, parameter: string): string {
 export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttributesInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
   const next = applySetAttributes(q.attributes, input.Attributes ?? {});
-  if (next.RedrivePolicy && next.RedrivePolicy !== q.attributes.RedrivePolicy) checkRedriveTarget(ctx, next);
+  if (next.RedrivePolicy && next.RedrivePolicy !== q.attributes.RedrivePolicy) checkRedriveTarget(ctx, next, q.arn);
   q.attributes = next;
   q.modifiedAt = ctx.clock.now();
   ctx.queues.save(q);
@@ -149,6 +143,7 @@ export function purgeQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
     throw errors.purgeInProgress(q.name);
   }
   ctx.db.prepare('DELETE FROM messages WHERE queue_id = ?').run(q.id);
+  ctx.db.prepare('DELETE FROM dedup WHERE queue_id = ?').run(q.id);
   q.lastPurgeAt = now;
   ctx.queues.save(q);
 }

@@ -1,4 +1,8 @@
-import { messageAttributeSelector, systemAttributeSelector } from '../../sqs/attribute-names.ts';
+import {
+  messageAttributeSelector,
+  requestedSystemAttributeNames,
+  systemAttributeSelector,
+} from '../../sqs/attribute-names.ts';
 import { md5OfMessageAttributes } from '../../sqs/md5.ts';
 import { validateReceiveParams } from '../../sqs/message.ts';
 import type * as T from '../types.ts';
@@ -75,10 +79,7 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
     `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
        first_receive_at = coalesce(first_receive_at, ?) WHERE id = ? RETURNING *`,
   );
-  const wantSystem = systemAttributeSelector([
-    ...(input.AttributeNames ?? []),
-    ...(input.MessageSystemAttributeNames ?? []),
-  ]);
+  const wantSystem = systemAttributeSelector(requestedSystemAttributeNames(input));
   const wantAttribute = messageAttributeSelector(input.MessageAttributeNames);
   /** Claims one candidate, unless it has expired (dropped) or used up its receives (redriven). */
   const take = (c: Candidate): T.Message | undefined => {
@@ -133,8 +134,9 @@ function pickStandard(
 /**
  * FIFO queues: walk messages in send order; a group whose earliest message is
  * not visible (in flight, or delayed) is locked, so nothing later in it is
- * taken, while other groups flow. Several messages of one group may be taken
- * in order by the same receive, as SQS does.
+ * taken, while other groups flow. As SQS does, a receive returns as many
+ * messages of one group as it can before moving to the next group. The walk
+ * stops once it has seen enough open messages to fill the receive.
  */
 function pickFifo(
   ctx: StoreContext,
@@ -148,7 +150,8 @@ function pickFifo(
      WHERE queue_id = ? AND id > ? ORDER BY id LIMIT 256`,
   );
   const locked = new Set<string | null>();
-  const picked: T.Message[] = [];
+  const open = new Map<string | null, Candidate[]>();
+  let seen = 0;
   let after = 0;
   for (;;) {
     const rows = page.all(queueId, after) as (Candidate & { visible_at: number; group_id: string | null })[];
@@ -158,13 +161,23 @@ function pickFifo(
         locked.add(row.group_id);
         continue;
       }
-      const m = take(row);
+      const group = open.get(row.group_id);
+      if (group) group.push(row);
+      else open.set(row.group_id, [row]);
+      seen++;
+    }
+    if (rows.length < 256 || seen >= max) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  const picked: T.Message[] = [];
+  for (const candidates of open.values()) {
+    for (const c of candidates) {
+      const m = take(c);
       if (m) picked.push(m);
       if (picked.length >= max) return picked;
     }
-    if (rows.length < 256) return picked;
-    after = rows[rows.length - 1]!.id;
   }
+  return picked;
 }
 
 function toMessage(

@@ -1,5 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { validateBatchEntries, validateBatchSize, validateMessage } from '../../sqs/message.ts';
+import {
+  validateBatchEntries,
+  validateBatchSize,
+  validateFifoBatch,
+  validateMessage,
+} from '../../sqs/message.ts';
 import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
 import type * as T from '../types.ts';
 import { eachEntry } from './batch.ts';
@@ -20,6 +25,7 @@ export function sendMessageBatch(ctx: StoreContext, input: T.SendMessageBatchInp
   const q = ctx.queues.byUrl(input.QueueUrl);
   validateBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
   validateBatchSize(input.Entries);
+  validateFifoBatch(input.Entries, q.settings);
   return eachEntry(input.Entries, (entry) => {
     validateMessage(entry, q.settings, true);
     return insertMessage(ctx, q, entry);
@@ -67,7 +73,8 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
       .run(q.id, scope, dedupId, now + ctx.timings.dedupWindowMs, result.MessageId, sequence);
     result.SequenceNumber = sequence;
   }
-  const delay = entry.DelaySeconds ?? q.settings.delaySeconds;
+  // FIFO queues have no per-message delay: the queue's applies even to an explicit 0.
+  const delay = q.settings.fifo ? q.settings.delaySeconds : (entry.DelaySeconds ?? q.settings.delaySeconds);
   ctx
     .sql(
       `INSERT INTO messages (queue_id, visible_at, message_id, body, md5_body, attributes, md5_attributes,

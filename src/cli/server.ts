@@ -1,0 +1,112 @@
+/**
+ * `sluice server`: the embedded SQS-compatible server.
+ *
+ *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory)
+ *                 [--advertise URL] [--auth [--auth-file FILE]]
+ *
+ * Options are checked once, here; a bad value is refused with its name.
+ * SIGTERM/SIGINT drain the server (requests in flight finish) and close the store.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { defineCommand } from 'citty';
+import { parseKeys } from '../server/keys.ts';
+import { startServer } from '../server/server.ts';
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** SQLite file path, or ':memory:'. */
+  readonly dbPath: string;
+  readonly advertise?: string;
+  readonly keys?: ReadonlyMap<string, string>;
+}
+
+type Args = Record<string, string | boolean | undefined>;
+
+/** Turns CLI arguments (and SLUICE_AUTH_KEYS) into a frozen config; throws with the option's name. */
+export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
+  const host = String(args.host ?? '127.0.0.1');
+  const portText = String(args.port ?? '9324');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new Error(`--port must be an integer 0–65535, got "${portText}"`);
+  if (args.memory && args.data) throw new Error('--memory and --data exclude each other');
+  const data = typeof args.data === 'string' ? args.data : 'data';
+  const dbPath = args.memory ? ':memory:' : join(data, 'sluice.sqlite');
+  let advertise: string | undefined;
+  if (typeof args.advertise === 'string') {
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(args.advertise))
+      throw new Error(`--advertise must be a URL like http://host:9324, got "${args.advertise}"`);
+    advertise = args.advertise.replace(/\/$/, '');
+  }
+  let keys: ReadonlyMap<string, string> | undefined;
+  if (args.auth || typeof args['auth-file'] === 'string') {
+    const file = args['auth-file'];
+    keys =
+      typeof file === 'string'
+        ? parseKeys(readFileSync(file, 'utf8'), `--auth-file ${file}`)
+        : parseKeys(env.SLUICE_AUTH_KEYS ?? '', 'SLUICE_AUTH_KEYS');
+  }
+  return Object.freeze({
+    host,
+    port,
+    dbPath,
+    ...(advertise ? { advertise } : {}),
+    ...(keys ? { keys } : {}),
+  });
+}
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+export default defineCommand({
+  meta: { name: 'server', description: 'Run the embedded SQS-compatible queue server' },
+  args: {
+    host: { type: 'string', description: 'Address to bind', default: '127.0.0.1' },
+    port: { type: 'string', description: 'Port to listen on (0 picks one)', default: '9324' },
+    data: { type: 'string', description: 'Directory of the durable store (default ./data)' },
+    memory: { type: 'boolean', description: 'Keep queues in memory only' },
+    advertise: { type: 'string', description: 'Base of the queue URLs handed out, e.g. http://sluice:9324' },
+    auth: {
+      type: 'boolean',
+      description: 'Require AWS SigV4 signatures (keys from SLUICE_AUTH_KEYS=AKID:secret,…)',
+    },
+    'auth-file': { type: 'string', description: 'File of AKID:secret lines (implies --auth)' },
+  },
+  async run({ args }) {
+    const config = serverConfig(args as Args, process.env);
+    if (!isLoopback(config.host) && !config.keys)
+      process.stderr.write(
+        `\n*** WARNING: sluice is listening on ${config.host} WITHOUT authentication. ***\n` +
+          '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
+          '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
+      );
+    if (config.dbPath !== ':memory:') mkdirSync(join(config.dbPath, '..'), { recursive: true });
+    const { openSqliteStore } = await import('../store/sqlite/index.ts');
+    const server = await startServer({
+      host: config.host,
+      port: config.port,
+      ...(config.advertise ? { advertise: config.advertise } : {}),
+      ...(config.keys ? { keys: config.keys } : {}),
+      openStore: (baseUrl) => openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
+    });
+    const where = config.dbPath === ':memory:' ? 'in memory' : config.dbPath;
+    process.stderr.write(
+      `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        process.stderr.write(`sluice server: ${signal}, finishing requests in flight\n`);
+        server.shutdown().then(resolve, (e: unknown) => {
+          process.stderr.write(`sluice server: shutdown failed: ${String(e)}\n`);
+          process.exitCode = 1;
+          resolve();
+        });
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+  },
+});

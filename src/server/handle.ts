@@ -1,0 +1,137 @@
+/**
+ * One HTTP request, start to finish: health check, protocol detection, bounded
+ * body, signature check, decoding, the store call, and the answer in the
+ * request's own protocol. Every failure becomes an SQS error; only a
+ * non-SqsError (a bug) is answered with InternalError 500.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ActionSpec } from '../protocol/actions.ts';
+import {
+  JSON_CONTENT_TYPE,
+  jsonError,
+  jsonResult,
+  parseJsonRequest,
+  type WireError,
+} from '../protocol/json.ts';
+import { parseQueryRequest } from '../protocol/query.ts';
+import { type KeyRing, verifySigV4 } from '../protocol/sigv4.ts';
+import { XML_CONTENT_TYPE, xmlError, xmlResult } from '../protocol/xml.ts';
+import { isSqsError, SqsError } from '../sqs/errors.ts';
+import type { Store } from '../store/store.ts';
+import { readBody } from './body.ts';
+import { releaseUndelivered } from './release.ts';
+
+export interface HandlerContext {
+  readonly store: Store;
+  /** With keys, every request must carry a valid SigV4 signature by one of them. */
+  readonly keys?: KeyRing;
+  readonly maxBodyBytes: number;
+  /** Fires when the server starts draining: open long polls end at once, empty. */
+  readonly draining: AbortSignal;
+  readonly log: (line: string) => void;
+  readonly now: () => number;
+  /** Work that outlives its request (handing back undelivered messages); shutdown waits for it. */
+  readonly background: (work: Promise<void>) => void;
+}
+
+type Protocol = 'json' | 'query';
+
+const internalError = () =>
+  new SqsError('InternalError', 'We encountered an internal error. Please try again.');
+
+export async function handle(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+  const requestId = randomUUID();
+  res.setHeader('x-amzn-RequestId', requestId);
+  if (ctx.draining.aborted) res.setHeader('connection', 'close');
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const query = q < 0 ? '' : rawUrl.slice(q + 1);
+  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ status: 'ok' }));
+    return;
+  }
+  const target = header(req, 'x-amz-target');
+  const protocol: Protocol =
+    target !== undefined || header(req, 'content-type')?.startsWith('application/x-amz-json')
+      ? 'json'
+      : 'query';
+
+  // Set once the client has gone away before its answer was written.
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableEnded) gone.abort();
+  });
+  let action: ActionSpec | undefined;
+  let bodyRead = false;
+  try {
+    const body = await readBody(req, ctx.maxBodyBytes);
+    bodyRead = true;
+    if (ctx.keys) verifySigV4(signedRequest(req, path, query, body), ctx.keys, ctx.now());
+    const parsed =
+      protocol === 'json'
+        ? parseJsonRequest(target, body.toString('utf8'))
+        : parseQueryRequest(queryParams(query, body), pathQueueUrl(req, path));
+    action = parsed.action;
+    const signal = AbortSignal.any([gone.signal, ctx.draining]);
+    const output = await action.call(ctx.store, parsed.input as never, { signal });
+    if (gone.signal.aborted || res.destroyed) {
+      await releaseUndelivered(ctx.store, action, parsed.input, output, ctx.log);
+      return;
+    }
+    const text = protocol === 'json' ? jsonResult(action, output) : xmlResult(action, output, requestId);
+    const type = protocol === 'json' ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE;
+    const spec = action;
+    res.once('close', () => {
+      // The answer was written but never flushed to the client: its messages must not stay claimed.
+      if (!res.writableFinished)
+        ctx.background(releaseUndelivered(ctx.store, spec, parsed.input, output, ctx.log));
+    });
+    send(res, 200, { 'content-type': type }, text);
+  } catch (e) {
+    if (!isSqsError(e) && !bodyRead) return; // the client broke off mid-body: nobody to answer
+    const err = isSqsError(e) ? e : internalError();
+    if (!isSqsError(e)) ctx.log(`sluice: internal error in ${action?.name ?? 'request'}: ${String(e)}`);
+    const wire: WireError = protocol === 'json' ? jsonError(err) : xmlError(err, requestId);
+    // An oversized body is left unread; the connection cannot be reused after it.
+    if (err.errorName === 'RequestEntityTooLarge') res.setHeader('connection', 'close');
+    send(res, wire.status, wire.headers, wire.body);
+  }
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** URL parameters first, then the form body; a key given twice keeps its first value. */
+function* queryParams(query: string, body: Buffer): Generator<[string, string]> {
+  if (query) yield* new URLSearchParams(query);
+  if (body.length) yield* new URLSearchParams(body.toString('utf8'));
+}
+
+/** A query request posted to `/ACCOUNT/NAME` addresses that queue. */
+function pathQueueUrl(req: IncomingMessage, path: string): string | undefined {
+  if (!/^\/[^/]+\/[^/]+\/?$/.test(path)) return undefined;
+  return `http://${header(req, 'host') ?? 'localhost'}${path.replace(/\/$/, '')}`;
+}
+
+function signedRequest(req: IncomingMessage, path: string, query: string, body: Buffer) {
+  const headers = new Map<string, string[]>();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const list = headers.get(name);
+    if (list) list.push(raw[i + 1]!);
+    else headers.set(name, [raw[i + 1]!]);
+  }
+  const url = `http://${header(req, 'host') ?? 'localhost'}${path}`;
+  return { method: req.method ?? 'GET', path, query, headers, body, url };
+}
