@@ -29,17 +29,20 @@ function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: numb
 }
 
 function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
-  if (handle === undefined || handle === null || handle === '') throw errors.missingParameter('ReceiptHandle');
+  if (handle === undefined || handle === null || handle === '')
+    throw errors.missingParameter('ReceiptHandle');
   const { current } = held(ctx, q, handle);
   if (!current) return;
-  if (q.settings.fifo && current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
+  if (q.settings.fifo && current.visible_at <= ctx.clock.now())
+    throw errors.receiptHandleExpired(String(handle));
   ctx.sql('DELETE FROM messages WHERE id = ?').run(current.id);
   // Deleting a FIFO message can unlock its group for a waiting long poll.
   if (q.settings.fifo) ctx.signalQueue(q.id);
 }
 
 function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown, timeout: unknown): void {
-  if (handle === undefined || handle === null || handle === '') throw errors.missingParameter('ReceiptHandle');
+  if (handle === undefined || handle === null || handle === '')
+    throw errors.missingParameter('ReceiptHandle');
   const seconds = validateVisibilityTimeout(timeout);
   const { current } = held(ctx, q, handle);
   const now = ctx.clock.now();

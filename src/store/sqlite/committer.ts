@@ -67,7 +67,10 @@ export class Committer {
     this.#scheduled = false;
     const ops = this.#queue;
     this.#queue = [];
-    if (ops.length === 0) return this.#notifyIdle();
+    if (ops.length === 0) {
+      this.#notifyIdle();
+      return;
+    }
     const db = this.#db;
     const sql = this.#sql;
     try {
@@ -91,7 +94,8 @@ export class Committer {
       this.#afterCommit = [];
       this.onRollback();
       for (const op of ops) op.reject(e);
-      return this.#notifyIdle();
+      this.#notifyIdle();
+      return;
     }
     const hooks = this.#afterCommit;
     this.#afterCommit = [];

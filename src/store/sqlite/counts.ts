@@ -89,7 +89,8 @@ export function stats(ctx: StoreContext, prefix = ''): T.QueueStats[] {
         visible: c.visible,
         inFlight: c.inFlight,
         delayed: c.delayed,
-        oldestAgeSeconds: c.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - c.oldestSentAt) / 1000)),
+        oldestAgeSeconds:
+          c.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - c.oldestSentAt) / 1000)),
       };
       const dlq = q.settings.redrive && ctx.queues.byArn(q.settings.redrive.deadLetterTargetArn);
       if (dlq) s.deadLetterQueue = dlq.name;

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type * as T from '../types.ts';

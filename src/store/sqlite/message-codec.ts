@@ -23,7 +23,8 @@ export function encodeAttributes(attrs: MessageAttributeMap | undefined): string
     if (v.StringValue !== undefined) stored.s = v.StringValue;
     if (v.BinaryValue !== undefined) stored.b = Buffer.from(v.BinaryValue).toString('base64');
     if (v.StringListValues?.length) stored.sl = v.StringListValues;
-    if (v.BinaryListValues?.length) stored.bl = v.BinaryListValues.map((b) => Buffer.from(b).toString('base64'));
+    if (v.BinaryListValues?.length)
+      stored.bl = v.BinaryListValues.map((b) => Buffer.from(b).toString('base64'));
     out[name] = stored;
   }
   return JSON.stringify(out);

@@ -45,25 +45,36 @@ export class MoveTasks {
     const { ctx } = this;
     if (!input.SourceArn) throw errors.missingParameter('SourceArn');
     const source = ctx.queues.byArn(input.SourceArn);
-    if (!source) throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+    if (!source)
+      throw errors.resourceNotFound(
+        "The resource that you specified for the SourceArn parameter doesn't exist.",
+      );
     if (deadLetterSources(ctx, source).length === 0) {
       throw errors.invalidParameterText('Source queue must be configured as a Dead Letter Queue.');
     }
     if (input.DestinationArn !== undefined && !ctx.queues.byArn(input.DestinationArn)) {
-      throw errors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
+      throw errors.resourceNotFound(
+        "The resource that you specified for the DestinationArn parameter doesn't exist.",
+      );
     }
     const rate = input.MaxNumberOfMessagesPerSecond;
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
       throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
     }
-    const running = ctx.sql("SELECT 1 FROM move_tasks WHERE source_arn = ? AND status = 'RUNNING'").get(source.arn);
+    const running = ctx
+      .sql("SELECT 1 FROM move_tasks WHERE source_arn = ? AND status = 'RUNNING'")
+      .get(source.arn);
     if (running) {
       throw errors.invalidParameterText(
         'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
       );
     }
-    const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString('base64');
-    const toMove = (ctx.sql('SELECT count(*) AS n FROM messages WHERE queue_id = ?').get(source.id) as { n: number }).n;
+    const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString(
+      'base64',
+    );
+    const toMove = (
+      ctx.sql('SELECT count(*) AS n FROM messages WHERE queue_id = ?').get(source.id) as { n: number }
+    ).n;
     ctx
       .sql(
         `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at)
@@ -78,17 +89,23 @@ export class MoveTasks {
     const { ctx } = this;
     let sourceArn: unknown;
     try {
-      sourceArn = (JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown })
-        .sourceArn;
+      sourceArn = (
+        JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown }
+      ).sourceArn;
     } catch {
       sourceArn = undefined;
     }
-    if (typeof sourceArn !== 'string') throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
+    if (typeof sourceArn !== 'string')
+      throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
     if (!ctx.queues.byArn(sourceArn)) {
-      throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+      throw errors.resourceNotFound(
+        "The resource that you specified for the SourceArn parameter doesn't exist.",
+      );
     }
-    const row = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(input.TaskHandle) as TaskRow | undefined;
-    if (!row || row.status !== 'RUNNING') throw errors.resourceNotFound('Task does not exist.');
+    const row = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(input.TaskHandle) as
+      | TaskRow
+      | undefined;
+    if (row?.status !== 'RUNNING') throw errors.resourceNotFound('Task does not exist.');
     ctx.sql("UPDATE move_tasks SET status = 'CANCELLED' WHERE handle = ?").run(row.handle);
     this.#timers.get(row.handle)?.();
     this.#timers.delete(row.handle);
@@ -99,7 +116,10 @@ export class MoveTasks {
     const { ctx } = this;
     if (!input.SourceArn) throw errors.missingParameter('SourceArn');
     const source = ctx.queues.byArn(input.SourceArn);
-    if (!source) throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+    if (!source)
+      throw errors.resourceNotFound(
+        "The resource that you specified for the SourceArn parameter doesn't exist.",
+      );
     const max = input.MaxResults ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) {
       throw errors.invalidParameter('MaxResults', max, 'You must enter a number between 1 and 10.');
@@ -137,17 +157,21 @@ export class MoveTasks {
   #tick(handle: string): number | undefined {
     const { ctx } = this;
     const task = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(handle) as TaskRow | undefined;
-    if (!task || task.status !== 'RUNNING') return undefined;
+    if (task?.status !== 'RUNNING') return undefined;
     const source = ctx.queues.byArn(task.source_arn);
     const end = (status: T.MessageMoveTask['Status'], reason: string | null = null) => {
-      ctx.sql('UPDATE move_tasks SET status = ?, failure_reason = ? WHERE handle = ?').run(status, reason, handle);
+      ctx
+        .sql('UPDATE move_tasks SET status = ?, failure_reason = ? WHERE handle = ?')
+        .run(status, reason, handle);
       return undefined;
     };
     if (!source) return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
     const now = ctx.clock.now();
     const slice = task.max_per_second ?? MOVE_SLICE;
     const rows = ctx
-      .sql('SELECT id, dlq_source_arn FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY id LIMIT ?')
+      .sql(
+        'SELECT id, dlq_source_arn FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY id LIMIT ?',
+      )
       .all(source.id, now, slice) as { id: number; dlq_source_arn: string | null }[];
     if (rows.length === 0) return end('COMPLETED');
     const move = ctx.sql(

@@ -44,7 +44,8 @@ function checkRedriveTarget(ctx: StoreContext, attributes: Record<string, string
   const target = ctx.queues.byArn(deadLetterTargetArn);
   if (!target) throw errors.deadLetterTargetDoesNotExist(policy);
   if (target.settings.fifo !== (attributes.FifoQueue === 'true')) throw errors.deadLetterTypeMismatch(policy);
-  if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn)) throw errors.deadLetterNotAllowed(policy);
+  if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn))
+    throw errors.deadLetterNotAllowed(policy);
 }
 
 export function deleteQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
@@ -106,7 +107,8 @@ export function decodeToken(token: string, parameter: string): string {
 export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttributesInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
   const next = applySetAttributes(q.attributes, input.Attributes ?? {});
-  if (next.RedrivePolicy && next.RedrivePolicy !== q.attributes.RedrivePolicy) checkRedriveTarget(ctx, next, q.arn);
+  if (next.RedrivePolicy && next.RedrivePolicy !== q.attributes.RedrivePolicy)
+    checkRedriveTarget(ctx, next, q.arn);
   q.attributes = next;
   q.modifiedAt = ctx.clock.now();
   ctx.queues.save(q);
@@ -117,7 +119,7 @@ export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttribute
 export function tagQueue(ctx: StoreContext, input: T.TagQueueInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
   const tags = { ...q.tags, ...(input.Tags ?? {}) };
-  if (Object.keys(tags).length > 50) throw errors.overLimit('Too many tags added for queue ' + q.name + '.');
+  if (Object.keys(tags).length > 50) throw errors.overLimit(`Too many tags added for queue ${q.name}.`);
   q.tags = tags;
   ctx.queues.save(q);
 }
@@ -155,7 +157,7 @@ export function addPermission(ctx: StoreContext, input: T.AddPermissionInput): v
   if (!input.AWSAccountIds?.length) throw errors.missingParameter('AWSAccountIds');
   if (!input.Actions?.length) throw errors.missingParameter('Actions');
   q.permissions = { ...q.permissions, [label]: { accounts: input.AWSAccountIds, actions: input.Actions } };
-  q.attributes = { ...q.attributes, Policy: policyOf(ctx, q) };
+  q.attributes = { ...q.attributes, Policy: policyOf(q) };
   ctx.queues.save(q);
 }
 
@@ -167,7 +169,7 @@ export function removePermission(ctx: StoreContext, input: T.RemovePermissionInp
   delete permissions[label];
   q.permissions = permissions;
   const attributes = { ...q.attributes };
-  if (Object.keys(permissions).length) attributes.Policy = policyOf(ctx, q);
+  if (Object.keys(permissions).length) attributes.Policy = policyOf(q);
   else delete attributes.Policy;
   q.attributes = attributes;
   ctx.queues.save(q);
@@ -178,17 +180,19 @@ function requireLabel(label: unknown): string {
   return label;
 }
 
-/** The IAM policy document SQS derives from AddPermission grants. */
-function policyOf(ctx: StoreContext, q: QueueRecord): string {
+/** The IAM policy document SQS derives from AddPermission grants (one-element lists collapse, as AWS writes them). */
+function policyOf(q: QueueRecord): string {
   const statements = Object.entries(q.permissions).map(([label, grant]) => {
     const { accounts, actions } = grant as { accounts: string[]; actions: string[] };
     return {
       Sid: label,
       Effect: 'Allow',
-      Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
-      Action: actions.map((a) => `SQS:${a}`),
+      Principal: { AWS: single(accounts.map((a) => `arn:aws:iam::${a}:root`)) },
+      Action: single(actions.map((a) => `SQS:${a}`)),
       Resource: q.arn,
     };
   });
-  return JSON.stringify({ Version: '2012-10-17', Id: `${q.arn}/SQSDefaultPolicy`, Statement: statements });
+  return JSON.stringify({ Version: '2008-10-17', Id: `${q.arn}/SQSDefaultPolicy`, Statement: statements });
 }
+
+const single = (list: string[]): string | string[] => (list.length === 1 ? list[0]! : list);

@@ -100,7 +100,9 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   const out: Attempt = { queue, messages, version };
   if (messages.length === 0) {
     const next = ctx
-      .sql('SELECT visible_at FROM messages WHERE queue_id = ? AND visible_at > ? ORDER BY visible_at LIMIT 1')
+      .sql(
+        'SELECT visible_at FROM messages WHERE queue_id = ? AND visible_at > ? ORDER BY visible_at LIMIT 1',
+      )
       .get(queue.id, now) as { visible_at: number } | undefined;
     if (next) out.nextVisibleAt = next.visible_at;
   }

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
 import {
   validateBatchEntries,
   validateBatchSize,
   validateFifoBatch,
   validateMessage,
 } from '../../sqs/message.ts';
-import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
 import type * as T from '../types.ts';
 import { eachEntry } from './batch.ts';
 import type { StoreContext } from './context.ts';
@@ -21,7 +21,10 @@ export function sendMessage(ctx: StoreContext, input: T.SendMessageInput): T.Sen
 }
 
 /** SendMessageBatch: request-level errors fail the call; entry-level ones land in `Failed`. */
-export function sendMessageBatch(ctx: StoreContext, input: T.SendMessageBatchInput): T.SendMessageBatchOutput {
+export function sendMessageBatch(
+  ctx: StoreContext,
+  input: T.SendMessageBatchInput,
+): T.SendMessageBatchOutput {
   const q = ctx.queues.byUrl(input.QueueUrl);
   validateBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
   validateBatchSize(input.Entries);
@@ -37,7 +40,10 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   const now = ctx.clock.now();
   const body = entry.MessageBody;
   const md5Body = md5OfBody(body);
-  const attrs = entry.MessageAttributes && Object.keys(entry.MessageAttributes).length ? entry.MessageAttributes : undefined;
+  const attrs =
+    entry.MessageAttributes && Object.keys(entry.MessageAttributes).length
+      ? entry.MessageAttributes
+      : undefined;
   const md5Attrs = attrs ? md5OfMessageAttributes(attrs) : undefined;
   const sys =
     entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length
@@ -62,7 +68,9 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
       // A duplicate within the window is accepted and not delivered again (SQS's exactly-once send).
       return { ...result, MessageId: seen.message_id, SequenceNumber: seen.sequence_number };
     }
-    const row = ctx.sql('UPDATE queues SET sequence = sequence + 1 WHERE id = ? RETURNING sequence').get(q.id) as {
+    const row = ctx
+      .sql('UPDATE queues SET sequence = sequence + 1 WHERE id = ? RETURNING sequence')
+      .get(q.id) as {
       sequence: number;
     };
     sequence = String(row.sequence).padStart(20, '0');
