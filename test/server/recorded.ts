@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-const FILE = new URL('../store/aws-recorded/test_sqs.snapshot.json', import.meta.url);
+const FILE = new URL('../aws-recorded/test_sqs.snapshot.json', import.meta.url);
 const PREFIX = 'tests/aws/services/sqs/test_sqs.py::TestSqsProvider::';
 
 type Recording = Record<string, { 'recorded-content': Record<string, unknown> }>;

@@ -1,18 +1,18 @@
 /**
- * The recorded answers of Amazon SQS (/work/shared/aws-recorded, LocalStack's
+ * The recorded answers of Amazon SQS (test/aws-recorded, LocalStack's
  * snapshots recorded against AWS), for tests that prove agreement with AWS.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isSqsError } from '../../src/sqs/errors.ts';
 
-const DIR = process.env.SLUICE_AWS_RECORDED ?? '/work/shared/aws-recorded';
+const DIR = new URL('../aws-recorded/', import.meta.url);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Snapshot = Record<string, { 'recorded-content': Record<string, Json> }>;
 
 export const load = (file: string): Snapshot =>
-  JSON.parse(readFileSync(`${DIR}/${file}`, 'utf8')) as Snapshot;
+  JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Snapshot;
 export const sqsSnapshot = load('test_sqs.snapshot.json');
 export const moveTaskSnapshot = load('test_sqs_move_task.snapshot.json');
 

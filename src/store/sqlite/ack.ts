@@ -31,13 +31,21 @@ function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: numb
 function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
   if (handle === undefined || handle === null || handle === '')
     throw errors.missingParameter('ReceiptHandle');
+  if (!q.settings.fifo) {
+    // Standard queues: one statement; a stale handle matches no row and the delete still succeeds.
+    const r = decodeReceipt(handle);
+    if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
+    ctx
+      .sql('DELETE FROM messages WHERE id = ? AND queue_id = ? AND receive_count = ?')
+      .run(r.rowId, q.id, r.receive);
+    return;
+  }
   const { current } = held(ctx, q, handle);
   if (!current) return;
-  if (q.settings.fifo && current.visible_at <= ctx.clock.now())
-    throw errors.receiptHandleExpired(String(handle));
+  if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
   ctx.sql('DELETE FROM messages WHERE id = ?').run(current.id);
   // Deleting a FIFO message can unlock its group for a waiting long poll.
-  if (q.settings.fifo) ctx.signalQueue(q.id);
+  ctx.signalQueue(q.id);
 }
 
 function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown, timeout: unknown): void {

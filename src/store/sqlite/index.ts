@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import Database from 'better-sqlite3';
+import { isSqsError } from '../../sqs/errors.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type * as T from '../types.ts';
@@ -51,7 +52,7 @@ class SqliteStore implements Store {
     const identity = { ...DEFAULT_IDENTITY, ...options.identity };
     const statements = new Map<string, Statement>();
     const registry = new QueueRegistry(db, identity);
-    const committer = new Committer(db, () => registry.reload());
+    const committer = new Committer(db, isSqsError, () => registry.reload());
     const waiters = new Waiters(clock);
     this.#ctx = {
       db,

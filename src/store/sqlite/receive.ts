@@ -1,16 +1,9 @@
-import {
-  messageAttributeSelector,
-  requestedSystemAttributeNames,
-  systemAttributeSelector,
-} from '../../sqs/attribute-names.ts';
-import { md5OfMessageAttributes } from '../../sqs/md5.ts';
 import { validateReceiveParams } from '../../sqs/message.ts';
 import type * as T from '../types.ts';
 import type { StoreContext } from './context.ts';
 import { moveToDeadLetterQueue } from './dlq.ts';
-import { decodeAttributes } from './message-codec.ts';
+import { type MessageRow, Projection } from './projection.ts';
 import type { QueueRecord } from './queue-registry.ts';
-import { encodeReceipt } from './receipt.ts';
 
 /**
  * ReceiveMessage. One attempt runs inside a group transaction and claims up to
@@ -53,19 +46,8 @@ interface Candidate {
   sent_at: number;
 }
 
-interface MessageRow extends Candidate {
-  message_id: string;
-  body: string;
-  md5_body: string;
-  attributes: string | null;
-  md5_attributes: string | null;
-  system_attributes: string | null;
-  first_receive_at: number;
-  group_id: string | null;
-  dedup_id: string | null;
-  sequence_number: string | null;
-  dlq_source_arn: string | null;
-}
+/** `?, ?, …` for an IN list of n ids; statements are cached per n (at most 10 kinds). */
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: AbortSignal): Attempt {
   const queue = ctx.queues.byUrl(input.QueueUrl);
@@ -73,30 +55,25 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   if (signal?.aborted) return { queue, messages: [], version };
   const now = ctx.clock.now();
   const max = input.MaxNumberOfMessages ?? 1;
-  const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
   const expiredBefore = now - queue.settings.messageRetentionPeriod * 1000;
-  const claim = ctx.sql(
-    `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
-       first_receive_at = coalesce(first_receive_at, ?) WHERE id = ? RETURNING *`,
-  );
-  const wantSystem = systemAttributeSelector(requestedSystemAttributeNames(input));
-  const wantAttribute = messageAttributeSelector(input.MessageAttributeNames);
-  /** Claims one candidate, unless it has expired (dropped) or used up its receives (redriven). */
-  const take = (c: Candidate): T.Message | undefined => {
+  const redrive = queue.settings.redrive;
+  /** Whether a candidate may be claimed; drops it if expired, redrives it if its receives are used up. */
+  const keep = (c: Candidate): boolean => {
     if (c.sent_at <= expiredBefore) {
       ctx.sql('DELETE FROM messages WHERE id = ?').run(c.id);
-      return undefined;
+      return false;
     }
-    const redrive = queue.settings.redrive;
-    if (redrive && c.receive_count >= redrive.maxReceiveCount && moveToDeadLetterQueue(ctx, queue, c.id)) {
-      return undefined;
-    }
-    const row = claim.get(now + visibility * 1000, now, c.id) as MessageRow;
-    return toMessage(ctx, queue, row, wantSystem, wantAttribute);
+    return !(
+      redrive &&
+      c.receive_count >= redrive.maxReceiveCount &&
+      moveToDeadLetterQueue(ctx, queue, c.id)
+    );
   };
-  const messages = queue.settings.fifo
-    ? pickFifo(ctx, queue.id, now, max, take)
-    : pickStandard(ctx, queue.id, now, max, take);
+  const projection = new Projection(input);
+  const rows = queue.settings.fifo
+    ? pickFifo(ctx, queue.id, now, max, keep, projection)
+    : pickStandard(ctx, queue.id, now, max, keep, projection);
+  const messages = rows.length ? claim(ctx, queue, rows, now, input, projection) : [];
   const out: Attempt = { queue, messages, version };
   if (messages.length === 0) {
     const next = ctx
@@ -109,28 +86,56 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   return out;
 }
 
+/** Hides the picked rows for the visibility timeout and counts the receive: one UPDATE for the batch. */
+function claim(
+  ctx: StoreContext,
+  queue: QueueRecord,
+  rows: MessageRow[],
+  now: number,
+  input: T.ReceiveMessageInput,
+  projection: Projection,
+): T.Message[] {
+  const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
+  ctx
+    .sql(
+      `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
+         first_receive_at = coalesce(first_receive_at, ?) WHERE id IN (${placeholders(rows.length)})`,
+    )
+    .run(now + visibility * 1000, now, ...rows.map((r) => r.id));
+  return rows.map((row) => {
+    row.receive_count += 1;
+    if (row.first_receive_at === null) row.first_receive_at = now;
+    return projection.toMessage(ctx, queue, row);
+  });
+}
+
 /** Standard queues: the earliest-visible messages, by the ready index. */
 function pickStandard(
   ctx: StoreContext,
   queueId: number,
   now: number,
   max: number,
-  take: (c: Candidate) => T.Message | undefined,
-): T.Message[] {
+  keep: (c: Candidate) => boolean,
+  projection: Projection,
+): MessageRow[] {
   const select = ctx.sql(
-    'SELECT id, receive_count, sent_at FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
+    `SELECT ${projection.columns} FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?`,
   );
-  const picked: T.Message[] = [];
-  for (;;) {
-    const want = max - picked.length;
-    const rows = select.all(queueId, now, want) as Candidate[];
-    for (const row of rows) {
-      const m = take(row);
-      if (m) picked.push(m);
-    }
-    // Taken rows left the visible range; so did expired and redriven ones, whose places others may fill.
-    if (picked.length >= max || rows.length < want) return picked;
+  const rows = select.all(queueId, now, max) as MessageRow[];
+  const picked = rows.filter(keep);
+  if (picked.length === rows.length || rows.length < max) return picked;
+  // Expired and redriven rows left the visible range; others may take their places.
+  const more = select.all(queueId, now, max) as MessageRow[];
+  const seen = new Set(picked.map((r) => r.id));
+  for (const row of more) {
+    if (picked.length >= max) break;
+    if (!seen.has(row.id) && keep(row)) picked.push(row);
   }
+  return picked.length < max && more.length === max && more.some((r) => !seen.has(r.id))
+    ? picked.concat(
+        pickStandard(ctx, queueId, now, max - picked.length, keep, projection).filter((r) => !seen.has(r.id)),
+      )
+    : picked;
 }
 
 /**
@@ -145,8 +150,9 @@ function pickFifo(
   queueId: number,
   now: number,
   max: number,
-  take: (c: Candidate) => T.Message | undefined,
-): T.Message[] {
+  keep: (c: Candidate) => boolean,
+  projection: Projection,
+): MessageRow[] {
   const page = ctx.sql(
     `SELECT id, receive_count, sent_at, visible_at, group_id FROM messages
      WHERE queue_id = ? AND id > ? ORDER BY id LIMIT 256`,
@@ -171,57 +177,17 @@ function pickFifo(
     if (rows.length < 256 || seen >= max) break;
     after = rows[rows.length - 1]!.id;
   }
-  const picked: T.Message[] = [];
+  const ids: number[] = [];
   for (const candidates of open.values()) {
     for (const c of candidates) {
-      const m = take(c);
-      if (m) picked.push(m);
-      if (picked.length >= max) return picked;
+      if (ids.length >= max) break;
+      if (keep(c)) ids.push(c.id);
     }
   }
-  return picked;
-}
-
-function toMessage(
-  ctx: StoreContext,
-  queue: QueueRecord,
-  row: MessageRow,
-  wantSystem: (name: string) => boolean,
-  wantAttribute: (name: string) => boolean,
-): T.Message {
-  const message: T.Message = {
-    MessageId: row.message_id,
-    ReceiptHandle: encodeReceipt({ queueId: queue.id, rowId: row.id, receive: row.receive_count }),
-    MD5OfBody: row.md5_body,
-    Body: row.body,
-  };
-  const system: Record<string, string | null | undefined> = {
-    SenderId: ctx.identity.accountId,
-    SentTimestamp: String(row.sent_at),
-    ApproximateReceiveCount: String(row.receive_count),
-    ApproximateFirstReceiveTimestamp: String(row.first_receive_at),
-    MessageGroupId: row.group_id,
-    MessageDeduplicationId: queue.settings.fifo ? row.dedup_id : undefined,
-    SequenceNumber: row.sequence_number,
-    DeadLetterQueueSourceArn: row.dlq_source_arn,
-    AWSTraceHeader: decodeAttributes(row.system_attributes)?.AWSTraceHeader?.StringValue,
-  };
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(system)) {
-    if (value != null && wantSystem(name)) attributes[name] = value;
-  }
-  if (Object.keys(attributes).length) message.Attributes = attributes;
-  const all = decodeAttributes(row.attributes);
-  if (all) {
-    const names = Object.keys(all).filter(wantAttribute);
-    if (names.length) {
-      const chosen = Object.fromEntries(names.map((n) => [n, all[n]!]));
-      message.MessageAttributes = chosen;
-      message.MD5OfMessageAttributes =
-        names.length === Object.keys(all).length && row.md5_attributes
-          ? row.md5_attributes
-          : md5OfMessageAttributes(chosen);
-    }
-  }
-  return message;
+  if (ids.length === 0) return [];
+  const full = ctx
+    .sql(`SELECT ${projection.columns} FROM messages WHERE id IN (${placeholders(ids.length)})`)
+    .all(...ids) as MessageRow[];
+  const byId = new Map(full.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!);
 }

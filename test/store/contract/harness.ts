@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the Store contract suite: the factory type every backend
  * provides, a per-test store/clock context, small helpers, and access to the
- * answers Amazon SQS recorded (../aws-recorded), so expectations are AWS's.
+ * answers Amazon SQS recorded (test/aws-recorded), so expectations are AWS's.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -201,7 +201,7 @@ function snapshot(file: string): Snapshot {
   let s = snapshots.get(file);
   if (!s) {
     s = JSON.parse(
-      readFileSync(new URL(`../aws-recorded/${file}.snapshot.json`, import.meta.url), 'utf8'),
+      readFileSync(new URL(`../../aws-recorded/${file}.snapshot.json`, import.meta.url), 'utf8'),
     ) as Snapshot;
     snapshots.set(file, s);
   }
