@@ -22,8 +22,10 @@ function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: numb
   const r = decodeReceipt(handle);
   if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
   const row = ctx
-    .sql('SELECT id, receive_count, visible_at FROM messages WHERE id = ? AND queue_id = ?')
-    .get(r.rowId, q.id) as Held | undefined;
+    .sql(
+      'SELECT id, receive_count, visible_at FROM messages WHERE id = ? AND queue_id = ? AND message_id = ?',
+    )
+    .get(r.rowId, q.id, r.messageId) as Held | undefined;
   if (!row || row.receive_count !== r.receive) return { rowId: r.rowId };
   return { rowId: r.rowId, current: row };
 }
@@ -36,8 +38,8 @@ function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
     const r = decodeReceipt(handle);
     if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
     ctx
-      .sql('DELETE FROM messages WHERE id = ? AND queue_id = ? AND receive_count = ?')
-      .run(r.rowId, q.id, r.receive);
+      .sql('DELETE FROM messages WHERE id = ? AND queue_id = ? AND receive_count = ? AND message_id = ?')
+      .run(r.rowId, q.id, r.receive, r.messageId);
     return;
   }
   const { current } = held(ctx, q, handle);

@@ -64,7 +64,12 @@ export class Projection {
   toMessage(ctx: StoreContext, queue: QueueRecord, row: MessageRow): T.Message {
     const message: T.Message = {
       MessageId: row.message_id,
-      ReceiptHandle: encodeReceipt({ queueId: queue.id, rowId: row.id, receive: row.receive_count }),
+      ReceiptHandle: encodeReceipt({
+        queueId: queue.id,
+        rowId: row.id,
+        receive: row.receive_count,
+        messageId: row.message_id,
+      }),
       MD5OfBody: row.md5_body,
       Body: row.body,
     };

@@ -32,6 +32,23 @@ export function deleteVisibilityContract(make: StoreFactory): void {
       assert.deepEqual(await counts(t.store, url), { visible: 0, inFlight: 0, delayed: 0 });
     });
 
+    it('never lets a stale handle delete a later message, even one that reuses the row', async () => {
+      const url = await createQueue(t.store, 'reuse');
+      await t.store.sendMessage({ QueueUrl: url, MessageBody: 'first' });
+      const first = await receiveOne(t.store, url);
+      await t.store.deleteMessage({ QueueUrl: url, ReceiptHandle: first.ReceiptHandle });
+      await t.store.sendMessage({ QueueUrl: url, MessageBody: 'second' });
+      const second = await receiveOne(t.store, url, { VisibilityTimeout: 0 });
+      assert.equal(second.Body, 'second');
+      // A retried delete of the first message: succeeds, and leaves the second alone.
+      await t.store.deleteMessage({ QueueUrl: url, ReceiptHandle: first.ReceiptHandle });
+      await t.store.deleteMessageBatch({
+        QueueUrl: url,
+        Entries: [{ Id: 'a', ReceiptHandle: first.ReceiptHandle }],
+      });
+      assert.deepEqual(await counts(t.store, url), { visible: 1, inFlight: 0, delayed: 0 });
+    });
+
     it('deletes with a well-formed handle whose visibility timeout has passed (standard queue)', async () => {
       const url = await createQueue(t.store, 'stale');
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'x' });
