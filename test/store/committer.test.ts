@@ -1,0 +1,98 @@
+/** The group committer: shared transactions, atomic operations, replay after an unexpected failure. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { Committer } from '../../src/store/sqlite/committer.ts';
+
+class Expected extends Error {}
+
+function setup() {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (v TEXT)');
+  let rollbacks = 0;
+  const committer = new Committer(
+    db,
+    (e) => e instanceof Expected,
+    () => rollbacks++,
+  );
+  const insert = (v: string) => () => db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+  const values = () =>
+    (db.prepare('SELECT v FROM t ORDER BY rowid').all() as { v: string }[]).map((r) => r.v);
+  return { db, committer, insert, values, rollbacks: () => rollbacks };
+}
+
+describe('Committer', () => {
+  it('runs operations queued in one turn in one transaction', async () => {
+    const { db, committer, insert } = setup();
+    const seen: boolean[] = [];
+    const ops = ['a', 'b', 'c'].map((v) =>
+      committer.run(() => {
+        seen.push(db.inTransaction);
+        insert(v)();
+        return db.prepare('SELECT count(*) AS n FROM t').get();
+      }),
+    );
+    assert.deepEqual(await Promise.all(ops), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    assert.deepEqual(seen, [true, true, true]);
+    assert.equal(db.inTransaction, false);
+  });
+
+  it('fails an operation that refuses its input and commits the others', async () => {
+    const { committer, insert, values, rollbacks } = setup();
+    const results = await Promise.allSettled([
+      committer.run(insert('a')),
+      committer.run(() => {
+        throw new Expected('bad input');
+      }),
+      committer.run(insert('c')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(values(), ['a', 'c']);
+    assert.equal(rollbacks(), 0);
+  });
+
+  it('undoes an operation that fails after writing, and only that one', async () => {
+    const { committer, insert, values, rollbacks } = setup();
+    const results = await Promise.allSettled([
+      committer.run(insert('a')),
+      committer.run(() => {
+        insert('half-done')();
+        throw new Error('bug after a write');
+      }),
+      committer.run(insert('c')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal((results[1] as PromiseRejectedResult).reason.message, 'bug after a write');
+    assert.deepEqual(values(), ['a', 'c']);
+    assert.ok(rollbacks() >= 1, 'caches are told to reload after a rollback');
+  });
+
+  it('runs after-commit hooks only for committed work, after the operations settle', async () => {
+    const { committer, insert } = setup();
+    const events: string[] = [];
+    const op = committer.run(() => {
+      insert('a')();
+      committer.afterCommit(() => events.push('hook'));
+      return 'done';
+    });
+    op.then(() => events.push('settled'));
+    await op;
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(events, ['hook', 'settled']);
+  });
+
+  it('finishes queued work on close and refuses new work after', async () => {
+    const { committer, insert, values } = setup();
+    const pending = committer.run(insert('a'));
+    await committer.close();
+    await pending;
+    assert.deepEqual(values(), ['a']);
+    await assert.rejects(committer.run(insert('b')), /closed/);
+  });
+});
