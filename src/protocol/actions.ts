@@ -22,8 +22,8 @@ import {
 } from './shapes.ts';
 
 export interface CallContext {
-  /** Fires when the client has gone away or the server is shutting down. */
-  readonly signal: AbortSignal;
+  /** Ends a long poll: fires when the client has gone away or the server is shutting down. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ActionSpec {
@@ -31,6 +31,8 @@ export interface ActionSpec {
   readonly input: Structure;
   /** Absent for actions that answer with no members. */
   readonly output?: Structure;
+  /** May wait for messages (ReceiveMessage): the server gives it a signal and guards its claims. */
+  readonly longPoll?: boolean;
   /** Runs the action; `input` has been checked against `input` shape. */
   readonly call: (store: Store, input: never, ctx: CallContext) => Promise<unknown>;
 }
@@ -41,7 +43,14 @@ const action = <I>(
   input: Structure,
   output: Structure | undefined,
   call: (store: Store, input: I, ctx: CallContext) => Promise<unknown>,
-): ActionSpec => ({ name, input, ...(output ? { output } : {}), call: call as ActionSpec['call'] });
+  longPoll = false,
+): ActionSpec => ({
+  name,
+  input,
+  ...(output ? { output } : {}),
+  ...(longPoll ? { longPoll } : {}),
+  call: call as ActionSpec['call'],
+});
 
 const queueUrl = { 'QueueUrl!': str } as const;
 const urlResult = struct({ QueueUrl: str });
@@ -158,7 +167,8 @@ const specs: ActionSpec[] = [
       ReceiveRequestAttemptId: str,
     }),
     struct({ Messages: list(message, 'Message') }),
-    (s, i, ctx) => s.receiveMessage(i, { signal: ctx.signal }),
+    (s, i, ctx) => s.receiveMessage(i, ctx.signal ? { signal: ctx.signal } : {}),
+    true,
   ),
   action<T.RemovePermissionInput>(
     'RemovePermission',

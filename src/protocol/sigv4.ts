@@ -4,10 +4,8 @@
  * Accepts both forms the SDKs produce: the `Authorization: AWS4-HMAC-SHA256
  * Credential=…, SignedHeaders=…, Signature=…` header, and query-string auth
  * (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Signature`… in the URL).
- * The canonical request is rebuilt exactly as the signers build it (smithy's
- * @smithy/signature-v4 and botocore's SigV4Auth): path normalised and encoded
- * once more, query pairs re-encoded (RFC 3986) and sorted, signed headers
- * trimmed, payload hashed.
+ * The canonical request is rebuilt as the SDKs' signers build it
+ * (sigv4-canonical.ts).
  *
  * Refusals use Amazon SQS's codes and wording: no signature at all is
  * AccessDenied (SQS allows anonymous access where a queue policy permits it,
@@ -17,6 +15,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { SqsError } from '../sqs/errors.ts';
+import { ALGORITHM, signingKey, stringToSign } from './sigv4-canonical.ts';
 
 export interface SignedRequest {
   readonly method: string;
@@ -34,7 +33,6 @@ export interface SignedRequest {
 /** Access key id → secret access key. */
 export type KeyRing = ReadonlyMap<string, string>;
 
-const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const UNSIGNED = 'UNSIGNED-PAYLOAD';
 
@@ -113,9 +111,8 @@ export function verifySigV4(req: SignedRequest, keys: KeyRing, now: number = Dat
   const hashes = [payloadHash(req)];
   if (claim.fromQuery && hashes[0] !== UNSIGNED) hashes.push(UNSIGNED);
   for (const hash of hashes) {
-    const expected = createHmac('sha256', key)
-      .update(stringToSign(req, claim, hash))
-      .digest();
+    const text = stringToSign(req, claim.signedHeaders, hash, claim.date, claim.scope);
+    const expected = createHmac('sha256', key).update(text).digest();
     if (given.length === expected.length && timingSafeEqual(given, expected)) return;
   }
   throw authErrors.mismatch();
@@ -212,71 +209,4 @@ function httpDate(v: string | undefined): string | undefined {
 function payloadHash(req: SignedRequest): string {
   if (header(req, 'x-amz-content-sha256') === UNSIGNED) return UNSIGNED;
   return createHash('sha256').update(req.body).digest('hex');
-}
-
-function stringToSign(req: SignedRequest, claim: Claim, hash: string): string {
-  const canonical = [
-    req.method.toUpperCase(),
-    canonicalPath(req.path),
-    canonicalQuery(req.query),
-    claim.signedHeaders.map((h) => `${h}:${canonicalHeader(req.headers.get(h))}\n`).join(''),
-    claim.signedHeaders.join(';'),
-    hash,
-  ].join('\n');
-  const digest = createHash('sha256').update(canonical).digest('hex');
-  return `${ALGORITHM}\n${claim.date}\n${claim.scope}\n${digest}`;
-}
-
-/** RFC 3986 encoding, as both signers apply it. */
-export const uriEscape = (s: string) =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-function canonicalPath(path: string): string {
-  const segments: string[] = [];
-  for (const s of path.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') segments.pop();
-    else segments.push(s);
-  }
-  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
-  return uriEscape(`/${segments.join('/')}${trailing}`).replace(/%2F/g, '/');
-}
-
-const decode = (s: string) => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
-
-function canonicalQuery(query: string): string {
-  if (!query) return '';
-  const pairs: [string, string][] = [];
-  for (const pair of query.split('&')) {
-    if (!pair) continue;
-    const eq = pair.indexOf('=');
-    const k = uriEscape(decode(eq < 0 ? pair : pair.slice(0, eq)));
-    if (k === 'X-Amz-Signature') continue;
-    pairs.push([k, uriEscape(decode(eq < 0 ? '' : pair.slice(eq + 1)))]);
-  }
-  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
-}
-
-const canonicalHeader = (values: readonly string[] | undefined) =>
-  (values ?? []).map((v) => v.trim().replace(/\s+/g, ' ')).join(',');
-
-const keyCache = new Map<string, Buffer>();
-
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const id = `${secret}\n${date}\n${region}\n${service}`;
-  let key = keyCache.get(id);
-  if (!key) {
-    const hmac = (k: string | Buffer, d: string) => createHmac('sha256', k).update(d).digest();
-    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-    if (keyCache.size > 1000) keyCache.clear();
-    keyCache.set(id, key);
-  }
-  return key;
 }

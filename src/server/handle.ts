@@ -20,9 +20,9 @@ import { XML_CONTENT_TYPE, xmlError, xmlResult } from '../protocol/xml.ts';
 import { isSqsError, SqsError } from '../sqs/errors.ts';
 import type { Store } from '../store/store.ts';
 import { readBody } from './body.ts';
-import { releaseUndelivered } from './release.ts';
+import { type PollContext, receiveFor } from './long-poll.ts';
 
-export interface HandlerContext {
+export interface HandlerContext extends PollContext {
   readonly store: Store;
   /** With keys, every request must carry a valid SigV4 signature by one of them. */
   readonly keys?: KeyRing;
@@ -58,11 +58,6 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
       ? 'json'
       : 'query';
 
-  // Set once the client has gone away before its answer was written.
-  const gone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableEnded) gone.abort();
-  });
   let action: ActionSpec | undefined;
   let bodyRead = false;
   try {
@@ -74,30 +69,35 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
         ? parseJsonRequest(target, body.toString('utf8'))
         : parseQueryRequest(queryParams(query, body), pathQueueUrl(req, path));
     action = parsed.action;
-    const signal = AbortSignal.any([gone.signal, ctx.draining]);
-    const output = await action.call(ctx.store, parsed.input as never, { signal });
-    if (gone.signal.aborted || res.destroyed) {
-      await releaseUndelivered(ctx.store, action, parsed.input, output, ctx.log);
-      return;
-    }
+    let output: unknown;
+    if (action.longPoll) {
+      output = await receiveFor(res, ctx, action, parsed.input);
+      if (output === undefined) return; // the client has gone; its messages were handed back
+    } else output = await action.call(ctx.store, parsed.input as never, {});
     const text = protocol === 'json' ? jsonResult(action, output) : xmlResult(action, output, requestId);
-    const type = protocol === 'json' ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE;
-    const spec = action;
-    res.once('close', () => {
-      // The answer was written but never flushed to the client: its messages must not stay claimed.
-      if (!res.writableFinished)
-        ctx.background(releaseUndelivered(ctx.store, spec, parsed.input, output, ctx.log));
-    });
-    send(res, 200, { 'content-type': type }, text);
+    send(res, 200, { 'content-type': protocol === 'json' ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE }, text);
   } catch (e) {
     if (!isSqsError(e) && !bodyRead) return; // the client broke off mid-body: nobody to answer
     const err = isSqsError(e) ? e : internalError();
     if (!isSqsError(e)) ctx.log(`sluice: internal error in ${action?.name ?? 'request'}: ${String(e)}`);
     const wire: WireError = protocol === 'json' ? jsonError(err) : xmlError(err, requestId);
-    // An oversized body is left unread; the connection cannot be reused after it.
-    if (err.errorName === 'RequestEntityTooLarge') res.setHeader('connection', 'close');
+    if (err.errorName === 'RequestEntityTooLarge') discardBody(req, ctx.maxBodyBytes);
     send(res, wire.status, wire.headers, wire.body);
   }
+}
+
+/**
+ * The rest of an oversized body is read and dropped, not buffered: closing the
+ * connection on unread data would reset it and could destroy the 413 before
+ * the client reads it. A client that keeps sending far past the bound is cut off.
+ */
+function discardBody(req: IncomingMessage, max: number): void {
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > 16 * max) req.socket.destroy();
+  });
+  req.resume();
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {

@@ -22,7 +22,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyRing } from '../protocol/sigv4.ts';
 import type { Store } from '../store/store.ts';
-import { handle } from './handle.ts';
+import { answerUnparseable } from './client-error.ts';
+import { type HandlerContext, handle } from './handle.ts';
+import { drainingSignal } from './long-poll.ts';
 
 export interface ServerOptions {
   /** Defaults to 127.0.0.1. */
@@ -81,28 +83,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   };
 
-  let resolveStore!: (s: Store) => void;
-  let rejectStore!: (e: unknown) => void;
-  const storeReady = new Promise<Store>((res, rej) => {
-    resolveStore = res;
-    rejectStore = rej;
+  // The handler's context, complete once the store is open; requests that arrive earlier wait for it.
+  let resolveReady!: (ctx: HandlerContext) => void;
+  let rejectReady!: (e: unknown) => void;
+  const ready = new Promise<HandlerContext>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
   });
-  storeReady.catch(() => {}); // reported by startServer's own rejection
+  ready.catch(() => {}); // reported by startServer's own rejection
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     inFlight++;
-    storeReady
-      .then((store) =>
-        handle(req, res, {
-          store,
-          ...(options.keys ? { keys: options.keys } : {}),
-          maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-          draining: draining.signal,
-          log,
-          now: Date.now,
-          background: track,
-        }),
-      )
+    ready
+      .then((ctx) => handle(req, res, ctx))
       .catch((e: unknown) => {
         log(`sluice: request failed: ${String(e)}`);
         if (!res.headersSent) res.writeHead(500).end();
@@ -114,6 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // A long poll may legitimately keep a request open for 20 s; only the headers are timed.
   server.requestTimeout = 0;
+  server.on('clientError', answerUnparseable);
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -130,11 +124,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     store = await options.openStore(baseUrl);
   } catch (e) {
-    rejectStore(e);
+    rejectReady(e);
     await new Promise((r) => server.close(r));
     throw e;
   }
-  resolveStore(store);
+  resolveReady({
+    store,
+    ...(options.keys ? { keys: options.keys } : {}),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    draining: drainingSignal(draining),
+    log,
+    now: Date.now,
+    background: track,
+  });
   state = 'SERVING';
 
   let closing: Promise<void> | undefined;

@@ -4,6 +4,7 @@
  * finish and closes the store.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -74,12 +75,36 @@ describe('long polls and shutdown', () => {
     const { QueueUrl } = await t.sqs.send(new CreateQueueCommand({ QueueName: 'life-shutdown' }));
     const started = Date.now();
     const poll = t.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    // A request in flight: headers and half its body have arrived when shutdown begins.
+    const body = JSON.stringify({ QueueUrl, MessageBody: 'in flight' });
+    const req = request(`${t.url}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'AmazonSQS.SendMessage',
+        'content-length': Buffer.byteLength(body),
+      },
+    });
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+    });
+    req.write(body.slice(0, 10));
     await sleep(100);
-    const send = t.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'in flight' }));
-    await t.server.shutdown();
-    const [polled, sent] = await Promise.all([poll, send]);
-    assert.ok((polled.Messages ?? []).length <= 1);
-    assert.ok(sent.MessageId);
+    const shutdown = t.server.shutdown();
+    await sleep(100);
+    req.end(body.slice(10));
+    const [polled, sent] = await Promise.all([poll, answered]);
+    await shutdown;
+    assert.deepEqual(polled.Messages ?? [], []);
+    assert.equal(sent.status, 200, sent.text);
+    assert.ok(JSON.parse(sent.text).MessageId);
     assert.ok(Date.now() - started < 5000, 'the poll did not wait out its 20 s');
     await assert.rejects(fetch(`${t.url}/health`));
   });

@@ -197,47 +197,6 @@ describe('JSON protocol via @aws-sdk/client-sqs', () => {
     );
   });
 
-  it('finds dead-letter sources and moves messages back with a move task', async () => {
-    const { sqs } = t;
-    const dlq = (await sqs.send(new S.CreateQueueCommand({ QueueName: 'sdk-dlq' }))).QueueUrl!;
-    const RedrivePolicy = JSON.stringify({
-      deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:sdk-dlq',
-      maxReceiveCount: 1,
-    });
-    const src = (
-      await sqs.send(new S.CreateQueueCommand({ QueueName: 'sdk-src', Attributes: { RedrivePolicy } }))
-    ).QueueUrl!;
-    const sources = await sqs.send(new S.ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq }));
-    assert.deepEqual(sources.queueUrls, [src]);
-    await sqs.send(
-      new S.SendMessageBatchCommand({
-        QueueUrl: dlq,
-        Entries: Array.from({ length: 5 }, (_, i) => ({ Id: `d${i}`, MessageBody: 'dead' })),
-      }),
-    );
-    const SourceArn = 'arn:aws:sqs:us-east-1:000000000000:sdk-dlq';
-    // One message a second keeps the task running while it is listed and cancelled.
-    const started = await sqs.send(
-      new S.StartMessageMoveTaskCommand({
-        SourceArn,
-        DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:sdk-src',
-        MaxNumberOfMessagesPerSecond: 1,
-      }),
-    );
-    assert.ok(started.TaskHandle);
-    const tasks = await sqs.send(new S.ListMessageMoveTasksCommand({ SourceArn }));
-    assert.equal(tasks.Results?.[0]?.Status, 'RUNNING');
-    assert.equal(tasks.Results?.[0]?.TaskHandle, started.TaskHandle);
-    const cancelled = await sqs.send(new S.CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle }));
-    assert.equal(typeof cancelled.ApproximateNumberOfMessagesMoved, 'number');
-    await rejectsWith(
-      sqs.send(new S.CancelMessageMoveTaskCommand({ TaskHandle: 'garbage' })),
-      'InvalidParameterValue',
-      400,
-      'Value for parameter TaskHandle is invalid.',
-    );
-  });
-
   it('ends a long poll as soon as a message arrives', async () => {
     const { sqs } = t;
     const { QueueUrl } = await sqs.send(new S.CreateQueueCommand({ QueueName: 'sdk-poll' }));

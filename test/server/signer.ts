@@ -7,13 +7,21 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { SignedRequest } from '../../src/protocol/sigv4.ts';
 
 /** The Checksum interface smithy expects, over node:crypto. */
+type Source = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: Source): string | Uint8Array =>
+  typeof d === 'string'
+    ? d
+    : d instanceof ArrayBuffer
+      ? new Uint8Array(d)
+      : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
 class Sha256 {
   readonly #h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.#h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: Source) {
+    this.#h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.#h.update(data);
+  update(data: Source): void {
+    this.#h.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.#h.digest();

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:server`: is the server ever the bottleneck, and how much CPU
+ * does it burn per message? In one run, each server in its own process,
+ * driven by @aws-sdk/client-sqs from this one:
+ *
+ *   ceiling         a canned-answer HTTP server: the SDK's own limit (sends only)
+ *   sluice-file     sluice with the durable SQLite file store
+ *   sluice-memory   sluice in memory
+ *   local-aws-sqs   peer emulator, in memory (installed into bench/.peers on demand)
+ *   fauxqs          peer emulator 2.x, in memory, on Node 22 (likewise)
+ *
+ * Per round: BENCH_SERVER_MESSAGES sent with SendMessageBatch, then received
+ * (ReceiveMessage 10) and deleted (DeleteMessageBatch), BENCH_SERVER_LOOPS loops;
+ * the server's CPU from /proc/PID/stat over the whole round, per message.
+ *
+ * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_WARMUP (20000),
+ * BENCH_SERVER_LOOPS (16), BENCH_BODY_BYTES (128), BENCH_SERVER_TARGETS (all, comma-separated),
+ * BENCH_NO_WRITE=1 (print only).
+ */
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeMachine } from './lib/machine.ts';
+import { envInt, fmtInt, rate } from './lib/run.ts';
+import { cpuSeconds } from './server/cpu.ts';
+import { client, consumePhase, createQueue, type Phase, sendPhase } from './server/load.ts';
+import {
+  printTable,
+  type Rates,
+  type ServerBenchResult,
+  type TargetResult,
+  verdicts,
+  writeJson,
+  writeReadme,
+} from './server/report.ts';
+import { ensurePeers, startTarget, type TargetName } from './server/targets.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const config = {
+  messages: envInt('BENCH_SERVER_MESSAGES', 20_000),
+  rounds: Math.max(1, envInt('BENCH_SERVER_ROUNDS', 3)),
+  warmup: envInt('BENCH_SERVER_WARMUP', 20_000),
+  loops: envInt('BENCH_SERVER_LOOPS', 16),
+  bodyBytes: envInt('BENCH_BODY_BYTES', 128),
+};
+const ALL: TargetName[] = ['ceiling', 'sluice-file', 'sluice-memory', 'local-aws-sqs', 'fauxqs'];
+const names = (process.env.BENCH_SERVER_TARGETS?.split(',').map((s) => s.trim()) ?? ALL) as TargetName[];
+const log = (line: string): void => console.log(`[bench] ${line}`);
+
+const rates = (p: Phase): Rates => ({
+  ...p,
+  messagesPerSec: rate(p.messages, p.seconds),
+  requestsPerSec: rate(p.requests, p.seconds),
+});
+const median = <T>(xs: T[], key: (x: T) => number): T =>
+  [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)]!;
+
+async function measure(name: TargetName): Promise<TargetResult> {
+  const target = await startTarget(name, join(here, '.data/server'));
+  const sqs = client(target.url, name !== 'ceiling');
+  try {
+    if (name === 'ceiling') {
+      await sendPhase(
+        sqs,
+        `${target.url}/000000000000/canned`,
+        config.warmup,
+        config.loops,
+        config.bodyBytes,
+      );
+      const rounds = [];
+      for (let r = 0; r < config.rounds; r++)
+        rounds.push(
+          rates(
+            await sendPhase(
+              sqs,
+              `${target.url}/000000000000/canned`,
+              config.messages,
+              config.loops,
+              config.bodyBytes,
+            ),
+          ),
+        );
+      return { name, version: target.version, send: median(rounds, (x) => x.requestsPerSec) };
+    }
+    const warm = await createQueue(sqs, 'bench-warmup');
+    await sendPhase(sqs, warm, config.warmup, config.loops, config.bodyBytes);
+    await consumePhase(sqs, warm, config.warmup, config.loops);
+    const rounds: { send: Rates; consume: Rates; cpu: number }[] = [];
+    for (let r = 0; r < config.rounds; r++) {
+      const queue = await createQueue(sqs, `bench-${r}`);
+      const cpu0 = cpuSeconds(target.pid);
+      const send = rates(await sendPhase(sqs, queue, config.messages, config.loops, config.bodyBytes));
+      const consume = rates(await consumePhase(sqs, queue, config.messages, config.loops));
+      const cpu = ((cpuSeconds(target.pid) - cpu0) * 1e6) / config.messages;
+      log(
+        `${name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/msg`,
+      );
+      rounds.push({ send, consume, cpu });
+    }
+    const mid = median(rounds, (x) => x.send.seconds + x.consume.seconds);
+    return {
+      name,
+      version: target.version,
+      send: mid.send,
+      consume: mid.consume,
+      cpuMicrosPerMessage: mid.cpu,
+    };
+  } finally {
+    sqs.destroy();
+    await target.stop();
+  }
+}
+
+if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensurePeers(log);
+const targets: TargetResult[] = [];
+for (const name of names) {
+  log(`${name}…`);
+  targets.push(await measure(name));
+}
+rmSync(join(here, '.data/server'), { recursive: true, force: true });
+const { betterSqlite3: _, sqlite: __, ...machine } = describeMachine('');
+const result: ServerBenchResult = { machine, config, targets, verdicts: verdicts(targets) };
+printTable(result);
+if (!process.env.BENCH_NO_WRITE) {
+  writeJson(join(here, 'results/server.json'), result);
+  writeReadme(join(here, 'README.md'), result);
+}

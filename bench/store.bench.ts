@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:store`: the store against the raw SQLite ceiling, at several
+ * queue depths, in one run (the machine is shared and noisy; only ratios within
+ * one run mean much).
+ *
+ * For each depth in BENCH_SIZES (default 0,1000000,3000000):
+ *   raw:   insert 10 rows per transaction; select 10 oldest visible + delete them per transaction.
+ *   store: sendMessageBatch of 10; receiveMessage(10) + deleteMessageBatch; BENCH_CONCURRENCY loops.
+ * Each phase moves BENCH_MESSAGES messages, BENCH_ROUNDS times after BENCH_WARMUP messages of
+ * warm-up; the round with the median lifecycle rate is reported. The lifecycle rate is
+ * messages ÷ (send time + receive-and-delete time).
+ *
+ * Env: BENCH_SIZES, BENCH_MESSAGES (50000), BENCH_ROUNDS (3), BENCH_WARMUP (10000), BENCH_CONCURRENCY (16),
+ * BENCH_FILL_CONCURRENCY (64), BENCH_BODY_BYTES (128), BENCH_NO_WRITE=1 (print only).
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { describeMachine } from './lib/machine.ts';
+import { envInt, envIntList, fmtInt, rate } from './lib/run.ts';
+import { type LoadTarget, measureStore, sendMany } from './store/load.ts';
+import { openRawBench, type PhaseResult, STORE_PRAGMAS } from './store/raw.ts';
+import { type Fill, printTable, type StoreBenchResult, writeJson, writeReadme } from './store/report.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = join(here, '.data');
+
+const config = {
+  sizes: [...new Set(envIntList('BENCH_SIZES', [0, 1_000_000, 3_000_000]))].sort((a, b) => a - b),
+  messagesPerPhase: envInt('BENCH_MESSAGES', 50_000),
+  warmup: envInt('BENCH_WARMUP', 10_000),
+  rounds: Math.max(1, envInt('BENCH_ROUNDS', 3)),
+  concurrency: envInt('BENCH_CONCURRENCY', 16),
+  fillConcurrency: envInt('BENCH_FILL_CONCURRENCY', 64),
+  bodyBytes: envInt('BENCH_BODY_BYTES', 128),
+  pragmas: STORE_PRAGMAS,
+};
+if (config.sizes[0] !== 0) config.sizes.unshift(0);
+const deepest = config.sizes[config.sizes.length - 1] ?? 0;
+
+const log = (line: string): void => console.log(`[bench] ${line}`);
+
+/** The round with the median lifecycle rate: one noisy round (the machine is shared) does not decide. */
+function median(rounds: PhaseResult[]): PhaseResult {
+  const sorted = [...rounds].sort((a, b) => a.lifecyclePerSec - b.lifecyclePerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function runRaw(): { results: PhaseResult[]; sqliteVersion: string } {
+  const raw = openRawBench(join(dataDir, 'raw.db'), config.bodyBytes);
+  const results: PhaseResult[] = [];
+  let queued = 0;
+  for (const size of config.sizes) {
+    if (size > queued) {
+      const s = raw.fill(size - queued);
+      log(`raw pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
+      queued = size;
+    }
+    raw.measure(config.warmup, size);
+    const r = median(Array.from({ length: config.rounds }, () => raw.measure(config.messagesPerPhase, size)));
+    log(`raw @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
+    results.push(r);
+  }
+  const { sqliteVersion } = raw;
+  raw.close();
+  return { results, sqliteVersion };
+}
+
+async function runStore(): Promise<{ results: PhaseResult[]; fills: Fill[] }> {
+  const store = openSqliteStore({ path: join(dataDir, 'store.db'), synchronous: 'NORMAL' });
+  const { QueueUrl } = await store.createQueue({ QueueName: 'bench' });
+  const target: LoadTarget = { store, queueUrl: QueueUrl, bodyBytes: config.bodyBytes, seq: 0 };
+  const results: PhaseResult[] = [];
+  const fills: Fill[] = [];
+  let queued = 0;
+  try {
+    for (const size of config.sizes) {
+      if (size > queued) {
+        const start = performance.now();
+        await sendMany(target, size - queued, config.fillConcurrency);
+        const seconds = (performance.now() - start) / 1000;
+        fills.push({ from: queued, to: size, seconds, perSec: rate(size - queued, seconds) });
+        log(`store pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${seconds.toFixed(1)} s`);
+        queued = size;
+      }
+      const [stats] = await store.stats('bench');
+      if (stats?.visible !== size)
+        throw new Error(`expected ${size} visible messages, stats say ${stats?.visible}`);
+      await measureStore(target, config.warmup, size, config.concurrency);
+      const rounds: PhaseResult[] = [];
+      for (let i = 0; i < config.rounds; i++) {
+        rounds.push(await measureStore(target, config.messagesPerPhase, size, config.concurrency));
+      }
+      const r = median(rounds);
+      log(`store @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
+      results.push(r);
+    }
+  } finally {
+    await store.close();
+  }
+  return { results, fills };
+}
+
+async function main(): Promise<void> {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    log(
+      `sizes ${config.sizes.map(fmtInt).join(', ')}; ${fmtInt(config.messagesPerPhase)} messages per phase`,
+    );
+    const raw = runRaw();
+    rmSync(join(dataDir, 'raw.db'), { force: true });
+    const store = await runStore();
+    const at = (rs: PhaseResult[], size: number): number =>
+      rs.find((r) => r.queued === size)?.lifecyclePerSec ?? 0;
+    const result: StoreBenchResult = {
+      machine: describeMachine(raw.sqliteVersion),
+      config,
+      raw: raw.results,
+      store: store.results,
+      storeFills: store.fills,
+      ratios: {
+        storeVsRaw: at(store.results, 0) / at(raw.results, 0),
+        storeDeepVsEmpty: at(store.results, deepest) / at(store.results, 0),
+        deepest,
+      },
+    };
+    console.log();
+    printTable(result);
+    if (process.env.BENCH_NO_WRITE !== '1') {
+      writeJson(join(here, 'results', 'store.json'), result);
+      writeReadme(join(here, 'README.md'), result);
+      log('wrote bench/results/store.json and bench/README.md');
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,138 @@
+/**
+ * The store benchmark's output: a console table, bench/results/store.json and
+ * the results section of bench/README.md (between the two markers below).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Machine } from '../lib/machine.ts';
+import { fmtInt, fmtPct } from '../lib/run.ts';
+import type { PhaseResult } from './raw.ts';
+
+export interface Fill {
+  from: number;
+  to: number;
+  seconds: number;
+  perSec: number;
+}
+
+export interface StoreBenchResult {
+  machine: Machine;
+  config: {
+    sizes: number[];
+    messagesPerPhase: number;
+    warmup: number;
+    rounds: number;
+    concurrency: number;
+    fillConcurrency: number;
+    bodyBytes: number;
+    pragmas: readonly string[];
+  };
+  raw: PhaseResult[];
+  store: PhaseResult[];
+  storeFills: Fill[];
+  ratios: {
+    /** Store lifecycle ÷ raw lifecycle, both at 0 queued. Target ≥ 0.6. */
+    storeVsRaw: number;
+    /** Store lifecycle at the deepest size ÷ at 0 queued. Target ≥ 0.8. */
+    storeDeepVsEmpty: number;
+    deepest: number;
+  };
+}
+
+export const TARGETS = { storeVsRaw: 0.6, storeDeepVsEmpty: 0.8 } as const;
+
+const START = '<!-- store-bench:start -->';
+const END = '<!-- store-bench:end -->';
+
+function rows(r: StoreBenchResult): string[][] {
+  return r.store.map((s, i) => {
+    const raw = r.raw[i];
+    return [
+      fmtInt(s.queued),
+      raw ? fmtInt(raw.sendPerSec) : '–',
+      raw ? fmtInt(raw.receiveDeletePerSec) : '–',
+      raw ? fmtInt(raw.lifecyclePerSec) : '–',
+      fmtInt(s.sendPerSec),
+      fmtInt(s.receiveDeletePerSec),
+      fmtInt(s.lifecyclePerSec),
+      raw ? fmtPct(s.lifecyclePerSec / raw.lifecyclePerSec) : '–',
+    ];
+  });
+}
+
+const HEADER = [
+  'queued',
+  'raw insert/s',
+  'raw select+delete/s',
+  'raw lifecycle/s',
+  'store send/s',
+  'store receive+delete/s',
+  'store lifecycle/s',
+  'store ÷ raw',
+];
+
+function verdict(value: number, target: number): string {
+  return `${fmtPct(value)} (target ≥ ${fmtPct(target)}: ${value >= target ? 'met' : 'NOT met'})`;
+}
+
+export function ratioLines(r: StoreBenchResult): string[] {
+  return [
+    `store lifecycle ÷ raw lifecycle, at 0 queued: ${verdict(r.ratios.storeVsRaw, TARGETS.storeVsRaw)}`,
+    `store lifecycle at ${fmtInt(r.ratios.deepest)} queued ÷ at 0: ${verdict(r.ratios.storeDeepVsEmpty, TARGETS.storeDeepVsEmpty)}`,
+  ];
+}
+
+export function fillLines(r: StoreBenchResult): string[] {
+  return r.storeFills.map(
+    (f) =>
+      `store pre-fill ${fmtInt(f.from)} → ${fmtInt(f.to)}: ${f.seconds.toFixed(1)} s (${fmtInt(f.perSec)} msg/s, ${r.config.fillConcurrency} loops)`,
+  );
+}
+
+export function printTable(r: StoreBenchResult): void {
+  const table = [HEADER, ...rows(r)];
+  const widths = HEADER.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
+  for (const row of table) {
+    console.log(row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  '));
+  }
+  console.log();
+  for (const line of [...fillLines(r), ...ratioLines(r)]) console.log(line);
+}
+
+export function writeJson(path: string, r: StoreBenchResult): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
+}
+
+function markdown(r: StoreBenchResult): string {
+  const m = r.machine;
+  const c = r.config;
+  const table = [HEADER, HEADER.map(() => '---:'), ...rows(r)].map((row) => `| ${row.join(' | ')} |`);
+  return [
+    START,
+    `Run on ${m.date.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ` +
+      `better-sqlite3 ${m.betterSqlite3} (SQLite ${m.sqlite}), ${m.platform}.`,
+    '',
+    `${fmtInt(c.messagesPerPhase)} messages per phase, median of ${c.rounds} rounds after ${fmtInt(c.warmup)} warm-up, ` +
+      `${c.bodyBytes}-byte bodies, ${c.concurrency} concurrent loops against the store; ` +
+      `pragmas: ${c.pragmas.join(', ')}. Rates are messages/s.`,
+    '',
+    ...table,
+    '',
+    ...[...ratioLines(r), ...fillLines(r)].map((l) => `- ${l}`),
+    END,
+  ].join('\n');
+}
+
+/** Replaces the results section of the README, or appends one if it has none yet. */
+export function writeReadme(path: string, r: StoreBenchResult): void {
+  const section = markdown(r);
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, next);
+}
