@@ -1,8 +1,11 @@
 /**
  * The `sluice` command line. One file per command under src/cli/; each is
  * loaded only when it runs, so `sluice server` does not load the worker.
+ * A failing command prints one line, `sluice: <reason>`, and exits 1;
+ * `--help` anywhere prints usage.
  */
-import { defineCommand, runMain } from 'citty';
+import { stripVTControlCharacters } from 'node:util';
+import { defineCommand, runCommand, runMain } from 'citty';
 
 const main = defineCommand({
   meta: {
@@ -14,4 +17,16 @@ const main = defineCommand({
   },
 });
 
-await runMain(main);
+const rawArgs = process.argv.slice(2);
+if (rawArgs.length === 0 || rawArgs.some((a) => a === '--help' || a === '-h' || a === '--version')) {
+  await runMain(main);
+} else {
+  try {
+    await runCommand(main, { rawArgs });
+  } catch (e) {
+    // One plain line: citty colours some of its messages.
+    const reason = stripVTControlCharacters(e instanceof Error ? e.message : String(e));
+    process.stderr.write(`sluice: ${reason}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -3,7 +3,7 @@
  * (durable store), drains on SIGTERM, and warns when exposed without --auth.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,5 +128,19 @@ describe('sluice server (CLI)', () => {
     assert.equal(config.advertise, 'http://sluice:9324');
     assert.equal(config.dbPath, ':memory:');
     assert.ok(Object.isFrozen(config));
+  });
+
+  it('refuses a bad option with one line naming it, and exit status 1', () => {
+    for (const [args, reason] of [
+      [['server', '--port', 'abc'], 'sluice: --port must be an integer 0–65535, got "abc"'],
+      [['server', '--memory', '--data', dir], 'sluice: --memory and --data exclude each other'],
+      [['no-such-command'], 'sluice: Unknown command no-such-command'],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 1, args.join(' '));
+      assert.equal(run.stderr, `${reason}\n`);
+    }
   });
 });
