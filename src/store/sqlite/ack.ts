@@ -22,10 +22,8 @@ function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: numb
   const r = decodeReceipt(handle);
   if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
   const row = ctx
-    .sql(
-      'SELECT id, receive_count, visible_at FROM messages WHERE id = ? AND queue_id = ? AND message_id = ?',
-    )
-    .get(r.rowId, q.id, r.messageId) as Held | undefined;
+    .sql(`SELECT id, receive_count, visible_at FROM ${q.table} WHERE id = ? AND message_id = ?`)
+    .get(r.rowId, r.messageId) as Held | undefined;
   if (!row || row.receive_count !== r.receive) return { rowId: r.rowId };
   return { rowId: r.rowId, current: row };
 }
@@ -38,14 +36,14 @@ function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
     const r = decodeReceipt(handle);
     if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
     ctx
-      .sql('DELETE FROM messages WHERE id = ? AND queue_id = ? AND receive_count = ? AND message_id = ?')
-      .run(r.rowId, q.id, r.receive, r.messageId);
+      .sql(`DELETE FROM ${q.table} WHERE id = ? AND receive_count = ? AND message_id = ?`)
+      .run(r.rowId, r.receive, r.messageId);
     return;
   }
   const { current } = held(ctx, q, handle);
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
-  ctx.sql('DELETE FROM messages WHERE id = ?').run(current.id);
+  ctx.sql(`DELETE FROM ${q.table} WHERE id = ?`).run(current.id);
   // Deleting a FIFO message can unlock its group for a waiting long poll.
   ctx.signalQueue(q.id);
 }
@@ -60,7 +58,7 @@ function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown,
     throw errors.messageNotAvailableForVisibility(String(handle));
   }
   if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
-  ctx.sql('UPDATE messages SET visible_at = ? WHERE id = ?').run(now + seconds * 1000, current.id);
+  ctx.sql(`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`).run(now + seconds * 1000, current.id);
   if (seconds === 0) ctx.signalQueue(q.id);
 }
 

@@ -26,6 +26,8 @@ export interface StoreContext {
   waiters: Waiters;
   /** A prepared statement for `text`, prepared once per store. */
   sql(text: string): Statement;
+  /** Drops the cached statements that name `table` (its queue was deleted). */
+  forgetStatements(table: string): void;
   /** Marks a queue as having new receivable messages; its long polls wake after commit. */
   signalQueue(queueId: number): void;
 }

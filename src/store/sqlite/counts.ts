@@ -19,12 +19,11 @@ export interface Counts {
 export function sweepExpired(ctx: StoreContext, q: QueueRecord): number {
   const before = ctx.clock.now() - q.settings.messageRetentionPeriod * 1000;
   const sweep = ctx.sql(
-    `DELETE FROM messages WHERE id IN (
-       SELECT id FROM messages WHERE queue_id = ? ORDER BY id LIMIT 1000) AND sent_at <= ?`,
+    `DELETE FROM ${q.table} WHERE id IN (SELECT id FROM ${q.table} ORDER BY id LIMIT 1000) AND sent_at <= ?`,
   );
   let total = 0;
   for (;;) {
-    const { changes } = sweep.run(q.id, before);
+    const { changes } = sweep.run(before);
     total += changes;
     if (changes < 1000) return total;
   }
@@ -33,16 +32,17 @@ export function sweepExpired(ctx: StoreContext, q: QueueRecord): number {
 export function countMessages(ctx: StoreContext, q: QueueRecord): Counts {
   sweepExpired(ctx, q);
   const now = ctx.clock.now();
-  const visible = ctx
-    .sql('SELECT count(*) AS n FROM messages WHERE queue_id = ? AND visible_at <= ?')
-    .get(q.id, now) as { n: number };
+  const visible = ctx.sql(`SELECT count(*) AS n FROM ${q.table} WHERE visible_at <= ?`).get(now) as {
+    n: number;
+  };
   const hidden = ctx
     .sql(
       `SELECT sum(receive_count > 0) AS inFlight, sum(receive_count = 0) AS delayed
-       FROM messages WHERE queue_id = ? AND visible_at > ?`,
+       FROM ${q.table} WHERE visible_at > ?`,
     )
-    .get(q.id, now) as { inFlight: number | null; delayed: number | null };
-  const oldest = ctx.sql('SELECT sent_at FROM messages WHERE queue_id = ? ORDER BY id LIMIT 1').get(q.id) as
+    .get(now) as { inFlight: number | null; delayed: number | null };
+  // The first row in send order; messages redriven into a dead-letter queue may be older (approximate, as in SQS).
+  const oldest = ctx.sql(`SELECT sent_at FROM ${q.table} ORDER BY id LIMIT 1`).get() as
     | { sent_at: number }
     | undefined;
   const counts: Counts = { visible: visible.n, inFlight: hidden.inFlight ?? 0, delayed: hidden.delayed ?? 0 };

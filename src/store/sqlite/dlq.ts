@@ -13,11 +13,45 @@ import type { QueueRecord } from './queue-registry.ts';
 export function moveToDeadLetterQueue(ctx: StoreContext, source: QueueRecord, rowId: number): boolean {
   const target = source.settings.redrive && ctx.queues.byArn(source.settings.redrive.deadLetterTargetArn);
   if (!target) return false;
-  ctx
-    .sql('UPDATE messages SET queue_id = ?, dlq_source_arn = ?, visible_at = ? WHERE id = ?')
-    .run(target.id, source.arn, ctx.clock.now(), rowId);
-  ctx.signalQueue(target.id);
+  relocate(ctx, source, rowId, target, 'dead-letter');
   return true;
+}
+
+/** The columns a message keeps wherever it moves. */
+const KEPT =
+  'message_id, body, md5_body, attributes, md5_attributes, system_attributes, group_id, dedup_id, sequence_number';
+
+/**
+ * Moves one message row to another queue's table (a new row there; the old
+ * receipt handles go stale). Into a dead-letter queue it keeps its receive
+ * count and enqueue time and records where it came from; sent back by a move
+ * task it starts afresh, as a new message of the destination.
+ */
+export function relocate(
+  ctx: StoreContext,
+  from: QueueRecord,
+  rowId: number,
+  to: QueueRecord,
+  how: 'dead-letter' | 'redrive',
+): void {
+  const now = ctx.clock.now();
+  if (how === 'dead-letter') {
+    ctx
+      .sql(
+        `INSERT INTO ${to.table} (${KEPT}, receive_count, first_receive_at, sent_at, visible_at, dlq_source_arn)
+         SELECT ${KEPT}, receive_count, first_receive_at, sent_at, ?, ? FROM ${from.table} WHERE id = ?`,
+      )
+      .run(now, from.arn, rowId);
+  } else {
+    ctx
+      .sql(
+        `INSERT INTO ${to.table} (${KEPT}, receive_count, sent_at, visible_at)
+         SELECT ${KEPT}, 0, ?, ? FROM ${from.table} WHERE id = ?`,
+      )
+      .run(now, now + to.settings.delaySeconds * 1000, rowId);
+  }
+  ctx.sql(`DELETE FROM ${from.table} WHERE id = ?`).run(rowId);
+  ctx.signalQueue(to.id);
 }
 
 /** The queues whose RedrivePolicy targets this queue. */

@@ -74,6 +74,10 @@ class SqliteStore implements Store {
         }
         return s;
       },
+      forgetStatements(table) {
+        const pattern = new RegExp(`\\b${table}\\b`);
+        for (const text of statements.keys()) if (pattern.test(text)) statements.delete(text);
+      },
       signalQueue(queueId) {
         if (waiters.bump(queueId)) committer.afterCommit(() => waiters.wakeDirty());
       },

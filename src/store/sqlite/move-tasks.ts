@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '../../sqs/errors.ts';
 import type * as T from '../types.ts';
 import type { StoreContext } from './context.ts';
-import { deadLetterSources } from './dlq.ts';
+import { deadLetterSources, relocate } from './dlq.ts';
 
 /**
  * Message move tasks (DLQ redrive). A task's life:
@@ -72,9 +72,7 @@ export class MoveTasks {
     const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString(
       'base64',
     );
-    const toMove = (
-      ctx.sql('SELECT count(*) AS n FROM messages WHERE queue_id = ?').get(source.id) as { n: number }
-    ).n;
+    const toMove = (ctx.sql(`SELECT count(*) AS n FROM ${source.table}`).get() as { n: number }).n;
     ctx
       .sql(
         `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at)
@@ -169,15 +167,9 @@ export class MoveTasks {
     const now = ctx.clock.now();
     const slice = task.max_per_second ?? MOVE_SLICE;
     const rows = ctx
-      .sql(
-        'SELECT id, dlq_source_arn FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY id LIMIT ?',
-      )
-      .all(source.id, now, slice) as { id: number; dlq_source_arn: string | null }[];
+      .sql(`SELECT id, dlq_source_arn FROM ${source.table} WHERE visible_at <= ? ORDER BY id LIMIT ?`)
+      .all(now, slice) as { id: number; dlq_source_arn: string | null }[];
     if (rows.length === 0) return end('COMPLETED');
-    const move = ctx.sql(
-      `UPDATE messages SET queue_id = ?, visible_at = ?, sent_at = ?, receive_count = 0, first_receive_at = NULL,
-         dlq_source_arn = NULL WHERE id = ?`,
-    );
     let moved = 0;
     for (const row of rows) {
       const target = ctx.queues.byArn(task.destination_arn ?? row.dlq_source_arn ?? '');
@@ -185,8 +177,7 @@ export class MoveTasks {
         ctx.sql('UPDATE move_tasks SET moved = moved + ? WHERE handle = ?').run(moved, handle);
         return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
       }
-      move.run(target.id, now + target.settings.delaySeconds * 1000, now, row.id);
-      ctx.signalQueue(target.id);
+      relocate(ctx, source, row.id, target, 'redrive');
       moved++;
     }
     ctx.sql('UPDATE move_tasks SET moved = moved + ? WHERE handle = ?').run(moved, handle);

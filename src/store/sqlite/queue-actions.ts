@@ -50,8 +50,8 @@ function checkRedriveTarget(ctx: StoreContext, attributes: Record<string, string
 
 export function deleteQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
-  ctx.db.prepare('DELETE FROM messages WHERE queue_id = ?').run(q.id);
   ctx.db.prepare('DELETE FROM dedup WHERE queue_id = ?').run(q.id);
+  ctx.forgetStatements(q.table);
   ctx.db
     .prepare('INSERT OR REPLACE INTO deleted_queues (name, deleted_at) VALUES (?, ?)')
     .run(q.name, ctx.clock.now());
@@ -144,7 +144,8 @@ export function purgeQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
   if (q.lastPurgeAt !== null && now - q.lastPurgeAt < ctx.timings.purgeCooldownMs) {
     throw errors.purgeInProgress(q.name);
   }
-  ctx.db.prepare('DELETE FROM messages WHERE queue_id = ?').run(q.id);
+  // An unconditional DELETE empties the table at once (SQLite's truncate optimisation).
+  ctx.db.prepare(`DELETE FROM ${q.table}`).run();
   ctx.db.prepare('DELETE FROM dedup WHERE queue_id = ?').run(q.id);
   q.lastPurgeAt = now;
   ctx.queues.save(q);

@@ -3,11 +3,14 @@ import { errors } from '../../sqs/errors.ts';
 import { parseQueueArn, parseQueueUrl, queueArn } from '../../sqs/names.ts';
 import { type QueueSettings, queueSettings } from '../../sqs/queue-attributes.ts';
 import type { StoreIdentity } from '../store.ts';
+import { createMessageTable, dropMessageTable, messageTable } from './schema.ts';
 
 /** A queue as the store works with it: its row, plus the parsed settings and names derived from it. */
 export interface QueueRecord {
   id: number;
   name: string;
+  /** The table of this queue's messages (see schema.ts). */
+  table: string;
   attributes: Record<string, string>;
   settings: QueueSettings;
   tags: Record<string, string>;
@@ -70,6 +73,7 @@ export class QueueRegistry {
     const q: QueueRecord = {
       id: row.id,
       name: row.name,
+      table: messageTable(row.id),
       attributes,
       settings: queueSettings(attributes),
       tags: JSON.parse(row.tags),
@@ -117,6 +121,7 @@ export class QueueRegistry {
 
   insert(name: string, attributes: Record<string, string>, tags: Record<string, string>, now: number) {
     const info = this.#insert.run(name, JSON.stringify(attributes), JSON.stringify(tags), '{}', now, now);
+    createMessageTable(this.db, Number(info.lastInsertRowid));
     return this.#remember({
       id: Number(info.lastInsertRowid),
       name,
@@ -145,6 +150,7 @@ export class QueueRegistry {
 
   remove(q: QueueRecord): void {
     this.#delete.run(q.id);
+    dropMessageTable(this.db, q.id);
     this.#byName.delete(q.name);
     this.#byId.delete(q.id);
   }

@@ -60,7 +60,7 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   /** Whether a candidate may be claimed; drops it if expired, redrives it if its receives are used up. */
   const keep = (c: Candidate): boolean => {
     if (c.sent_at <= expiredBefore) {
-      ctx.sql('DELETE FROM messages WHERE id = ?').run(c.id);
+      ctx.sql(`DELETE FROM ${queue.table} WHERE id = ?`).run(c.id);
       return false;
     }
     return !(
@@ -71,16 +71,14 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   };
   const projection = new Projection(input);
   const rows = queue.settings.fifo
-    ? pickFifo(ctx, queue.id, now, max, keep, projection)
-    : pickStandard(ctx, queue.id, now, max, keep, projection);
+    ? pickFifo(ctx, queue.table, now, max, keep, projection)
+    : pickStandard(ctx, queue.table, now, max, keep, projection);
   const messages = rows.length ? claim(ctx, queue, rows, now, input, projection) : [];
   const out: Attempt = { queue, messages, version };
   if (messages.length === 0) {
     const next = ctx
-      .sql(
-        'SELECT visible_at FROM messages WHERE queue_id = ? AND visible_at > ? ORDER BY visible_at LIMIT 1',
-      )
-      .get(queue.id, now) as { visible_at: number } | undefined;
+      .sql(`SELECT visible_at FROM ${queue.table} WHERE visible_at > ? ORDER BY visible_at LIMIT 1`)
+      .get(now) as { visible_at: number } | undefined;
     if (next) out.nextVisibleAt = next.visible_at;
   }
   return out;
@@ -98,7 +96,7 @@ function claim(
   const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
   ctx
     .sql(
-      `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
+      `UPDATE ${queue.table} SET visible_at = ?, receive_count = receive_count + 1,
          first_receive_at = coalesce(first_receive_at, ?) WHERE id IN (${placeholders(rows.length)})`,
     )
     .run(now + visibility * 1000, now, ...rows.map((r) => r.id));
@@ -112,20 +110,20 @@ function claim(
 /** Standard queues: the earliest-visible messages, by the ready index. */
 function pickStandard(
   ctx: StoreContext,
-  queueId: number,
+  table: string,
   now: number,
   max: number,
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
   const select = ctx.sql(
-    `SELECT ${projection.columns} FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?`,
+    `SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`,
   );
-  const rows = select.all(queueId, now, max) as MessageRow[];
+  const rows = select.all(now, max) as MessageRow[];
   const picked = rows.filter(keep);
   if (picked.length === rows.length || rows.length < max) return picked;
   // Expired and redriven rows left the visible range; others may take their places.
-  const more = select.all(queueId, now, max) as MessageRow[];
+  const more = select.all(now, max) as MessageRow[];
   const seen = new Set(picked.map((r) => r.id));
   for (const row of more) {
     if (picked.length >= max) break;
@@ -133,7 +131,7 @@ function pickStandard(
   }
   return picked.length < max && more.length === max && more.some((r) => !seen.has(r.id))
     ? picked.concat(
-        pickStandard(ctx, queueId, now, max - picked.length, keep, projection).filter((r) => !seen.has(r.id)),
+        pickStandard(ctx, table, now, max - picked.length, keep, projection).filter((r) => !seen.has(r.id)),
       )
     : picked;
 }
@@ -147,22 +145,21 @@ function pickStandard(
  */
 function pickFifo(
   ctx: StoreContext,
-  queueId: number,
+  table: string,
   now: number,
   max: number,
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
   const page = ctx.sql(
-    `SELECT id, receive_count, sent_at, visible_at, group_id FROM messages
-     WHERE queue_id = ? AND id > ? ORDER BY id LIMIT 256`,
+    `SELECT id, receive_count, sent_at, visible_at, group_id FROM ${table} WHERE id > ? ORDER BY id LIMIT 256`,
   );
   const locked = new Set<string | null>();
   const open = new Map<string | null, Candidate[]>();
   let seen = 0;
   let after = 0;
   for (;;) {
-    const rows = page.all(queueId, after) as (Candidate & { visible_at: number; group_id: string | null })[];
+    const rows = page.all(after) as (Candidate & { visible_at: number; group_id: string | null })[];
     for (const row of rows) {
       if (locked.has(row.group_id)) continue;
       if (row.visible_at > now) {
@@ -186,7 +183,7 @@ function pickFifo(
   }
   if (ids.length === 0) return [];
   const full = ctx
-    .sql(`SELECT ${projection.columns} FROM messages WHERE id IN (${placeholders(ids.length)})`)
+    .sql(`SELECT ${projection.columns} FROM ${table} WHERE id IN (${placeholders(ids.length)})`)
     .all(...ids) as MessageRow[];
   const byId = new Map(full.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)!);

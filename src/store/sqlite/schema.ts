@@ -1,19 +1,22 @@
 import type { Database } from 'better-sqlite3';
 
 /**
- * The on-disk layout. One `messages` table for every queue; the two indexes
- * are the only access paths of the hot queries, so each is a range scan:
- *  - messages_ready (queue_id, visible_at): standard receive takes the first
- *    rows with visible_at <= now; counts of visible/not-visible are ranges.
- *  - messages_order (queue_id, id): oldest message (age, retention sweep) and
- *    FIFO receive, which walks messages in send order.
+ * The on-disk layout. Each queue's messages live in a table of their own,
+ * `q_<queueId>`, whose rowid order is the queue's send order; its one index,
+ * (visible_at), is the access path of receive. So every hot query is a range
+ * scan of one small B-tree:
+ *  - receive (standard) takes the first rows of the ready index with
+ *    visible_at <= now; visible and not-visible counts are ranges of it;
+ *  - the oldest message, the retention sweep and FIFO receive walk the table
+ *    in rowid order, with no second index to keep up on every send and delete;
+ *  - purging or deleting a queue drops or empties one table.
  * Retention is `sent_at` + the queue's current MessageRetentionPeriod, so a
  * change of the period applies to messages already queued, as in SQS; since
- * sent_at grows with id, expired messages are a prefix of messages_order.
+ * sent_at grows with the rowid, expired messages are a prefix of the table.
  * `receive_count` doubles as the receipt nonce: a handle names the receive it
  * came from, so a handle from an earlier receive is recognisably stale.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,26 +32,6 @@ CREATE TABLE IF NOT EXISTS queues (
   sequence INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS deleted_queues (name TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY,
-  queue_id INTEGER NOT NULL,
-  visible_at INTEGER NOT NULL,
-  receive_count INTEGER NOT NULL DEFAULT 0,
-  message_id TEXT NOT NULL,
-  body TEXT NOT NULL,
-  md5_body TEXT NOT NULL,
-  attributes TEXT,
-  md5_attributes TEXT,
-  system_attributes TEXT,
-  sent_at INTEGER NOT NULL,
-  first_receive_at INTEGER,
-  group_id TEXT,
-  dedup_id TEXT,
-  sequence_number TEXT,
-  dlq_source_arn TEXT
-);
-CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue_id, visible_at);
-CREATE INDEX IF NOT EXISTS messages_order ON messages (queue_id, id);
 CREATE TABLE IF NOT EXISTS dedup (
   queue_id INTEGER NOT NULL,
   scope TEXT NOT NULL,
@@ -71,6 +54,38 @@ CREATE TABLE IF NOT EXISTS move_tasks (
 );
 `;
 
+/** The table holding queue `queueId`'s messages. */
+export const messageTable = (queueId: number): string => `q_${queueId}`;
+
+/** Creates the message table of a new queue (inside the creating transaction). */
+export function createMessageTable(db: Database, queueId: number): void {
+  const t = messageTable(queueId);
+  db.exec(`
+    CREATE TABLE ${t} (
+      id INTEGER PRIMARY KEY,
+      visible_at INTEGER NOT NULL,
+      receive_count INTEGER NOT NULL DEFAULT 0,
+      message_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      md5_body TEXT NOT NULL,
+      attributes TEXT,
+      md5_attributes TEXT,
+      system_attributes TEXT,
+      sent_at INTEGER NOT NULL,
+      first_receive_at INTEGER,
+      group_id TEXT,
+      dedup_id TEXT,
+      sequence_number TEXT,
+      dlq_source_arn TEXT
+    );
+    CREATE INDEX ${t}_ready ON ${t} (visible_at);
+  `);
+}
+
+export function dropMessageTable(db: Database, queueId: number): void {
+  db.exec(`DROP TABLE IF EXISTS ${messageTable(queueId)}`);
+}
+
 export type Synchronous = 'NORMAL' | 'FULL';
 
 /** Pragmas and tables. WAL with synchronous=NORMAL: a commit survives a process crash; FULL also power loss. */
@@ -88,7 +103,10 @@ export function prepareDatabase(db: Database, synchronous: Synchronous): void {
     | undefined;
   if (!row) {
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-  } else if (Number(row.value) > SCHEMA_VERSION) {
-    throw new Error(`database schema ${row.value} is newer than this sluice (${SCHEMA_VERSION})`);
+  } else if (Number(row.value) !== SCHEMA_VERSION) {
+    // No migrations yet: only pre-release databases have another version.
+    throw new Error(
+      `database schema ${row.value} is not this sluice's (${SCHEMA_VERSION}); start with a fresh data directory`,
+    );
   }
 }

@@ -85,12 +85,11 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   const delay = q.settings.fifo ? q.settings.delaySeconds : (entry.DelaySeconds ?? q.settings.delaySeconds);
   ctx
     .sql(
-      `INSERT INTO messages (queue_id, visible_at, message_id, body, md5_body, attributes, md5_attributes,
+      `INSERT INTO ${q.table} (visible_at, message_id, body, md5_body, attributes, md5_attributes,
         system_attributes, sent_at, group_id, dedup_id, sequence_number)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      q.id,
       now + delay * 1000,
       result.MessageId,
       body,
