@@ -21,9 +21,11 @@ interface Held {
 function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: number; current?: Held } {
   const r = decodeReceipt(handle);
   if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
-  const row = ctx
-    .sql(`SELECT id, receive_count, visible_at FROM ${q.table} WHERE id = ? AND message_id = ?`)
-    .get(r.rowId, r.messageId) as Held | undefined;
+  const row =
+    ctx.sql`SELECT id, receive_count, visible_at FROM ${q.table} WHERE id = ? AND message_id = ?`.get(
+      r.rowId,
+      r.messageId,
+    ) as Held | undefined;
   if (!row || row.receive_count !== r.receive) return { rowId: r.rowId };
   return { rowId: r.rowId, current: row };
 }
@@ -35,15 +37,17 @@ function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
     // Standard queues: one statement; a stale handle matches no row and the delete still succeeds.
     const r = decodeReceipt(handle);
     if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
-    ctx
-      .sql(`DELETE FROM ${q.table} WHERE id = ? AND receive_count = ? AND message_id = ?`)
-      .run(r.rowId, r.receive, r.messageId);
+    ctx.sql`DELETE FROM ${q.table} WHERE id = ? AND receive_count = ? AND message_id = ?`.run(
+      r.rowId,
+      r.receive,
+      r.messageId,
+    );
     return;
   }
   const { current } = held(ctx, q, handle);
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
-  ctx.sql(`DELETE FROM ${q.table} WHERE id = ?`).run(current.id);
+  ctx.sql`DELETE FROM ${q.table} WHERE id = ?`.run(current.id);
   // Deleting a FIFO message can unlock its group for a waiting long poll.
   ctx.signalQueue(q.id);
 }
@@ -58,7 +62,7 @@ function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown,
     throw errors.messageNotAvailableForVisibility(String(handle));
   }
   if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
-  ctx.sql(`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`).run(now + seconds * 1000, current.id);
+  ctx.sql`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`.run(now + seconds * 1000, current.id);
   if (seconds === 0) ctx.signalQueue(q.id);
 }
 

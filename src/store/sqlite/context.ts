@@ -24,8 +24,13 @@ export interface StoreContext {
   timings: StoreTimings;
   queues: QueueRegistry;
   waiters: Waiters;
-  /** A prepared statement for `text`, prepared once per store. */
-  sql(text: string): Statement;
+  /**
+   * A prepared statement, as a tagged template: ctx.sql`DELETE FROM ${q.table} WHERE id = ?`.
+   * Prepared once per call site and interpolated values (table names, column
+   * lists), keyed by the template's identity: no SQL text is built or hashed
+   * on the hot path. Interpolate only identifiers, never data.
+   */
+  sql(strings: TemplateStringsArray, ...names: (string | number)[]): Statement;
   /** Drops the cached statements that name `table` (its queue was deleted). */
   forgetStatements(table: string): void;
   /** Marks a queue as having new receivable messages; its long polls wake after commit. */

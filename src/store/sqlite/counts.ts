@@ -18,9 +18,7 @@ export interface Counts {
 /** Drops messages past the queue's retention period: a prefix of the queue in send order. */
 export function sweepExpired(ctx: StoreContext, q: QueueRecord): number {
   const before = ctx.clock.now() - q.settings.messageRetentionPeriod * 1000;
-  const sweep = ctx.sql(
-    `DELETE FROM ${q.table} WHERE id IN (SELECT id FROM ${q.table} ORDER BY id LIMIT 1000) AND sent_at <= ?`,
-  );
+  const sweep = ctx.sql`DELETE FROM ${q.table} WHERE id IN (SELECT id FROM ${q.table} ORDER BY id LIMIT 1000) AND sent_at <= ?`;
   let total = 0;
   for (;;) {
     const { changes } = sweep.run(before);
@@ -32,17 +30,13 @@ export function sweepExpired(ctx: StoreContext, q: QueueRecord): number {
 export function countMessages(ctx: StoreContext, q: QueueRecord): Counts {
   sweepExpired(ctx, q);
   const now = ctx.clock.now();
-  const visible = ctx.sql(`SELECT count(*) AS n FROM ${q.table} WHERE visible_at <= ?`).get(now) as {
+  const visible = ctx.sql`SELECT count(*) AS n FROM ${q.table} WHERE visible_at <= ?`.get(now) as {
     n: number;
   };
-  const hidden = ctx
-    .sql(
-      `SELECT sum(receive_count > 0) AS inFlight, sum(receive_count = 0) AS delayed
-       FROM ${q.table} WHERE visible_at > ?`,
-    )
-    .get(now) as { inFlight: number | null; delayed: number | null };
+  const hidden = ctx.sql`SELECT sum(receive_count > 0) AS inFlight, sum(receive_count = 0) AS delayed
+       FROM ${q.table} WHERE visible_at > ?`.get(now) as { inFlight: number | null; delayed: number | null };
   // The first row in send order; messages redriven into a dead-letter queue may be older (approximate, as in SQS).
-  const oldest = ctx.sql(`SELECT sent_at FROM ${q.table} ORDER BY id LIMIT 1`).get() as
+  const oldest = ctx.sql`SELECT sent_at FROM ${q.table} ORDER BY id LIMIT 1`.get() as
     | { sent_at: number }
     | undefined;
   const counts: Counts = { visible: visible.n, inFlight: hidden.inFlight ?? 0, delayed: hidden.delayed ?? 0 };

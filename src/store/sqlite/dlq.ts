@@ -36,21 +36,21 @@ export function relocate(
 ): void {
   const now = ctx.clock.now();
   if (how === 'dead-letter') {
-    ctx
-      .sql(
-        `INSERT INTO ${to.table} (${KEPT}, receive_count, first_receive_at, sent_at, visible_at, dlq_source_arn)
-         SELECT ${KEPT}, receive_count, first_receive_at, sent_at, ?, ? FROM ${from.table} WHERE id = ?`,
-      )
-      .run(now, from.arn, rowId);
+    ctx.sql`INSERT INTO ${to.table} (${KEPT}, receive_count, first_receive_at, sent_at, visible_at, dlq_source_arn)
+         SELECT ${KEPT}, receive_count, first_receive_at, sent_at, ?, ? FROM ${from.table} WHERE id = ?`.run(
+      now,
+      from.arn,
+      rowId,
+    );
   } else {
-    ctx
-      .sql(
-        `INSERT INTO ${to.table} (${KEPT}, receive_count, sent_at, visible_at)
-         SELECT ${KEPT}, 0, ?, ? FROM ${from.table} WHERE id = ?`,
-      )
-      .run(now, now + to.settings.delaySeconds * 1000, rowId);
+    ctx.sql`INSERT INTO ${to.table} (${KEPT}, receive_count, sent_at, visible_at)
+         SELECT ${KEPT}, 0, ?, ? FROM ${from.table} WHERE id = ?`.run(
+      now,
+      now + to.settings.delaySeconds * 1000,
+      rowId,
+    );
   }
-  ctx.sql(`DELETE FROM ${from.table} WHERE id = ?`).run(rowId);
+  ctx.sql`DELETE FROM ${from.table} WHERE id = ?`.run(rowId);
   ctx.signalQueue(to.id);
 }
 

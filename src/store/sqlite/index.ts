@@ -50,7 +50,7 @@ class SqliteStore implements Store {
     prepareDatabase(db, options.synchronous ?? 'NORMAL');
     const clock = options.clock ?? systemClock;
     const identity = { ...DEFAULT_IDENTITY, ...options.identity };
-    const statements = new Map<string, Statement>();
+    const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
     const registry = new QueueRegistry(db, identity);
     const committer = new Committer(db, isSqsError, () => registry.reload());
     const waiters = new Waiters(clock);
@@ -66,17 +66,24 @@ class SqliteStore implements Store {
       },
       queues: registry,
       waiters,
-      sql(text) {
-        let s = statements.get(text);
+      sql(strings, ...names) {
+        let bySite = statements.get(strings);
+        if (!bySite) {
+          bySite = new Map();
+          statements.set(strings, bySite);
+        }
+        const key = names.length === 1 ? String(names[0]) : names.join('\u0000');
+        let s = bySite.get(key);
         if (!s) {
-          s = db.prepare(text);
-          statements.set(text, s);
+          s = db.prepare(String.raw({ raw: strings }, ...names));
+          bySite.set(key, s);
         }
         return s;
       },
       forgetStatements(table) {
-        const pattern = new RegExp(`\\b${table}\\b`);
-        for (const text of statements.keys()) if (pattern.test(text)) statements.delete(text);
+        for (const bySite of statements.values()) {
+          for (const key of bySite.keys()) if (key.split('\u0000').includes(table)) bySite.delete(key);
+        }
       },
       signalQueue(queueId) {
         if (waiters.bump(queueId)) committer.afterCommit(() => waiters.wakeDirty());

@@ -61,9 +61,9 @@ export class MoveTasks {
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
       throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
     }
-    const running = ctx
-      .sql("SELECT 1 FROM move_tasks WHERE source_arn = ? AND status = 'RUNNING'")
-      .get(source.arn);
+    const running = ctx.sql`SELECT 1 FROM move_tasks WHERE source_arn = ? AND status = 'RUNNING'`.get(
+      source.arn,
+    );
     if (running) {
       throw errors.invalidParameterText(
         'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
@@ -72,13 +72,16 @@ export class MoveTasks {
     const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString(
       'base64',
     );
-    const toMove = (ctx.sql(`SELECT count(*) AS n FROM ${source.table}`).get() as { n: number }).n;
-    ctx
-      .sql(
-        `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at)
-         VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`,
-      )
-      .run(handle, source.arn, input.DestinationArn ?? null, rate ?? null, toMove, ctx.clock.now());
+    const toMove = (ctx.sql`SELECT count(*) AS n FROM ${source.table}`.get() as { n: number }).n;
+    ctx.sql`INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at)
+         VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`.run(
+      handle,
+      source.arn,
+      input.DestinationArn ?? null,
+      rate ?? null,
+      toMove,
+      ctx.clock.now(),
+    );
     ctx.committer.afterCommit(() => this.#schedule(handle, 0));
     return { TaskHandle: handle };
   }
@@ -100,11 +103,11 @@ export class MoveTasks {
         "The resource that you specified for the SourceArn parameter doesn't exist.",
       );
     }
-    const row = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(input.TaskHandle) as
+    const row = ctx.sql`SELECT * FROM move_tasks WHERE handle = ?`.get(input.TaskHandle) as
       | TaskRow
       | undefined;
     if (row?.status !== 'RUNNING') throw errors.resourceNotFound('Task does not exist.');
-    ctx.sql("UPDATE move_tasks SET status = 'CANCELLED' WHERE handle = ?").run(row.handle);
+    ctx.sql`UPDATE move_tasks SET status = 'CANCELLED' WHERE handle = ?`.run(row.handle);
     this.#timers.get(row.handle)?.();
     this.#timers.delete(row.handle);
     return { ApproximateNumberOfMessagesMoved: row.moved };
@@ -122,9 +125,11 @@ export class MoveTasks {
     if (!Number.isInteger(max) || max < 1 || max > 10) {
       throw errors.invalidParameter('MaxResults', max, 'You must enter a number between 1 and 10.');
     }
-    const rows = ctx
-      .sql('SELECT * FROM move_tasks WHERE source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?')
-      .all(source.arn, max) as TaskRow[];
+    const rows =
+      ctx.sql`SELECT * FROM move_tasks WHERE source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`.all(
+        source.arn,
+        max,
+      ) as TaskRow[];
     return { Results: rows.map(toTask) };
   }
 
@@ -154,33 +159,37 @@ export class MoveTasks {
   /** Moves one slice; returns the delay before the next tick, or undefined when the task has ended. */
   #tick(handle: string): number | undefined {
     const { ctx } = this;
-    const task = ctx.sql('SELECT * FROM move_tasks WHERE handle = ?').get(handle) as TaskRow | undefined;
+    const task = ctx.sql`SELECT * FROM move_tasks WHERE handle = ?`.get(handle) as TaskRow | undefined;
     if (task?.status !== 'RUNNING') return undefined;
     const source = ctx.queues.byArn(task.source_arn);
     const end = (status: T.MessageMoveTask['Status'], reason: string | null = null) => {
-      ctx
-        .sql('UPDATE move_tasks SET status = ?, failure_reason = ? WHERE handle = ?')
-        .run(status, reason, handle);
+      ctx.sql`UPDATE move_tasks SET status = ?, failure_reason = ? WHERE handle = ?`.run(
+        status,
+        reason,
+        handle,
+      );
       return undefined;
     };
     if (!source) return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
     const now = ctx.clock.now();
     const slice = task.max_per_second ?? MOVE_SLICE;
-    const rows = ctx
-      .sql(`SELECT id, dlq_source_arn FROM ${source.table} WHERE visible_at <= ? ORDER BY id LIMIT ?`)
-      .all(now, slice) as { id: number; dlq_source_arn: string | null }[];
+    const rows =
+      ctx.sql`SELECT id, dlq_source_arn FROM ${source.table} WHERE visible_at <= ? ORDER BY id LIMIT ?`.all(
+        now,
+        slice,
+      ) as { id: number; dlq_source_arn: string | null }[];
     if (rows.length === 0) return end('COMPLETED');
     let moved = 0;
     for (const row of rows) {
       const target = ctx.queues.byArn(task.destination_arn ?? row.dlq_source_arn ?? '');
       if (!target) {
-        ctx.sql('UPDATE move_tasks SET moved = moved + ? WHERE handle = ?').run(moved, handle);
+        ctx.sql`UPDATE move_tasks SET moved = moved + ? WHERE handle = ?`.run(moved, handle);
         return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
       }
       relocate(ctx, source, row.id, target, 'redrive');
       moved++;
     }
-    ctx.sql('UPDATE move_tasks SET moved = moved + ? WHERE handle = ?').run(moved, handle);
+    ctx.sql`UPDATE move_tasks SET moved = moved + ? WHERE handle = ?`.run(moved, handle);
     return task.max_per_second ? 1000 : 0;
   }
 }

@@ -37,6 +37,7 @@ export type MessageRow = BaseRow & Partial<SystemRow>;
 
 const BASE = 'id, receive_count, sent_at, message_id, body, md5_body, attributes, md5_attributes';
 const SYSTEM = 'first_receive_at, system_attributes, group_id, dedup_id, sequence_number, dlq_source_arn';
+const ALL = `${BASE}, ${SYSTEM}`;
 
 type SystemName = (typeof SYSTEM_ATTRIBUTE_NAMES)[number];
 
@@ -55,7 +56,7 @@ export class Projection {
   constructor(input: T.ReceiveMessageInput) {
     const wantSystem = systemAttributeSelector(requestedSystemAttributeNames(input));
     this.#system = SYSTEM_ATTRIBUTE_NAMES.filter((n) => n !== 'All' && wantSystem(n));
-    this.columns = this.#system.length ? `${BASE}, ${SYSTEM}` : BASE;
+    this.columns = this.#system.length ? ALL : BASE;
     this.#wantAttribute = messageAttributeSelector(input.MessageAttributeNames);
     this.#anyAttribute = (input.MessageAttributeNames ?? []).length > 0;
   }

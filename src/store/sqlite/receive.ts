@@ -60,7 +60,7 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   /** Whether a candidate may be claimed; drops it if expired, redrives it if its receives are used up. */
   const keep = (c: Candidate): boolean => {
     if (c.sent_at <= expiredBefore) {
-      ctx.sql(`DELETE FROM ${queue.table} WHERE id = ?`).run(c.id);
+      ctx.sql`DELETE FROM ${queue.table} WHERE id = ?`.run(c.id);
       return false;
     }
     return !(
@@ -76,9 +76,10 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   const messages = rows.length ? claim(ctx, queue, rows, now, input, projection) : [];
   const out: Attempt = { queue, messages, version };
   if (messages.length === 0) {
-    const next = ctx
-      .sql(`SELECT visible_at FROM ${queue.table} WHERE visible_at > ? ORDER BY visible_at LIMIT 1`)
-      .get(now) as { visible_at: number } | undefined;
+    const next =
+      ctx.sql`SELECT visible_at FROM ${queue.table} WHERE visible_at > ? ORDER BY visible_at LIMIT 1`.get(
+        now,
+      ) as { visible_at: number } | undefined;
     if (next) out.nextVisibleAt = next.visible_at;
   }
   return out;
@@ -94,12 +95,12 @@ function claim(
   projection: Projection,
 ): T.Message[] {
   const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
-  ctx
-    .sql(
-      `UPDATE ${queue.table} SET visible_at = ?, receive_count = receive_count + 1,
-         first_receive_at = coalesce(first_receive_at, ?) WHERE id IN (${placeholders(rows.length)})`,
-    )
-    .run(now + visibility * 1000, now, ...rows.map((r) => r.id));
+  ctx.sql`UPDATE ${queue.table} SET visible_at = ?, receive_count = receive_count + 1,
+         first_receive_at = coalesce(first_receive_at, ?) WHERE id IN (${placeholders(rows.length)})`.run(
+    now + visibility * 1000,
+    now,
+    ...rows.map((r) => r.id),
+  );
   return rows.map((row) => {
     row.receive_count += 1;
     if (row.first_receive_at === null) row.first_receive_at = now;
@@ -116,9 +117,7 @@ function pickStandard(
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
-  const select = ctx.sql(
-    `SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`,
-  );
+  const select = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`;
   const rows = select.all(now, max) as MessageRow[];
   const picked = rows.filter(keep);
   if (picked.length === rows.length || rows.length < max) return picked;
@@ -151,9 +150,7 @@ function pickFifo(
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
-  const page = ctx.sql(
-    `SELECT id, receive_count, sent_at, visible_at, group_id FROM ${table} WHERE id > ? ORDER BY id LIMIT 256`,
-  );
+  const page = ctx.sql`SELECT id, receive_count, sent_at, visible_at, group_id FROM ${table} WHERE id > ? ORDER BY id LIMIT 256`;
   const locked = new Set<string | null>();
   const open = new Map<string | null, Candidate[]>();
   let seen = 0;
@@ -182,9 +179,10 @@ function pickFifo(
     }
   }
   if (ids.length === 0) return [];
-  const full = ctx
-    .sql(`SELECT ${projection.columns} FROM ${table} WHERE id IN (${placeholders(ids.length)})`)
-    .all(...ids) as MessageRow[];
+  const full =
+    ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE id IN (${placeholders(ids.length)})`.all(
+      ...ids,
+    ) as MessageRow[];
   const byId = new Map(full.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)!);
 }

@@ -59,49 +59,50 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   if (q.settings.fifo) {
     dedupId = entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex');
     const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
-    const seen = ctx
-      .sql(
-        'SELECT message_id, sequence_number FROM dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?',
-      )
-      .get(q.id, scope, dedupId, now) as { message_id: string; sequence_number: string } | undefined;
+    const seen =
+      ctx.sql`SELECT message_id, sequence_number FROM dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?`.get(
+        q.id,
+        scope,
+        dedupId,
+        now,
+      ) as { message_id: string; sequence_number: string } | undefined;
     if (seen) {
       // A duplicate within the window is accepted and not delivered again (SQS's exactly-once send).
       return { ...result, MessageId: seen.message_id, SequenceNumber: seen.sequence_number };
     }
-    const row = ctx
-      .sql('UPDATE queues SET sequence = sequence + 1 WHERE id = ? RETURNING sequence')
-      .get(q.id) as {
+    const row = ctx.sql`UPDATE queues SET sequence = sequence + 1 WHERE id = ? RETURNING sequence`.get(
+      q.id,
+    ) as {
       sequence: number;
     };
     sequence = String(row.sequence).padStart(20, '0');
-    ctx
-      .sql(
-        'INSERT OR REPLACE INTO dedup (queue_id, scope, dedup_id, expires_at, message_id, sequence_number) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(q.id, scope, dedupId, now + ctx.timings.dedupWindowMs, result.MessageId, sequence);
+    ctx.sql`INSERT OR REPLACE INTO dedup (queue_id, scope, dedup_id, expires_at, message_id, sequence_number) VALUES (?, ?, ?, ?, ?, ?)`.run(
+      q.id,
+      scope,
+      dedupId,
+      now + ctx.timings.dedupWindowMs,
+      result.MessageId,
+      sequence,
+    );
     result.SequenceNumber = sequence;
   }
   // FIFO queues have no per-message delay: the queue's applies even to an explicit 0.
   const delay = q.settings.fifo ? q.settings.delaySeconds : (entry.DelaySeconds ?? q.settings.delaySeconds);
-  ctx
-    .sql(
-      `INSERT INTO ${q.table} (visible_at, message_id, body, md5_body, attributes, md5_attributes,
+  ctx.sql`INSERT INTO ${q.table} (visible_at, message_id, body, md5_body, attributes, md5_attributes,
         system_attributes, sent_at, group_id, dedup_id, sequence_number)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      now + delay * 1000,
-      result.MessageId,
-      body,
-      md5Body,
-      encodeAttributes(attrs),
-      md5Attrs ?? null,
-      encodeAttributes(sys),
-      now,
-      entry.MessageGroupId ?? null,
-      q.settings.fifo ? dedupId : (entry.MessageDeduplicationId ?? null),
-      sequence,
-    );
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
+    now + delay * 1000,
+    result.MessageId,
+    body,
+    md5Body,
+    encodeAttributes(attrs),
+    md5Attrs ?? null,
+    encodeAttributes(sys),
+    now,
+    entry.MessageGroupId ?? null,
+    q.settings.fifo ? dedupId : (entry.MessageDeduplicationId ?? null),
+    sequence,
+  );
   // Delayed sends signal too: a waiting long poll recomputes when it must look again.
   ctx.signalQueue(q.id);
   return result;
