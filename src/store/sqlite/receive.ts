@@ -108,7 +108,11 @@ function claim(
   });
 }
 
-/** Standard queues: the earliest-visible messages, by the ready index. */
+/**
+ * Standard queues: the earliest-visible messages, by the ready index. Rows
+ * that `keep` drops (expired, redriven) leave the range, so looking again
+ * finds their replacements behind the rows already picked.
+ */
 function pickStandard(
   ctx: StoreContext,
   table: string,
@@ -118,21 +122,20 @@ function pickStandard(
   projection: Projection,
 ): MessageRow[] {
   const select = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`;
-  const rows = select.all(now, max) as MessageRow[];
-  const picked = rows.filter(keep);
-  if (picked.length === rows.length || rows.length < max) return picked;
-  // Expired and redriven rows left the visible range; others may take their places.
-  const more = select.all(now, max) as MessageRow[];
-  const seen = new Set(picked.map((r) => r.id));
-  for (const row of more) {
-    if (picked.length >= max) break;
-    if (!seen.has(row.id) && keep(row)) picked.push(row);
+  const picked: MessageRow[] = [];
+  const seen = new Set<number>();
+  for (;;) {
+    const rows = projection.rows(select.raw(true).all(now, max) as unknown[][]);
+    let dropped = 0;
+    for (const row of rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      if (keep(row)) picked.push(row);
+      else dropped++;
+      if (picked.length >= max) return picked;
+    }
+    if (dropped === 0 || rows.length < max) return picked;
   }
-  return picked.length < max && more.length === max && more.some((r) => !seen.has(r.id))
-    ? picked.concat(
-        pickStandard(ctx, table, now, max - picked.length, keep, projection).filter((r) => !seen.has(r.id)),
-      )
-    : picked;
 }
 
 /**
