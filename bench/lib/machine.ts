@@ -2,9 +2,11 @@
  * What a benchmark ran on. Results are only comparable on the same machine, so
  * every result file and table carries this block.
  */
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { driverPackage } from '../../src/store/sqlite/driver.ts';
 
 export interface Machine {
   cpus: number;
@@ -42,7 +44,7 @@ export function describeMachine(sqliteVersion: string): Machine {
     cpuModel: cpuModel(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
-    betterSqlite3: packageVersion('better-sqlite3'),
+    betterSqlite3: packageVersion(driverPackage),
     sqlite: sqliteVersion,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),

@@ -5,7 +5,7 @@
  * Inserts go 10 rows per transaction; a receive selects the 10 oldest visible
  * rows by index and deletes them in one transaction.
  */
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite/driver.ts';
 import { body, lifecycleRate, rate } from '../lib/run.ts';
 
 /**

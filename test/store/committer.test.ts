@@ -1,8 +1,8 @@
 /** The group committer: shared transactions, atomic operations, replay after an unexpected failure. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { Committer } from '../../src/store/sqlite/committer.ts';
+import Database from '../../src/store/sqlite/driver.ts';
 
 class Expected extends Error {}
 

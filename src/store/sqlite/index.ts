@@ -1,5 +1,4 @@
 import type { Statement } from 'better-sqlite3';
-import Database from 'better-sqlite3';
 import { isSqsError } from '../../sqs/errors.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
@@ -9,6 +8,7 @@ import { Committer } from './committer.ts';
 import type { StoreContext, StoreTimings } from './context.ts';
 import * as counts from './counts.ts';
 import * as dlq from './dlq.ts';
+import Database from './driver.ts';
 import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
