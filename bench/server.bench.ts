@@ -5,6 +5,8 @@
  *
  *   ceiling         a canned-answer HTTP server: the SDK's own limit (sends only)
  *   sluice-file     sluice with the durable SQLite file store
+ *   sluice-file-md5off  the same, with the client's MD5 checks off as against the ceiling:
+ *                   shows how much of the gap to the ceiling is the client's own work
  *   sluice-memory   sluice in memory
  *   local-aws-sqs   peer emulator, in memory (installed into bench/.peers on demand)
  *   fauxqs          peer emulator 2.x, in memory, on Node 22 (likewise)
@@ -43,7 +45,14 @@ const config = {
   loops: envInt('BENCH_SERVER_LOOPS', 16),
   bodyBytes: envInt('BENCH_BODY_BYTES', 128),
 };
-const ALL: TargetName[] = ['ceiling', 'sluice-file', 'sluice-memory', 'local-aws-sqs', 'fauxqs'];
+const ALL: TargetName[] = [
+  'ceiling',
+  'sluice-file',
+  'sluice-file-md5off',
+  'sluice-memory',
+  'local-aws-sqs',
+  'fauxqs',
+];
 const names = (process.env.BENCH_SERVER_TARGETS?.split(',').map((s) => s.trim()) ?? ALL) as TargetName[];
 const log = (line: string): void => console.log(`[bench] ${line}`);
 
@@ -57,7 +66,7 @@ const median = <T>(xs: T[], key: (x: T) => number): T =>
 
 async function measure(name: TargetName): Promise<TargetResult> {
   const target = await startTarget(name, join(here, '.data/server'));
-  const sqs = client(target.url, name !== 'ceiling');
+  const sqs = client(target.url, name !== 'ceiling' && name !== 'sluice-file-md5off');
   try {
     if (name === 'ceiling') {
       await sendPhase(

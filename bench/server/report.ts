@@ -82,6 +82,12 @@ export function verdicts(targets: TargetResult[]): string[] {
         ),
       );
   }
+  const plain = by('sluice-file-md5off');
+  if (ceiling && plain) {
+    out.push(
+      `like for like, the client's MD5 checks off for both: sluice (file) sends ÷ ceiling ${fmtPct(plain.send.requestsPerSec / ceiling.send.requestsPerSec)}`,
+    );
+  }
   const peers = ['local-aws-sqs', 'fauxqs']
     .map(by)
     .filter((t) => t?.cpuMicrosPerMessage !== undefined) as TargetResult[];

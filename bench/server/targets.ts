@@ -27,7 +27,13 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export type TargetName = 'ceiling' | 'sluice-file' | 'sluice-memory' | 'local-aws-sqs' | 'fauxqs';
+export type TargetName =
+  | 'ceiling'
+  | 'sluice-file'
+  | 'sluice-file-md5off'
+  | 'sluice-memory'
+  | 'local-aws-sqs'
+  | 'fauxqs';
 
 /** Installs the peer emulators into bench/.peers unless they are there already. */
 export function ensurePeers(log: (line: string) => void): void {
@@ -96,6 +102,7 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
       version = `node ${process.version}`;
       break;
     case 'sluice-file':
+    case 'sluice-file-md5off':
       rmSync(dataDir, { recursive: true, force: true });
       command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--data', dataDir];
       version = sluiceVersion;
