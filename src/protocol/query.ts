@@ -53,7 +53,14 @@ export function parseQueryRequest(params: Iterable<[string, string]>, pathQueueU
     const node = tree.children.get('QueueUrl');
     if (node?.value === undefined) tree.children.set('QueueUrl', { ...node, value: pathQueueUrl });
   }
-  return { action, input: decodeStructure(action.input, tree, '') };
+  const input = decodeStructure(action.input, tree, '');
+  // Over the query protocol SQS honours the older AttributeName list when both are given
+  // (recorded: test_message_system_attribute_names_with_attribute_names[sqs_query]); the
+  // store follows the JSON protocol, where MessageSystemAttributeNames wins.
+  if (name === 'ReceiveMessage' && Array.isArray(input.AttributeNames) && input.AttributeNames.length) {
+    delete input.MessageSystemAttributeNames;
+  }
+  return { action, input };
 }
 
 /** The key under which a member appears: flattened lists and maps use their item name. */

@@ -63,6 +63,16 @@ describe('query protocol: requests', () => {
     assert.deepEqual(input.MessageAttributeNames, ['a', 'b', 'c']);
   });
 
+  it('lets AttributeName win over MessageSystemAttributeName, as SQS does over query', () => {
+    const both = parse(
+      'Action=ReceiveMessage&QueueUrl=q&AttributeName.1=SenderId&MessageSystemAttributeName.1=All',
+    ).input;
+    assert.deepEqual(both.AttributeNames, ['SenderId']);
+    assert.equal(both.MessageSystemAttributeNames, undefined);
+    const only = parse('Action=ReceiveMessage&QueueUrl=q&MessageSystemAttributeName.1=All').input;
+    assert.deepEqual(only.MessageSystemAttributeNames, ['All']);
+  });
+
   it('takes the queue URL from the path unless a QueueUrl parameter is given', () => {
     assert.equal(parse('Action=PurgeQueue', 'http://h/0/from-path').input.QueueUrl, 'http://h/0/from-path');
     assert.equal(
