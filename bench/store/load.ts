@@ -3,8 +3,8 @@
  * many calls in flight at once, so the store can group-commit them.
  */
 import type { Store } from '../../src/store/store.ts';
-import { body, lifecycleRate, rate, runLoops } from '../lib/run.ts';
-import type { PhaseResult } from './raw.ts';
+import { body, runLoops } from '../lib/run.ts';
+import { type PhaseResult, phaseResult } from './raw.ts';
 
 export interface LoadTarget {
   store: Store;
@@ -70,15 +70,5 @@ export async function measureStore(
   await sendMany(t, n, loops);
   const t1 = performance.now();
   await receiveDeleteMany(t, n, loops);
-  const t2 = performance.now();
-  const sendSeconds = (t1 - t0) / 1000;
-  const receiveDeleteSeconds = (t2 - t1) / 1000;
-  return {
-    queued,
-    sendPerSec: rate(n, sendSeconds),
-    receiveDeletePerSec: rate(n, receiveDeleteSeconds),
-    lifecyclePerSec: lifecycleRate(n, sendSeconds, receiveDeleteSeconds),
-    sendSeconds,
-    receiveDeleteSeconds,
-  };
+  return phaseResult(queued, n, t0, t1, performance.now());
 }

@@ -31,6 +31,20 @@ export interface PhaseResult {
   receiveDeleteSeconds: number;
 }
 
+/** A phase's rates from its three timestamps (ms): start, sends done, receive+delete done. */
+export function phaseResult(queued: number, n: number, t0: number, t1: number, t2: number): PhaseResult {
+  const sendSeconds = (t1 - t0) / 1000;
+  const receiveDeleteSeconds = (t2 - t1) / 1000;
+  return {
+    queued,
+    sendPerSec: rate(n, sendSeconds),
+    receiveDeletePerSec: rate(n, receiveDeleteSeconds),
+    lifecyclePerSec: lifecycleRate(n, sendSeconds, receiveDeleteSeconds),
+    sendSeconds,
+    receiveDeleteSeconds,
+  };
+}
+
 export interface RawBench {
   sqliteVersion: string;
   /** Inserts `n` more messages as fast as possible (big transactions); for pre-filling. */
@@ -96,17 +110,7 @@ export function openRawBench(path: string, bodyBytes: number): RawBench {
       sendTens(n);
       const t1 = performance.now();
       receiveTens(n);
-      const t2 = performance.now();
-      const sendSeconds = (t1 - t0) / 1000;
-      const receiveDeleteSeconds = (t2 - t1) / 1000;
-      return {
-        queued,
-        sendPerSec: rate(n, sendSeconds),
-        receiveDeletePerSec: rate(n, receiveDeleteSeconds),
-        lifecyclePerSec: lifecycleRate(n, sendSeconds, receiveDeleteSeconds),
-        sendSeconds,
-        receiveDeleteSeconds,
-      };
+      return phaseResult(queued, n, t0, t1, performance.now());
     },
     close() {
       db.close();

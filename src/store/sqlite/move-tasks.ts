@@ -43,12 +43,7 @@ export class MoveTasks {
 
   start(input: T.StartMessageMoveTaskInput): T.StartMessageMoveTaskOutput {
     const { ctx } = this;
-    if (!input.SourceArn) throw errors.missingParameter('SourceArn');
-    const source = ctx.queues.byArn(input.SourceArn);
-    if (!source)
-      throw errors.resourceNotFound(
-        "The resource that you specified for the SourceArn parameter doesn't exist.",
-      );
+    const source = this.#source(input.SourceArn);
     if (deadLetterSources(ctx, source).length === 0) {
       throw errors.invalidParameterText('Source queue must be configured as a Dead Letter Queue.');
     }
@@ -98,11 +93,7 @@ export class MoveTasks {
     }
     if (typeof sourceArn !== 'string')
       throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
-    if (!ctx.queues.byArn(sourceArn)) {
-      throw errors.resourceNotFound(
-        "The resource that you specified for the SourceArn parameter doesn't exist.",
-      );
-    }
+    if (!ctx.queues.byArn(sourceArn)) throw sourceNotFound();
     const row = ctx.sql`SELECT * FROM move_tasks WHERE handle = ?`.get(input.TaskHandle) as
       | TaskRow
       | undefined;
@@ -115,12 +106,7 @@ export class MoveTasks {
 
   list(input: T.ListMessageMoveTasksInput): T.ListMessageMoveTasksOutput {
     const { ctx } = this;
-    if (!input.SourceArn) throw errors.missingParameter('SourceArn');
-    const source = ctx.queues.byArn(input.SourceArn);
-    if (!source)
-      throw errors.resourceNotFound(
-        "The resource that you specified for the SourceArn parameter doesn't exist.",
-      );
+    const source = this.#source(input.SourceArn);
     const max = input.MaxResults ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) {
       throw errors.invalidParameter('MaxResults', max, 'You must enter a number between 1 and 10.');
@@ -131,6 +117,14 @@ export class MoveTasks {
         max,
       ) as TaskRow[];
     return { Results: rows.map(toTask) };
+  }
+
+  /** The queue a SourceArn names; ResourceNotFound as SQS answers when there is none. */
+  #source(arn: string | undefined) {
+    if (!arn) throw errors.missingParameter('SourceArn');
+    const source = this.ctx.queues.byArn(arn);
+    if (!source) throw sourceNotFound();
+    return source;
   }
 
   /** Stops every timer (the store is closing); RUNNING rows stay RUNNING and resume on reopen. */
@@ -193,6 +187,9 @@ export class MoveTasks {
     return task.max_per_second ? 1000 : 0;
   }
 }
+
+const sourceNotFound = () =>
+  errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
 
 function toTask(row: TaskRow): T.MessageMoveTask {
   const task: T.MessageMoveTask = {
