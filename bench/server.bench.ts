@@ -35,7 +35,7 @@ import {
   writeJson,
   writeReadme,
 } from './server/report.ts';
-import { ensurePeers, startTarget, type TargetName } from './server/targets.ts';
+import { ensureServerPeers, startTarget, type TargetName } from './server/targets.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const config = {
@@ -120,7 +120,7 @@ async function measure(name: TargetName): Promise<TargetResult> {
   }
 }
 
-if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensurePeers(log);
+if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensureServerPeers(log);
 const targets: TargetResult[] = [];
 for (const name of names) {
   log(`${name}…`);

