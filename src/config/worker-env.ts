@@ -1,0 +1,139 @@
+/**
+ * Worker configuration from the environment, read once at start-up into a
+ * frozen object; nothing reads `process.env` after that. Each variable's
+ * check and the words describing it sit side by side in RULES, so a refusal
+ * (`WORKER_CONCURRENCY must be an integer 1–10000, got "abc"`) cannot drift
+ * from the check. All bad variables are reported together, in one line.
+ *
+ * An empty value (`WORKER_CONCURRENCY=` in a compose file) counts as unset.
+ *
+ * AWS_REGION: with SLUICE_ENDPOINT (a sluice server, ElasticMQ, LocalStack)
+ * it defaults to us-east-1, because the region only names the signing scope
+ * there. Without it (Amazon SQS) it is left undefined rather than required:
+ * the AWS SDK then finds the region the way every AWS tool does (the profile
+ * in ~/.aws/config; ECS, Fargate, Lambda and EKS set AWS_REGION themselves),
+ * and the client should resolve it at start to fail early when there is none.
+ */
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/** The variable that was refused, and why, for callers that show more than the message. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Bad configuration; the message is one line naming every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
+
+export type WorkerEnv = Readonly<{
+  /** SLUICE_ENDPOINT; undefined means Amazon SQS through the default AWS credential chain. */
+  endpoint: string | undefined;
+  /** AWS_REGION; undefined means "let the AWS SDK resolve it" (only without an endpoint). */
+  region: string | undefined;
+  workerId: string;
+  concurrency: number;
+  batchSize: number;
+  /** Seconds. */
+  visibilityTimeout: number;
+  /** The pause after an empty short poll only; never between batches that return messages. */
+  pollIntervalMs: number;
+  healthHost: string;
+  healthPort: number;
+  shutdownTimeoutMs: number;
+}>;
+
+const integer = (min: number, max: number, unit?: string) => ({
+  expected: `an integer ${min}–${max}${unit ? ` (${unit})` : ''}`,
+  schema: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(min).max(max)),
+});
+
+const isHttpUrl = (v: string) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol);
+const isHost = (v: string) => isIP(v) !== 0 || /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(v);
+
+const RULES = {
+  SLUICE_ENDPOINT: { expected: 'an http:// or https:// URL', schema: z.string().refine(isHttpUrl) },
+  AWS_REGION: {
+    expected: 'a region name such as us-east-1',
+    schema: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  },
+  WORKER_ID: {
+    expected: '1–128 characters without whitespace',
+    schema: z.string().regex(/^[^\s\p{Cc}]{1,128}$/u),
+  },
+  WORKER_CONCURRENCY: integer(1, 10_000),
+  WORKER_BATCH_SIZE: integer(1, 10),
+  WORKER_VISIBILITY_TIMEOUT: integer(0, 43_200, 'seconds'),
+  // Capped: Node fires timers above 2^31 ms at once, and an hour is far past any sane pause.
+  WORKER_POLL_INTERVAL_MS: integer(0, 3_600_000, 'milliseconds'),
+  WORKER_HEALTH_HOST: { expected: 'an IP address or host name', schema: z.string().refine(isHost) },
+  WORKER_HEALTH_PORT: integer(0, 65_535),
+  WORKER_SHUTDOWN_TIMEOUT_MS: integer(0, 3_600_000, 'milliseconds'),
+};
+type Variable = keyof typeof RULES;
+const VARIABLES = Object.keys(RULES) as Variable[];
+
+/** What an unset variable means (WORKER_ID and AWS_REGION are computed: see readWorkerEnv). */
+export const WORKER_ENV_DEFAULTS = Object.freeze({
+  concurrency: 10,
+  batchSize: 10,
+  visibilityTimeout: 30,
+  pollIntervalMs: 1000,
+  healthHost: '127.0.0.1',
+  healthPort: 3003,
+  shutdownTimeoutMs: 30_000,
+});
+
+const schema = z
+  .object(
+    Object.fromEntries(VARIABLES.map((v) => [v, RULES[v].schema.optional()])) as {
+      [V in Variable]: z.ZodOptional<(typeof RULES)[V]['schema']>;
+    },
+  )
+  .transform((v) => {
+    const d = WORKER_ENV_DEFAULTS;
+    return {
+      endpoint: v.SLUICE_ENDPOINT,
+      region: v.AWS_REGION ?? (v.SLUICE_ENDPOINT === undefined ? undefined : 'us-east-1'),
+      workerId: v.WORKER_ID ?? `${hostname()}-${process.pid}`,
+      concurrency: v.WORKER_CONCURRENCY ?? d.concurrency,
+      batchSize: v.WORKER_BATCH_SIZE ?? d.batchSize,
+      visibilityTimeout: v.WORKER_VISIBILITY_TIMEOUT ?? d.visibilityTimeout,
+      pollIntervalMs: v.WORKER_POLL_INTERVAL_MS ?? d.pollIntervalMs,
+      healthHost: v.WORKER_HEALTH_HOST ?? d.healthHost,
+      healthPort: v.WORKER_HEALTH_PORT ?? d.healthPort,
+      shutdownTimeoutMs: v.WORKER_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,
+    };
+  });
+
+/** The value as the user wrote it, quoted and cut short so the message stays one readable line. */
+const shown = (value: string) => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+
+/**
+ * Reads and validates the worker's variables; throws a ConfigError naming every bad one.
+ *
+ * @example
+ * const config = readWorkerEnv(process.env);
+ * config.concurrency; // 10 unless WORKER_CONCURRENCY says otherwise
+ */
+export function readWorkerEnv(env: NodeJS.ProcessEnv): WorkerEnv {
+  const input: Partial<Record<Variable, string>> = {};
+  for (const v of VARIABLES) {
+    const value = env[v];
+    if (value !== undefined && value !== '') input[v] = value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return Object.freeze(result.data);
+  const bad = new Set(result.error.issues.map((issue) => issue.path[0]));
+  const problems = VARIABLES.filter((v) => bad.has(v)).map((variable) => ({
+    variable,
+    message: `${variable} must be ${RULES[variable].expected}, got ${shown(input[variable] ?? '')}`,
+  }));
+  throw new ConfigError(problems);
+}
