@@ -2,6 +2,14 @@
  * sluice's public API. Everything a user imports comes from here; internals
  * are not reachable through the package's `exports` map.
  */
+export {
+  type AwsClientOptions,
+  awsClient,
+  type ClientConfig,
+  createClient,
+  localClient,
+  type QueueClient,
+} from './client/index.ts';
 export { ERRORS, type ErrorName, type ErrorSpec, isSqsError, SqsError } from './sqs/errors.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.ts';
 export { DEFAULT_IDENTITY, type Store, type StoreIdentity } from './store/store.ts';

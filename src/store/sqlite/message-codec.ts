@@ -37,10 +37,16 @@ export function decodeAttributes(text: string | null): MessageAttributeMap | und
   for (const [name, v] of Object.entries(stored)) {
     const value: MessageAttributeValue = { DataType: v.t };
     if (v.s !== undefined) value.StringValue = v.s;
-    if (v.b !== undefined) value.BinaryValue = Buffer.from(v.b, 'base64');
+    if (v.b !== undefined) value.BinaryValue = bytes(v.b);
     if (v.sl) value.StringListValues = v.sl;
-    if (v.bl) value.BinaryListValues = v.bl.map((b) => Buffer.from(b, 'base64'));
+    if (v.bl) value.BinaryListValues = v.bl.map(bytes);
     out[name] = value;
   }
   return out;
 }
+
+/**
+ * Plain Uint8Array, as the Store's types say and as the AWS SDK hands back, not
+ * a Node Buffer: results must deep-equal whichever client carried them.
+ */
+const bytes = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   arnOf,
   createFifo,
   createQueue,
@@ -10,7 +11,6 @@ import {
   queueAttrs,
   recordedAttributeNames,
   recordedAttributes,
-  type StoreFactory,
   useStore,
 } from './harness.ts';
 
@@ -25,7 +25,7 @@ const RANGES: [string, number, number, string][] = [
 
 const epochSeconds = (ms: number) => String(Math.floor(ms / 1000));
 
-export function attributesContract(make: StoreFactory): void {
+export function attributesContract(make: ApiFactory): void {
   describe('queue attributes', () => {
     const t = useStore(make);
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   counts,
   createFifo,
   createQueue,
@@ -9,7 +10,6 @@ import {
   expectSqsError,
   receive,
   receiveOne,
-  type StoreFactory,
   sendN,
   useStore,
 } from './harness.ts';
@@ -18,7 +18,7 @@ const BAD_HANDLE = 'ReceiptHandleIsInvalid';
 const notInFlight = (handle: string) =>
   `Value ${handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`;
 
-export function deleteVisibilityContract(make: StoreFactory): void {
+export function deleteVisibilityContract(make: ApiFactory): void {
   describe('delete and visibility', () => {
     const t = useStore(make);
 

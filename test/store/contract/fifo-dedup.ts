@@ -2,17 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   bodies,
   createFifo,
   expectAwsError,
   receive,
   receiveOne,
-  type StoreFactory,
   sendToGroup,
   useStore,
 } from './harness.ts';
 
-export function fifoDedupContract(make: StoreFactory): void {
+export function fifoDedupContract(make: ApiFactory): void {
   describe('FIFO deduplication and send rules', () => {
     const t = useStore(make);
     const cbd = (name: string, extra: Record<string, string> = {}) =>

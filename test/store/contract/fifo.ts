@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   bodies,
   createFifo,
   receive,
   receiveOne,
   recorded,
-  type StoreFactory,
   sendToGroup,
   useStore,
 } from './harness.ts';
@@ -22,7 +22,7 @@ const FIFO_ALL = [
   'SequenceNumber',
 ];
 
-export function fifoContract(make: StoreFactory): void {
+export function fifoContract(make: ApiFactory): void {
   describe('FIFO', () => {
     const t = useStore(make);
     const cbd = (name: string, extra: Record<string, string> = {}) =>

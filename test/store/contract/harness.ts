@@ -1,7 +1,8 @@
 /**
- * Shared pieces of the Store contract suite: the factory type every backend
- * provides, a per-test store/clock context, small helpers, and access to the
- * answers Amazon SQS recorded (test/aws-recorded), so expectations are AWS's.
+ * Shared pieces of the contract suite that every Store and every QueueClient
+ * runs: the factory types, a per-test subject/clock context, small helpers, and
+ * access to the answers Amazon SQS recorded (test/aws-recorded), so
+ * expectations are AWS's.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,28 +13,52 @@ import type { Store } from '../../../src/store/store.ts';
 import type * as T from '../../../src/store/types.ts';
 import { ManualClock } from '../../../src/time/clock.ts';
 
-export type StoreFactory = (opts: {
-  clock: ManualClock;
-}) => Promise<{ store: Store; cleanup(): Promise<void> }>;
+/**
+ * What a contract runs against: the SQS API of a Store, which a QueueClient
+ * bound to a store speaks too (test/client/). Only `stats()`, the store's own
+ * read model, is not part of it; the stats contract alone needs a Store, so
+ * the compiler keeps clients out of it.
+ */
+export type SqsApi = Omit<Store, 'stats'>;
+
+export interface Subject<S extends SqsApi> {
+  store: S;
+  cleanup(): Promise<void>;
+  /**
+   * Lets the subject's pending work run (commits, wake-ups, and over HTTP the
+   * requests on the wire) until only parked long polls are left. In-process the
+   * default, a few turns of the event loop, is enough.
+   */
+  settle?: () => Promise<void>;
+}
+
+export type Factory<S extends SqsApi> = (opts: { clock: ManualClock }) => Promise<Subject<S>>;
+/** A Store backend: runs every contract, stats included. */
+export type StoreFactory = Factory<Store>;
+/** Anything that speaks the SQS API, a Store or a QueueClient: runs every contract but stats. */
+export type ApiFactory = Factory<SqsApi>;
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
 export const urlOf = (name: string): string => `http://127.0.0.1:9324/${ACCOUNT}/${name}`;
 export const arnOf = (name: string): string => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 
-export interface StoreContext {
-  store: Store;
+export interface StoreContext<S extends SqsApi = SqsApi> {
+  store: S;
   clock: ManualClock;
+  /** See Subject.settle. */
+  settle(): Promise<void>;
 }
 
-/** Gives every test in the enclosing `describe` a fresh store on a fresh ManualClock. Read fields inside tests. */
-export function useStore(make: StoreFactory): StoreContext {
-  const ctx = {} as StoreContext;
+/** Gives every test in the enclosing `describe` a fresh subject on a fresh ManualClock. Read fields inside tests. */
+export function useStore<S extends SqsApi>(make: Factory<S>): StoreContext<S> {
+  const ctx = {} as StoreContext<S>;
   let cleanup: (() => Promise<void>) | undefined;
   beforeEach(async () => {
     ctx.clock = new ManualClock();
     const made = await make({ clock: ctx.clock });
     ctx.store = made.store;
+    ctx.settle = made.settle ?? (() => flush(20));
     cleanup = made.cleanup;
   });
   afterEach(async () => {
@@ -44,7 +69,7 @@ export function useStore(make: StoreFactory): StoreContext {
 }
 
 export async function createQueue(
-  store: Store,
+  store: SqsApi,
   name: string,
   Attributes?: Record<string, string>,
 ): Promise<string> {
@@ -55,7 +80,7 @@ export async function createQueue(
 }
 
 export function createFifo(
-  store: Store,
+  store: SqsApi,
   name: string,
   Attributes: Record<string, string> = {},
 ): Promise<string> {
@@ -64,7 +89,7 @@ export function createFifo(
 }
 
 /** Sends `${prefix}-0` … `${prefix}-(n-1)` one by one; returns the MessageIds. */
-export async function sendN(store: Store, QueueUrl: string, n: number, prefix = 'm'): Promise<string[]> {
+export async function sendN(store: SqsApi, QueueUrl: string, n: number, prefix = 'm'): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++)
     ids.push((await store.sendMessage({ QueueUrl, MessageBody: `${prefix}-${i}` })).MessageId);
@@ -72,13 +97,18 @@ export async function sendN(store: Store, QueueUrl: string, n: number, prefix = 
 }
 
 /** Sends the bodies to one FIFO group, in order (for queues that deduplicate by content). */
-export async function sendToGroup(store: Store, QueueUrl: string, group: string, ...messageBodies: string[]) {
+export async function sendToGroup(
+  store: SqsApi,
+  QueueUrl: string,
+  group: string,
+  ...messageBodies: string[]
+) {
   for (const MessageBody of messageBodies)
     await store.sendMessage({ QueueUrl, MessageBody, MessageGroupId: group });
 }
 
 export async function receive(
-  store: Store,
+  store: SqsApi,
   QueueUrl: string,
   extra: Omit<T.ReceiveMessageInput, 'QueueUrl'> = {},
 ): Promise<T.Message[]> {
@@ -86,7 +116,7 @@ export async function receive(
 }
 
 export async function receiveOne(
-  store: Store,
+  store: SqsApi,
   QueueUrl: string,
   extra: Omit<T.ReceiveMessageInput, 'QueueUrl'> = {},
 ): Promise<T.Message> {
@@ -97,7 +127,7 @@ export async function receiveOne(
 
 /** Receives (10 at a time) until a receive comes back empty. */
 export async function receiveAll(
-  store: Store,
+  store: SqsApi,
   QueueUrl: string,
   extra: Omit<T.ReceiveMessageInput, 'QueueUrl'> = {},
 ): Promise<T.Message[]> {
@@ -113,7 +143,7 @@ export async function receiveAll(
 export const bodies = (messages: T.Message[]): string[] => messages.map((m) => m.Body);
 
 export async function queueAttrs(
-  store: Store,
+  store: SqsApi,
   QueueUrl: string,
   names = ['All'],
 ): Promise<Record<string, string>> {
@@ -122,7 +152,7 @@ export async function queueAttrs(
 
 /** The three approximate counts, as numbers. */
 export async function counts(
-  store: Store,
+  store: SqsApi,
   QueueUrl: string,
 ): Promise<{ visible: number; inFlight: number; delayed: number }> {
   const a = await queueAttrs(store, QueueUrl, [
@@ -162,12 +192,12 @@ export function track<V>(promise: Promise<V>): { promise: Promise<V>; readonly s
  */
 export async function answered<V>(
   poll: { promise: Promise<V>; readonly settled: boolean },
-  clock: ManualClock,
+  t: { clock: ManualClock; settle(): Promise<void> },
   what: string,
 ): Promise<V> {
-  await flush(20);
+  await t.settle();
   const settled = poll.settled;
-  if (!settled) await clock.advance(20_000);
+  if (!settled) await t.clock.advance(20_000);
   const out = await poll.promise;
   assert.ok(settled, what);
   return out;

@@ -1,10 +1,14 @@
-/** Every Store contract, in one call: a backend is done when `storeContract(itsFactory)` passes. */
+/**
+ * Every Store contract, in one call: a backend is done when `storeContract(itsFactory)` passes.
+ * The same contracts, but stats (a Store's read model, not SQS API), run against every QueueClient
+ * (`apiContract`, test/client/), so the in-process path and the HTTP path cannot drift apart.
+ */
 import { attributesContract } from './attributes.ts';
 import { deleteVisibilityContract } from './delete-visibility.ts';
 import { dlqContract } from './dlq.ts';
 import { fifoContract } from './fifo.ts';
 import { fifoDedupContract } from './fifo-dedup.ts';
-import type { StoreFactory } from './harness.ts';
+import type { ApiFactory, StoreFactory } from './harness.ts';
 import { longPollContract } from './long-poll.ts';
 import { moveTasksContract } from './move-tasks.ts';
 import { purgeContract } from './purge.ts';
@@ -15,7 +19,7 @@ import { sendBatchContract } from './send-batch.ts';
 import { statsContract } from './stats.ts';
 import { tagsPermissionsContract } from './tags-permissions.ts';
 
-export const contracts: ReadonlyArray<(make: StoreFactory) => void> = [
+export const apiContracts: ReadonlyArray<(make: ApiFactory) => void> = [
   queuesContract,
   attributesContract,
   tagsPermissionsContract,
@@ -29,9 +33,13 @@ export const contracts: ReadonlyArray<(make: StoreFactory) => void> = [
   fifoDedupContract,
   dlqContract,
   moveTasksContract,
-  statsContract,
 ];
 
 export function storeContract(make: StoreFactory): void {
-  for (const contract of contracts) contract(make);
+  apiContract(make);
+  statsContract(make);
+}
+
+export function apiContract(make: ApiFactory): void {
+  for (const contract of apiContracts) contract(make);
 }

@@ -2,29 +2,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   answered,
   bodies,
   createFifo,
   createQueue,
-  flush,
   receiveOne,
-  type StoreFactory,
   track,
   useStore,
 } from './harness.ts';
 
-export function longPollContract(make: StoreFactory): void {
+export function longPollContract(make: ApiFactory): void {
   describe('long polling', () => {
     const t = useStore(make);
 
     it('answers as soon as a message is sent, without the clock moving', async () => {
       const url = await createQueue(t.store, 'lp');
       const poll = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-      await flush();
+      await t.settle();
       assert.equal(poll.settled, false, 'an empty long poll waits');
       const started = t.clock.now();
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'hello' });
-      const out = await answered(poll, t.clock, 'a send wakes the poll');
+      const out = await answered(poll, t, 'a send wakes the poll');
       assert.deepEqual(bodies(out.Messages ?? []), ['hello']);
       assert.equal(t.clock.now(), started);
     });
@@ -32,23 +31,24 @@ export function longPollContract(make: StoreFactory): void {
     it('answers empty when WaitTimeSeconds pass with no message', async () => {
       const url = await createQueue(t.store, 'lpempty');
       const poll = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-      await flush();
+      await t.settle();
       await t.clock.advance(19_000);
+      await t.settle();
       assert.equal(poll.settled, false);
       await t.clock.advance(1_000);
-      assert.deepEqual((await answered(poll, t.clock, 'the poll ends after 20 s')).Messages ?? [], []);
+      assert.deepEqual((await answered(poll, t, 'the poll ends after 20 s')).Messages ?? [], []);
     });
 
     it('uses the queue ReceiveMessageWaitTimeSeconds unless WaitTimeSeconds is given', async () => {
       const url = await createQueue(t.store, 'lpqueue', { ReceiveMessageWaitTimeSeconds: '20' });
       const short = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 0 }));
-      await flush();
+      await t.settle();
       assert.equal(short.settled, true, 'WaitTimeSeconds 0 answers at once');
       const poll = track(t.store.receiveMessage({ QueueUrl: url }));
-      await flush();
+      await t.settle();
       assert.equal(poll.settled, false, 'the queue default makes it a long poll');
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'message' });
-      assert.deepEqual(bodies((await answered(poll, t.clock, 'a send wakes the poll')).Messages ?? []), [
+      assert.deepEqual(bodies((await answered(poll, t, 'a send wakes the poll')).Messages ?? []), [
         'message',
       ]);
     });
@@ -60,7 +60,7 @@ export function longPollContract(make: StoreFactory): void {
       const poll = track(
         t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20, MaxNumberOfMessages: 3 }),
       );
-      const out = await answered(poll, t.clock, 'a poll with messages waiting answers at once');
+      const out = await answered(poll, t, 'a poll with messages waiting answers at once');
       assert.ok((out.Messages ?? []).length >= 1);
     });
 
@@ -68,11 +68,12 @@ export function longPollContract(make: StoreFactory): void {
       const url = await createQueue(t.store, 'lpdelay');
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'late', DelaySeconds: 5 });
       const poll = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-      await flush();
+      await t.settle();
       await t.clock.advance(4_000);
+      await t.settle();
       assert.equal(poll.settled, false);
       await t.clock.advance(1_000);
-      const out = await answered(poll, t.clock, 'the delayed message wakes the poll');
+      const out = await answered(poll, t, 'the delayed message wakes the poll');
       assert.deepEqual(bodies(out.Messages ?? []), ['late']);
     });
 
@@ -81,9 +82,9 @@ export function longPollContract(make: StoreFactory): void {
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'back' });
       await receiveOne(t.store, url, { VisibilityTimeout: 5 });
       const poll = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-      await flush();
+      await t.settle();
       await t.clock.advance(5_000);
-      const out = await answered(poll, t.clock, 'the expired visibility timeout wakes the poll');
+      const out = await answered(poll, t, 'the expired visibility timeout wakes the poll');
       assert.deepEqual(bodies(out.Messages ?? []), ['back']);
     });
 
@@ -91,12 +92,12 @@ export function longPollContract(make: StoreFactory): void {
       const url = await createQueue(t.store, 'lptwo');
       const p1 = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
       const p2 = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-      await flush();
+      await t.settle();
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'first' });
-      await flush(20);
+      await t.settle();
       assert.equal(Number(p1.settled) + Number(p2.settled), 1, 'exactly one waiter answered');
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'second' });
-      const [r1, r2] = [await answered(p1, t.clock, 'waiter 1'), await answered(p2, t.clock, 'waiter 2')];
+      const [r1, r2] = [await answered(p1, t, 'waiter 1'), await answered(p2, t, 'waiter 2')];
       assert.deepEqual([...bodies(r1.Messages ?? []), ...bodies(r2.Messages ?? [])].sort(), [
         'first',
         'second',
@@ -109,7 +110,7 @@ export function longPollContract(make: StoreFactory): void {
       const poll = track(
         t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }, { signal: controller.signal }),
       );
-      await flush();
+      await t.settle();
       controller.abort();
       const aborted = track(
         poll.promise.catch((e: unknown) => {
@@ -121,10 +122,10 @@ export function longPollContract(make: StoreFactory): void {
           return {};
         }),
       );
-      const out = await answered(aborted, t.clock, 'abort ends the poll without the clock moving');
+      const out = await answered(aborted, t, 'abort ends the poll without the clock moving');
       assert.deepEqual((out as { Messages?: unknown[] }).Messages ?? [], []);
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'kept' });
-      await flush();
+      await t.settle();
       const m = await receiveOne(t.store, url, { AttributeNames: ['ApproximateReceiveCount'] });
       assert.equal(m.Body, 'kept');
       assert.equal(m.Attributes?.ApproximateReceiveCount, '1', 'the aborted poll did not receive it');
@@ -136,21 +137,23 @@ export function longPollContract(make: StoreFactory): void {
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'two', MessageGroupId: 'g' });
       const first = await receiveOne(t.store, url, { MaxNumberOfMessages: 1 });
       const poll = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-      await flush();
+      await t.settle();
       assert.equal(poll.settled, false, 'the group is locked while "one" is in flight');
       await t.store.deleteMessage({ QueueUrl: url, ReceiptHandle: first.ReceiptHandle });
-      const out = await answered(poll, t.clock, 'releasing the group wakes the poll');
+      const out = await answered(poll, t, 'releasing the group wakes the poll');
       assert.deepEqual(bodies(out.Messages ?? []), ['two']);
     });
 
     it('close() ends open long polls with no messages', async () => {
+      // A second subject of its own, since closing is what is tested; a client's close() ends its polls too.
       const made = await make({ clock: t.clock });
+      const own = { clock: t.clock, settle: made.settle ?? t.settle };
       try {
         const url = await createQueue(made.store, 'lpclose');
         const poll = track(made.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
-        await flush();
+        await own.settle();
         await made.store.close();
-        assert.deepEqual((await answered(poll, t.clock, 'close ends the poll')).Messages ?? [], []);
+        assert.deepEqual((await answered(poll, own, 'close ends the poll')).Messages ?? [], []);
       } finally {
         await made.cleanup();
       }

@@ -1,10 +1,10 @@
 /** Message move tasks (DLQ redrive): start, list, cancel, rate limits and failures. Tasks run on the store's clock. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../../src/store/store.ts';
 import type { MessageMoveTask } from '../../../src/store/types.ts';
 import type { ManualClock } from '../../../src/time/clock.ts';
 import {
+  type ApiFactory,
   arnOf,
   bodies,
   counts,
@@ -12,7 +12,7 @@ import {
   expectAwsError,
   receive,
   receiveAll,
-  type StoreFactory,
+  type SqsApi,
   useStore,
 } from './harness.ts';
 
@@ -20,7 +20,7 @@ const FILE = 'test_sqs_move_task';
 const expectMoveError = (p: Promise<unknown>, test: string) => expectAwsError(p, test, 'error', {}, FILE);
 
 /** source → dlq with maxReceiveCount 1; plus an empty destination queue. */
-async function pipe(store: Store, sourceName = 'source') {
+async function pipe(store: SqsApi, sourceName = 'source') {
   const dlq = await createQueue(store, 'dlq');
   const source = await createQueue(store, sourceName, {
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('dlq'), maxReceiveCount: 1 }),
@@ -30,7 +30,12 @@ async function pipe(store: Store, sourceName = 'source') {
 }
 
 /** Sends the bodies to `source` and receives each twice (VisibilityTimeout 0) so they land in the DLQ. */
-async function deadLetter(store: Store, source: string, dlq: string, messageBodies: string[]): Promise<void> {
+async function deadLetter(
+  store: SqsApi,
+  source: string,
+  dlq: string,
+  messageBodies: string[],
+): Promise<void> {
   const before = (await counts(store, dlq)).visible;
   for (const MessageBody of messageBodies) await store.sendMessage({ QueueUrl: source, MessageBody });
   for (let i = 0; i < messageBodies.length * 2 + 2; i++)
@@ -38,13 +43,13 @@ async function deadLetter(store: Store, source: string, dlq: string, messageBodi
   assert.equal((await counts(store, dlq)).visible, before + messageBodies.length, 'messages reached the DLQ');
 }
 
-const list = async (store: Store, SourceArn: string, MaxResults?: number): Promise<MessageMoveTask[]> =>
+const list = async (store: SqsApi, SourceArn: string, MaxResults?: number): Promise<MessageMoveTask[]> =>
   (await store.listMessageMoveTasks(MaxResults === undefined ? { SourceArn } : { SourceArn, MaxResults }))
     .Results;
 
 /** Advances the clock a second at a time until the latest task is no longer RUNNING (at most `seconds`). */
 async function settle(
-  store: Store,
+  store: SqsApi,
   clock: ManualClock,
   SourceArn: string,
   seconds = 60,
@@ -57,7 +62,7 @@ async function settle(
   assert.fail(`move task still running after ${seconds} s`);
 }
 
-export function moveTasksContract(make: StoreFactory): void {
+export function moveTasksContract(make: ApiFactory): void {
   describe('message move tasks', () => {
     const t = useStore(make);
 

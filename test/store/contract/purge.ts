@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   bodies,
   counts,
   createFifo,
@@ -9,12 +10,11 @@ import {
   expectAwsError,
   receive,
   receiveAll,
-  type StoreFactory,
   sendN,
   useStore,
 } from './harness.ts';
 
-export function purgeContract(make: StoreFactory): void {
+export function purgeContract(make: ApiFactory): void {
   describe('purge', () => {
     const t = useStore(make);
 

@@ -1,22 +1,22 @@
 /** CreateQueue, DeleteQueue, GetQueueUrl, ListQueues, and the unknown-queue error of every action. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../../src/store/store.ts';
 import {
+  type ApiFactory,
   arnOf,
   createFifo,
   createQueue,
   expectAwsError,
   expectSqsError,
   receive,
-  type StoreFactory,
+  type SqsApi,
   urlOf,
   useStore,
 } from './harness.ts';
 
 const NO_QUEUE = 'AWS.SimpleQueueService.NonExistentQueue';
 
-export function queuesContract(make: StoreFactory): void {
+export function queuesContract(make: ApiFactory): void {
   describe('queues', () => {
     const t = useStore(make);
 
@@ -168,7 +168,7 @@ export function queuesContract(make: StoreFactory): void {
 }
 
 /** Every action that takes a QueueUrl answers NonExistentQueue for a missing queue. */
-async function expectQueueMissing(store: Store, QueueUrl: string): Promise<void> {
+async function expectQueueMissing(store: SqsApi, QueueUrl: string): Promise<void> {
   const handle = 'AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a'; // well-formed-looking, matches no message
   const calls: [string, () => Promise<unknown>][] = [
     ['deleteQueue', () => store.deleteQueue({ QueueUrl })],

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  type ApiFactory,
   createQueue,
   expectAwsError,
   expectSqsError,
@@ -10,7 +11,6 @@ import {
   receiveOne,
   recorded,
   recordedError,
-  type StoreFactory,
   sendN,
   useStore,
 } from './harness.ts';
@@ -22,7 +22,7 @@ const STANDARD_ALL = [
   'SentTimestamp',
 ];
 
-export function receiveContract(make: StoreFactory): void {
+export function receiveContract(make: ApiFactory): void {
   describe('receive', () => {
     const t = useStore(make);
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type * as T from '../../../src/store/types.ts';
 import {
+  type ApiFactory,
   bodies,
   createQueue,
   expectAwsError,
@@ -10,14 +11,13 @@ import {
   md5,
   receiveAll,
   recorded,
-  type StoreFactory,
   useStore,
 } from './harness.ts';
 
 const MiB = 1048576;
 const K_X: T.MessageAttributeMap = { k: { DataType: 'String', StringValue: 'x' } }; // counts 1+6+1 = 8 bytes
 
-export function sendBatchContract(make: StoreFactory): void {
+export function sendBatchContract(make: ApiFactory): void {
   describe('send batch', () => {
     const t = useStore(make);
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type * as T from '../../../src/store/types.ts';
 import {
+  type ApiFactory,
   bodies,
   counts,
   createQueue,
@@ -14,7 +15,6 @@ import {
   receiveAll,
   receiveOne,
   recorded,
-  type StoreFactory,
   useStore,
 } from './harness.ts';
 
@@ -23,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const K_X: T.MessageAttributeMap = { k: { DataType: 'String', StringValue: 'x' } }; // counts 1+6+1 = 8 bytes
 const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
 
-export function sendContract(make: StoreFactory): void {
+export function sendContract(make: ApiFactory): void {
   describe('send', () => {
     const t = useStore(make);
 

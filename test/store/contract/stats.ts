@@ -36,6 +36,16 @@ export function statsContract(make: StoreFactory): void {
       assert.equal(byName.get('dead')?.deadLetterQueue, undefined);
     });
 
+    it('forgets the dead-letter queue when the RedrivePolicy is removed', async () => {
+      await createQueue(t.store, 'dlq');
+      const source = await createQueue(t.store, 'source', {
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('dlq'), maxReceiveCount: 10 }),
+      });
+      assert.equal((await t.store.stats('source'))[0]?.deadLetterQueue, 'dlq');
+      await t.store.setQueueAttributes({ QueueUrl: source, Attributes: { RedrivePolicy: '' } });
+      assert.equal((await t.store.stats('source'))[0]?.deadLetterQueue, undefined);
+    });
+
     it('filters by name prefix', async () => {
       await createQueue(t.store, 'app-a');
       await createQueue(t.store, 'app-b');

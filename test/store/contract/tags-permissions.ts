@@ -1,15 +1,15 @@
 /** TagQueue / UntagQueue / ListQueueTags and AddPermission / RemovePermission (the queue Policy they write). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../../src/store/store.ts';
 import {
   ACCOUNT,
+  type ApiFactory,
   arnOf,
   createQueue,
   expectAwsError,
   queueAttrs,
   recorded,
-  type StoreFactory,
+  type SqsApi,
   useStore,
 } from './harness.ts';
 
@@ -53,12 +53,12 @@ function normalise(p: Policy, arn: string): unknown {
   };
 }
 
-async function policyOf(store: Store, QueueUrl: string): Promise<Policy | undefined> {
+async function policyOf(store: SqsApi, QueueUrl: string): Promise<Policy | undefined> {
   const text = (await queueAttrs(store, QueueUrl, ['Policy'])).Policy;
   return text === undefined ? undefined : (JSON.parse(text) as Policy);
 }
 
-export function tagsPermissionsContract(make: StoreFactory): void {
+export function tagsPermissionsContract(make: ApiFactory): void {
   describe('tags', () => {
     const t = useStore(make);
 

@@ -1,0 +1,49 @@
+import type { ReceiveMessageOutput } from '../store/types.ts';
+
+/**
+ * The receives a client has open, so that `close()` can end them. Both
+ * adapters share the rule of the QueueClient port: an aborted receive (by the
+ * caller's signal or by `close()`) resolves with no messages instead of
+ * rejecting, so a worker shutting down never sees its own abort as a failure.
+ *
+ * Each receive gets its own AbortController linked to the caller's signal and
+ * to the client's; listeners are removed when the receive settles (no
+ * `AbortSignal.any`, whose dependants leak on Node 20 under a long-lived parent).
+ */
+export class OpenPolls {
+  readonly #closing = new AbortController();
+
+  /**
+   * Runs `receive` with a signal that fires when `signal` or `close()` does.
+   *
+   * @example
+   * const polls = new OpenPolls();
+   * const out = await polls.run(undefined, (signal) => store.receiveMessage(input, { signal }));
+   */
+  async run(
+    signal: AbortSignal | undefined,
+    receive: (signal: AbortSignal) => Promise<ReceiveMessageOutput>,
+  ): Promise<ReceiveMessageOutput> {
+    const linked = new AbortController();
+    const abort = () => linked.abort();
+    const sources = signal ? [signal, this.#closing.signal] : [this.#closing.signal];
+    for (const s of sources) {
+      if (s.aborted) linked.abort();
+      else s.addEventListener('abort', abort, { once: true });
+    }
+    try {
+      return await receive(linked.signal);
+    } catch (e) {
+      // Whatever an aborted receive rejects with (AbortError, a cut socket), the answer is "nothing".
+      if (linked.signal.aborted) return {};
+      throw e;
+    } finally {
+      for (const s of sources) s.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Ends every open receive (they resolve with no messages), and every later one at once. */
+  close(): void {
+    this.#closing.abort();
+  }
+}
