@@ -2,8 +2,9 @@
  * The server benchmark's output: a console table, bench/results/server.json
  * and the server section of bench/README.md (between the markers below).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
 
 export interface Rates {
@@ -150,14 +151,5 @@ function markdown(r: ServerBenchResult): string {
 }
 
 export function writeReadme(path: string, r: ServerBenchResult): void {
-  const section = markdown(r);
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  writeFileSync(
-    path,
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n${section}\n`,
-  );
+  replaceSection(path, START, END, markdown(r));
 }

@@ -2,9 +2,10 @@
  * The store benchmark's output: a console table, bench/results/store.json and
  * the results section of bench/README.md (between the two markers below).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Machine } from '../lib/machine.ts';
+import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
 import type { PhaseResult } from './raw.ts';
 
@@ -126,13 +127,5 @@ function markdown(r: StoreBenchResult): string {
 
 /** Replaces the results section of the README, or appends one if it has none yet. */
 export function writeReadme(path: string, r: StoreBenchResult): void {
-  const section = markdown(r);
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+  replaceSection(path, START, END, markdown(r));
 }
