@@ -15,3 +15,27 @@ export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.t
 export { DEFAULT_IDENTITY, type Store, type StoreIdentity } from './store/store.ts';
 export type * from './store/types.ts';
 export { type Clock, ManualClock, systemClock } from './time/clock.ts';
+export {
+  type BatchContext,
+  type BatchHandler,
+  type BatchItemFailures,
+  type BatchResult,
+  defineWorker,
+  isWorkerDefinition,
+  type MessageHandler,
+  type WorkerContext,
+  type WorkerDefinition,
+  type WorkerOptions,
+  type WorkerSettings,
+} from './worker/define.ts';
+export { PermanentError, SchemaError } from './worker/errors.ts';
+export type { WorkerMessage } from './worker/message.ts';
+export { type RunningWorkers, type RunWorkersOptions, runWorkers } from './worker/run.ts';
+export type { StandardSchemaV1 } from './worker/standard-schema.ts';
+export {
+  type RunningWorker,
+  type StartWorkerOptions,
+  startWorker,
+  type WorkerMetricsSink,
+  type WorkerState,
+} from './worker/worker.ts';

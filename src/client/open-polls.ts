@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ReceiveMessageOutput } from '../store/types.ts';
 
 /**
@@ -12,6 +13,11 @@ import type { ReceiveMessageOutput } from '../store/types.ts';
  */
 export class OpenPolls {
   readonly #closing = new AbortController();
+
+  constructor() {
+    // One listener per open receive; a worker keeps dozens open by design.
+    setMaxListeners(0, this.#closing.signal);
+  }
 
   /**
    * Runs `receive` with a signal that fires when `signal` or `close()` does.

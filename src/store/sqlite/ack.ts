@@ -62,8 +62,10 @@ function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown,
     throw errors.messageNotAvailableForVisibility(String(handle));
   }
   if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
-  ctx.sql`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`.run(now + seconds * 1000, current.id);
-  if (seconds === 0) ctx.signalQueue(q.id);
+  const visibleAt = now + seconds * 1000;
+  ctx.sql`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`.run(visibleAt, current.id);
+  // Sooner than before: a waiting long poll's wake-up time is now too late.
+  if (visibleAt < current.visible_at) ctx.signalQueue(q.id);
 }
 
 export function deleteMessage(ctx: StoreContext, input: T.DeleteMessageInput): void {

@@ -88,6 +88,24 @@ export function longPollContract(make: ApiFactory): void {
       assert.deepEqual(bodies(out.Messages ?? []), ['back']);
     });
 
+    it('wakes when a visibility timeout is shortened, not when the old one would have ended', async () => {
+      const url = await createQueue(t.store, 'lpshort');
+      await t.store.sendMessage({ QueueUrl: url, MessageBody: 'sooner' });
+      const m = await receiveOne(t.store, url, { VisibilityTimeout: 30 });
+      const poll = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));
+      await t.settle();
+      await t.store.changeMessageVisibility({
+        QueueUrl: url,
+        ReceiptHandle: m.ReceiptHandle,
+        VisibilityTimeout: 2,
+      });
+      await t.settle();
+      assert.equal(poll.settled, false, 'not visible yet');
+      await t.clock.advance(2_000);
+      const out = await answered(poll, t, 'the shortened visibility timeout wakes the poll');
+      assert.deepEqual(bodies(out.Messages ?? []), ['sooner']);
+    });
+
     it('gives one message to one waiter; the other keeps waiting', async () => {
       const url = await createQueue(t.store, 'lptwo');
       const p1 = track(t.store.receiveMessage({ QueueUrl: url, WaitTimeSeconds: 20 }));

@@ -1,0 +1,213 @@
+/**
+ * `runWorkers`: the process around the workers, as `sluice worker <file>`
+ * runs it. The environment is read once (readWorkerEnv); its WORKER_*
+ * values fill in the settings a definition leaves unset. One client for all
+ * workers (SLUICE_ENDPOINT, else Amazon SQS), one metrics registry, one
+ * stats line on stdout every 60 s, the health server (/health: every poll
+ * loop is live; /ready: every worker is running and none is draining;
+ * /metrics). SIGTERM or SIGINT aborts the one shutdown controller: every
+ * worker drains, then the stats line is flushed and the health server and
+ * the client are closed, and `done` resolves (the CLI then exits 0).
+ */
+import { setMaxListeners } from 'node:events';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { awsClient } from '../client/aws.ts';
+import type { QueueClient } from '../client/queue-client.ts';
+import { readWorkerEnv, type WorkerEnv } from '../config/worker-env.ts';
+import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
+import { PollLiveness } from '../observe/liveness.ts';
+import { createLogger } from '../observe/logger.ts';
+import { createWorkerMetrics } from '../observe/metrics.ts';
+import { StatsLine } from '../observe/stats-line.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
+import { startBacklogProbe } from './backlog-probe.ts';
+import { type WorkerDefinition, type WorkerSettings, withFallbackSettings } from './define.ts';
+import { type RunningWorker, startWorker, type WorkerMetricsSink } from './worker.ts';
+
+export interface RunWorkersOptions {
+  /** Read once, here; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Instead of the client the environment describes (e.g. `localClient(store)`); it is not closed. */
+  client?: QueueClient;
+  logger?: Logger;
+  clock?: Clock;
+  /** Where stats lines go; defaults to stdout. */
+  writeStats?: (line: string) => void;
+  /** Stop on SIGTERM and SIGINT (default true). */
+  handleSignals?: boolean;
+}
+
+export interface RunningWorkers {
+  readonly config: WorkerEnv;
+  readonly workers: readonly RunningWorker[];
+  readonly health: HealthServer;
+  /** Drains every worker and closes what runWorkers opened; resolves with `done`. */
+  stop(reason?: string): Promise<void>;
+  /** Resolves when everything has stopped; never rejects. */
+  readonly done: Promise<void>;
+}
+
+/** The environment variable behind each setting it may fill in. */
+const FROM_ENV = {
+  concurrency: ['WORKER_CONCURRENCY', 'concurrency'],
+  batchSize: ['WORKER_BATCH_SIZE', 'batchSize'],
+  visibilityTimeout: ['WORKER_VISIBILITY_TIMEOUT', 'visibilityTimeout'],
+  pollIntervalMs: ['WORKER_POLL_INTERVAL_MS', 'pollIntervalMs'],
+  shutdownTimeoutMs: ['WORKER_SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs'],
+} as const satisfies Partial<Record<keyof WorkerSettings, readonly [string, keyof WorkerEnv]>>;
+
+/** The settings the environment sets (empty counts as unset, as in readWorkerEnv). */
+function envSettings(env: NodeJS.ProcessEnv, config: WorkerEnv) {
+  const fallback: Partial<WorkerSettings> = {};
+  const sources: Partial<Record<keyof WorkerSettings, string>> = {};
+  for (const [setting, [variable, key]] of Object.entries(FROM_ENV)) {
+    if (env[variable] === undefined || env[variable] === '') continue;
+    Object.assign(fallback, { [setting]: config[key] });
+    Object.assign(sources, { [setting]: variable });
+  }
+  return { fallback, sources };
+}
+
+/** Sends every metric event to Prometheus and counts processed and failed messages for the stats line. */
+function metricsFor(prometheus: WorkerMetricsSink, stats: StatsLine): WorkerMetricsSink {
+  return {
+    ...prometheus,
+    processed(queue, seconds) {
+      stats.processed();
+      prometheus.processed(queue, seconds);
+    },
+    failed(queue) {
+      stats.failed();
+      prometheus.failed(queue);
+    },
+  };
+}
+
+/**
+ * Runs worker definitions in this process until SIGTERM/SIGINT (or `stop()`).
+ * Throws at once, naming the variable, if the environment is invalid.
+ *
+ * @example
+ * import { defineWorker, runWorkers } from 'sluice';
+ * const emails = defineWorker({ queue: 'emails', handler: async (m) => console.log(m.body) });
+ * const running = await runWorkers([emails]);
+ * await running.done; // after SIGTERM: drained, nothing left in flight
+ */
+export async function runWorkers(
+  definitions: readonly WorkerDefinition[],
+  options: RunWorkersOptions = {},
+): Promise<RunningWorkers> {
+  const env = options.env ?? process.env;
+  const config = readWorkerEnv(env);
+  const { fallback, sources } = envSettings(env, config);
+  const defs = definitions.map((d) => withFallbackSettings(d, fallback, sources));
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger();
+  const client = options.client ?? awsClient({ endpoint: config.endpoint, region: config.region });
+  const registry = new Registry();
+  registry.setDefaultLabels({ worker_id: config.workerId });
+  const stats = new StatsLine({
+    workerId: config.workerId,
+    clock,
+    write: options.writeStats ?? ((line) => void process.stdout.write(`${line}\n`)),
+  });
+  const metrics = metricsFor(createWorkerMetrics(registry), stats);
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per worker
+
+  const workers = defs.map((definition) => {
+    const liveness = new PollLiveness({
+      clock,
+      stallAfterMs: (definition.settings.waitTimeSeconds + 60) * 1000,
+    });
+    const worker = startWorker(definition, {
+      client,
+      clock,
+      logger,
+      metrics,
+      liveness,
+      workerId: config.workerId,
+      signal: shutdown.signal,
+    });
+    const stopProbe = startBacklogProbe({
+      client,
+      clock,
+      log: logger,
+      queues: () => worker.queues,
+      liveness,
+    });
+    return { worker, liveness, stopProbe };
+  });
+
+  let health: HealthServer;
+  try {
+    health = await startHealthServer({
+      host: config.healthHost,
+      port: config.healthPort,
+      registry,
+      live: () => {
+        for (const { worker, liveness } of workers) {
+          const result = liveness.check();
+          if (!result.ok) return { ok: false, reason: `${worker.name}: ${result.reason}` };
+        }
+        return { ok: true };
+      },
+      ready: () => {
+        const notRunning = workers.find(({ worker }) => worker.state !== 'running');
+        return notRunning
+          ? { ok: false, reason: `${notRunning.worker.name} is ${notRunning.worker.state}` }
+          : { ok: true };
+      },
+    });
+  } catch (error) {
+    // No probe endpoint (the port is taken): do not leave the workers running without one.
+    shutdown.abort('health server failed to start');
+    await Promise.all(workers.map(({ worker }) => worker.done));
+    for (const { stopProbe } of workers) stopProbe();
+    if (!options.client) await client.close();
+    throw error;
+  }
+  stats.start();
+  logger.info(
+    { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
+    'workers running',
+  );
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received; draining');
+    shutdown.abort(signal);
+  };
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+
+  const done = (async () => {
+    await new Promise<void>((resolve) =>
+      shutdown.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.all(workers.map(({ worker }) => worker.done));
+    for (const { stopProbe } of workers) stopProbe();
+    stats.stop({ flush: true });
+    await health.close();
+    if (!options.client) await client.close();
+    if (handleSignals) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+    logger.info('workers stopped');
+  })();
+
+  return {
+    config,
+    workers: workers.map((w) => w.worker),
+    health,
+    stop(reason = 'stop() called') {
+      if (!shutdown.signal.aborted) shutdown.abort(reason);
+      return done;
+    },
+    done,
+  };
+}
