@@ -14,6 +14,7 @@ const main = defineCommand({
   },
   subCommands: {
     server: () => import('./server.ts').then((m) => m.default),
+    worker: () => import('./worker.ts').then((m) => m.default),
   },
 });
 

@@ -1,0 +1,90 @@
+/**
+ * `sluice worker <file>` as a real process against a real server: it runs the
+ * file's workers, drains on SIGTERM and exits 0 with nothing left in flight;
+ * a bad file or variable is one line and exit 1.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import type { Store } from '../../src/store/store.ts';
+
+const FIXTURE = 'test/cli/fixtures/recording-worker.ts';
+const dir = mkdtempSync(join(tmpdir(), 'sluice-worker-cli-'));
+let server: RunningServer;
+let store: Store;
+
+before(async () => {
+  server = await startServer({
+    port: 0,
+    openStore: (baseUrl) => {
+      store = openSqliteStore({ path: join(dir, 'db.sqlite'), identity: { baseUrl } });
+      return store;
+    },
+    log: () => {},
+  });
+});
+after(async () => {
+  await server.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cli = (args: string[], env: NodeJS.ProcessEnv): ChildProcess =>
+  spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, SLUICE_ENDPOINT: server.url, WORKER_HEALTH_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('sluice worker <file>', () => {
+  it('runs the exported workers, and on SIGTERM drains and exits 0', async () => {
+    const { QueueUrl } = await store.createQueue({ QueueName: 'cli-jobs' });
+    for (let i = 0; i < 25; i++) await store.sendMessage({ QueueUrl, MessageBody: `job-${i}` });
+    const record = join(dir, 'record.txt');
+    const child = cli(['worker', FIXTURE], { RECORD_FILE: record, QUEUE_NAME: 'cli-jobs' });
+    const code = exited(child);
+    const lines = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n') : []);
+    await until(() => lines().length >= 25, 'all 25 messages to be handled');
+    child.kill('SIGTERM');
+    assert.equal(await code, 0);
+    assert.deepEqual(
+      lines()
+        .map((l) => l.split(' ')[1])
+        .sort(),
+      Array.from({ length: 25 }, (_, i) => `job-${i}`).sort(),
+    );
+    const [stats] = await store.stats('cli-jobs');
+    assert.deepEqual([stats?.visible, stats?.inFlight], [0, 0], 'everything acknowledged, nothing in flight');
+  });
+
+  it('refuses a bad variable, a missing file and a file without workers, in one line each', () => {
+    for (const [args, env, reason] of [
+      [['worker', FIXTURE], { WORKER_CONCURRENCY: 'abc' }, /^sluice: WORKER_CONCURRENCY must be an integer/],
+      [['worker', 'no/such/file.ts'], {}, /^sluice: no\/such\/file\.ts: no such file$/],
+      [['worker', 'src/sqs/limits.ts'], {}, /exports no worker/],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        env: { ...process.env, SLUICE_ENDPOINT: server.url, WORKER_HEALTH_PORT: '0', ...env },
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 1, args.join(' '));
+      const lines = run.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, run.stderr);
+      assert.match(lines[0]!, reason);
+    }
+  });
+});
