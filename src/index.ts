@@ -10,6 +10,29 @@ export {
   localClient,
   type QueueClient,
 } from './client/index.ts';
+export {
+  type ConfigContext,
+  type ConfigInput,
+  defineConfig,
+  type QueueConfig,
+  type SluiceConfig,
+} from './config/config-file.ts';
+export { defineProducer } from './config/producer.ts';
+export {
+  type CatchUp,
+  defineSchedule,
+  isSchedule,
+  nextFireTimes,
+  type RunningScheduler,
+  type Schedule,
+  type ScheduleBody,
+  type ScheduleOptions,
+  type ScheduleRun,
+  type SchedulerOptions,
+  type Sent,
+  startScheduler,
+  type Tick,
+} from './scheduler/index.ts';
 export { ERRORS, type ErrorName, type ErrorSpec, isSqsError, SqsError } from './sqs/errors.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.ts';
 export { DEFAULT_IDENTITY, type Store, type StoreIdentity } from './store/store.ts';

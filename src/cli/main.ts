@@ -15,6 +15,14 @@ const main = defineCommand({
   subCommands: {
     server: () => import('./server.ts').then((m) => m.default),
     worker: () => import('./worker.ts').then((m) => m.default),
+    dev: () => import('./dev.ts').then((m) => m.default),
+    start: () => import('./start.ts').then((m) => m.default),
+    queues: () => import('./queues.ts').then((m) => m.default),
+    send: () => import('./send.ts').then((m) => m.default),
+    purge: () => import('./purge.ts').then((m) => m.default),
+    stats: () => import('./stats.ts').then((m) => m.default),
+    dlq: () => import('./dlq.ts').then((m) => m.default),
+    schedule: () => import('./schedule.ts').then((m) => m.default),
   },
 });
 

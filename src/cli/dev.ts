@@ -1,0 +1,126 @@
+/**
+ * `sluice dev [config]`: the whole system in one process, for a laptop or CI.
+ *
+ *   sluice dev [examples/reference/sluice.config.ts] [--port 9324] [--host 127.0.0.1]
+ *              [--data ./data] [--health-port 3003] [--no-producers]
+ *
+ * Starts the embedded server (store in <data>/sluice.sqlite), creates the
+ * config's queues with their DLQs, runs the workers (over HTTP, through the
+ * same client as in production), the schedules and the producers, and prints
+ * where everything is. SIGTERM/SIGINT: producers stop, the scheduler stops,
+ * the workers drain, then the server closes; exit 0. `npm start` runs this.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineCommand } from 'citty';
+import { awsClient } from '../client/aws.ts';
+import { loadConfig } from '../config/config-file.ts';
+import { ensureQueues } from '../config/queues.ts';
+import { runSystem } from '../config/run-system.ts';
+import { untilSignal } from '../config/until-signal.ts';
+import { createLogger } from '../observe/logger.ts';
+import { nextFireTimes } from '../scheduler/index.ts';
+import { startServer } from '../server/server.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
+
+export const DEFAULT_CONFIG = 'examples/reference/sluice.config.ts';
+
+function portOption(value: unknown, name: string): number {
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new Error(`--${name} must be an integer 0–65535, got "${text}"`);
+  return Number(text);
+}
+
+export default defineCommand({
+  meta: {
+    name: 'dev',
+    description: 'Run a config on the embedded server: queues, workers, schedules, producers',
+  },
+  args: {
+    config: { type: 'positional', required: false, description: `Config file (default ${DEFAULT_CONFIG})` },
+    host: { type: 'string', description: 'Address the server binds', default: '127.0.0.1' },
+    port: { type: 'string', description: 'Server port (0 picks one)', default: '9324' },
+    data: {
+      type: 'string',
+      description: 'Directory for the queue store and the system’s own data',
+      default: 'data',
+    },
+    'health-port': {
+      type: 'string',
+      description: 'Worker health/metrics port (default WORKER_HEALTH_PORT or 3003)',
+    },
+    producers: {
+      type: 'boolean',
+      description: 'Run the config’s producers (--no-producers: off)',
+      default: true,
+    },
+  },
+  async run({ args }) {
+    const configPath = typeof args.config === 'string' && args.config !== '' ? args.config : DEFAULT_CONFIG;
+    const port = portOption(args.port, 'port');
+    const healthPort =
+      args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
+    const dataDir = String(args.data);
+    mkdirSync(dataDir, { recursive: true });
+    const logger = createLogger();
+
+    const server = await startServer({
+      host: String(args.host),
+      port,
+      openStore: (baseUrl) =>
+        openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), identity: { baseUrl } }),
+    });
+    const client = awsClient({ endpoint: server.url, region: 'us-east-1' });
+    let system: Awaited<ReturnType<typeof runSystem>>;
+    let queues: Awaited<ReturnType<typeof ensureQueues>>;
+    let schedules: Awaited<ReturnType<typeof loadConfig>>['schedules'];
+    try {
+      const config = await loadConfig(configPath, { dataDir, mode: 'dev', client });
+      queues = await ensureQueues(client, config.queues);
+      schedules = config.schedules;
+      system = await runSystem(config, {
+        client,
+        logger,
+        producers: args.producers !== false,
+        env:
+          healthPort === undefined ? process.env : { ...process.env, WORKER_HEALTH_PORT: String(healthPort) },
+      });
+    } catch (e) {
+      await client.close();
+      await server.shutdown();
+      throw e;
+    }
+
+    const example = queues[0]?.name ?? 'QUEUE';
+    const lines = [
+      '',
+      `sluice dev: ${configPath}`,
+      `  endpoint   ${server.url}   (SLUICE_ENDPOINT; queue URLs ${server.baseUrl}/000000000000/NAME)`,
+      `  health     ${system.workers.health.url}/health  /ready  /metrics`,
+      `  store      ${join(dataDir, 'sluice.sqlite')}`,
+      `  queues     ${queues.map((q) => (q.dlqUrl ? `${q.name} (+DLQ)` : q.name)).join(', ')}`,
+      `  workers    ${system.workers.workers.map((w) => w.name).join(', ')}`,
+      ...schedules.map(
+        (s) =>
+          `  schedule   ${s.name}: "${s.cron}" ${s.timezone}, next ${nextFireTimes(s, new Date())[0]?.toISOString()}`,
+      ),
+      ...schedules.map(
+        (s) =>
+          `  run now    npx sluice schedule run ${s.name} ${configPath}${dataDir === 'data' ? '' : ` --data ${dataDir}`} --endpoint ${server.url}`,
+      ),
+      `  producers  ${system.producers > 0 ? 'running' : 'off'}`,
+      `  send one   npx sluice send ${example} '{"to":"ana","title":"hello"}' --endpoint ${server.url}`,
+      '  stop       Ctrl-C (drains the workers, then closes the server)',
+      '',
+    ];
+    process.stderr.write(`${lines.join('\n')}\n`);
+
+    const signal = await untilSignal();
+    process.stderr.write(`sluice dev: ${signal}, draining\n`);
+    await system.stop(signal);
+    await client.close();
+    await server.shutdown();
+    process.stderr.write('sluice dev: stopped\n');
+  },
+});

@@ -1,0 +1,70 @@
+/**
+ * `sluice start [config]`: a config's workers and schedules, for production,
+ * against SLUICE_ENDPOINT or (unset) Amazon SQS, with WORKER_* settings.
+ *
+ *   sluice start [sluice.config.ts] [--create-queues] [--producers] [--data ./data]
+ *
+ * Queues are not created unless `--create-queues` (in production they are
+ * infrastructure, made by CDK/Terraform); a queue the config names that does
+ * not exist stops the start at once, in one line naming it. Producers do not run unless
+ * `--producers` (in production the traffic comes from real applications; the
+ * flag is for load tests and staging). Each replica may run the schedules: the
+ * scheduler's FIFO deduplication keeps one message per tick. SIGTERM/SIGINT
+ * drain the workers and exit 0.
+ */
+import { defineCommand } from 'citty';
+import { awsClient } from '../client/aws.ts';
+import { loadConfig } from '../config/config-file.ts';
+import { ensureQueues, missingQueues } from '../config/queues.ts';
+import { runSystem } from '../config/run-system.ts';
+import { untilSignal } from '../config/until-signal.ts';
+import { readWorkerEnv } from '../config/worker-env.ts';
+import { createLogger } from '../observe/logger.ts';
+
+export default defineCommand({
+  meta: {
+    name: 'start',
+    description: 'Run a config’s workers and schedules against SLUICE_ENDPOINT or Amazon SQS',
+  },
+  args: {
+    config: { type: 'positional', required: false, description: 'Config file (default sluice.config.ts)' },
+    'create-queues': { type: 'boolean', description: 'Create the config’s queues and DLQs first' },
+    producers: { type: 'boolean', description: 'Also run the config’s producers' },
+    data: { type: 'string', description: 'Directory for the system’s own local data', default: 'data' },
+  },
+  async run({ args }) {
+    const configPath =
+      typeof args.config === 'string' && args.config !== '' ? args.config : 'sluice.config.ts';
+    const env = readWorkerEnv(process.env);
+    const logger = createLogger();
+    const client = awsClient({ endpoint: env.endpoint, region: env.region });
+    let system: Awaited<ReturnType<typeof runSystem>>;
+    try {
+      const config = await loadConfig(configPath, { dataDir: String(args.data), mode: 'start', client });
+      if (args['create-queues']) await ensureQueues(client, config.queues);
+      else {
+        const missing = await missingQueues(client, config.queues);
+        if (missing.length > 0)
+          throw new Error(
+            `no such queue${missing.length > 1 ? 's' : ''} at ${env.endpoint ?? 'Amazon SQS'}: ${missing.join(', ')} (create them, or pass --create-queues)`,
+          );
+      }
+      system = await runSystem(config, { client, logger, producers: args.producers === true });
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+    logger.info(
+      {
+        endpoint: env.endpoint ?? 'Amazon SQS',
+        health: system.workers.health.url,
+        schedules: system.schedules,
+        producers: system.producers,
+      },
+      'sluice start: running',
+    );
+    const signal = await untilSignal();
+    await system.stop(signal);
+    await client.close();
+  },
+});

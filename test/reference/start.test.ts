@@ -1,0 +1,94 @@
+/**
+ * `sluice start`: the same reference config, unchanged, against a sluice
+ * server started separately (standing in for Amazon SQS): queues created only
+ * when asked, messages processed, exit 0 on SIGTERM.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import type { Store } from '../../src/store/store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-start-'));
+const CONFIG = 'examples/reference/sluice.config.ts';
+let server: RunningServer;
+let store: Store;
+
+before(async () => {
+  server = await startServer({
+    port: 0,
+    openStore: (baseUrl) => {
+      store = openSqliteStore({ path: join(dir, 'queues.sqlite'), identity: { baseUrl } });
+      return store;
+    },
+    log: () => {},
+  });
+});
+after(async () => {
+  await server.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  ...process.env,
+  NODE_NO_WARNINGS: '1',
+  SLUICE_ENDPOINT: server.url,
+  WORKER_HEALTH_PORT: '0',
+});
+
+describe('sluice start', () => {
+  it('does not create queues unless told: without them it refuses in one line', async () => {
+    // Not spawnSync: the server runs in this process and must keep answering.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'start', CONFIG, '--data', dir],
+      {
+        env: env(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(
+      stderr.trim(),
+      /^sluice: no such queues at http:\S+: push-notifications, push-notifications-dlq, .* \(create them, or pass --create-queues\)$/,
+    );
+  });
+
+  it('runs the config’s workers with --create-queues, and exits 0 on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'start', CONFIG, '--create-queues', '--data', dir],
+      { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const seen = (msg: string) => stdout.includes(`"msg":"${msg}"`);
+    await until(() => seen('sluice start: running'), 'sluice start to run');
+    const { QueueUrl } = await store.getQueueUrl({ QueueName: 'offline-messages' });
+    await store.sendMessage({ QueueUrl, MessageBody: '{"to":"start-check","text":"hi"}' });
+    await until(
+      () => stdout.includes('"to":"start-check"') && seen('offline message delivered'),
+      'the delivery',
+    );
+    assert.ok(!seen('producer'), 'no producers without --producers');
+    child.kill('SIGTERM');
+    assert.equal(await exit, 0);
+  });
+});
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 15_000;
+  while (Date.now() < end) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
