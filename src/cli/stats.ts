@@ -5,7 +5,9 @@
  *
  * Age of the oldest message: over the SQS API it is not a queue attribute
  * (Amazon SQS publishes it only as the CloudWatch metric
- * ApproximateAgeOfOldestMessage), so this command shows "–" (JSON: null).
+ * ApproximateAgeOfOldestMessage). A sluice server offers it at GET /stats,
+ * which this command reads when the endpoint answers it; elsewhere it shows
+ * "–" (JSON: null).
  * It does not peek to find out: a receive, even with VisibilityTimeout 0,
  * counts as a receive, so peeking would push messages towards their
  * queue's maxReceiveCount and the DLQ; and a standard queue's receive samples
@@ -29,7 +31,7 @@ export interface QueueRow {
   visible: number;
   inFlight: number;
   delayed: number;
-  /** Not available over the SQS API (a CloudWatch metric); see the file's comment. */
+  /** From a sluice server's GET /stats; null over the plain SQS API (see the file's comment). */
   oldestAgeSeconds: number | null;
   dlq: { name: string; visible: number | null } | null;
 }
@@ -37,7 +39,29 @@ export interface QueueRow {
 const count = (q: ResolvedQueue, name: string) => Number(q.attributes[name] ?? 0);
 
 /** Reads every queue's counts, a few requests at a time. */
-async function collect(client: QueueClient, prefix: string | undefined): Promise<QueueRow[]> {
+/** Oldest-message ages by queue name from a sluice server's GET /stats; empty elsewhere. */
+async function agesFrom(endpoint: string | undefined): Promise<Map<string, number>> {
+  if (!endpoint) return new Map();
+  try {
+    const res = await fetch(new URL('/stats', endpoint), { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return new Map();
+    const body = (await res.json()) as { queues?: { name?: unknown; oldestAgeSeconds?: unknown }[] };
+    return new Map(
+      (body.queues ?? [])
+        .filter((q) => typeof q.name === 'string' && typeof q.oldestAgeSeconds === 'number')
+        .map((q) => [q.name as string, q.oldestAgeSeconds as number]),
+    );
+  } catch {
+    return new Map(); // not a sluice server, or out of reach: ages stay unknown
+  }
+}
+
+async function collect(
+  client: QueueClient,
+  prefix: string | undefined,
+  endpoint?: string,
+): Promise<QueueRow[]> {
+  const ages = await agesFrom(endpoint);
   const urls = await listQueueUrls(client, prefix);
   const queues: ResolvedQueue[] = [];
   for (let i = 0; i < urls.length; i += 8)
@@ -61,7 +85,7 @@ async function collect(client: QueueClient, prefix: string | undefined): Promise
       visible: count(q, 'ApproximateNumberOfMessages'),
       inFlight: count(q, 'ApproximateNumberOfMessagesNotVisible'),
       delayed: count(q, 'ApproximateNumberOfMessagesDelayed'),
-      oldestAgeSeconds: null,
+      oldestAgeSeconds: ages.get(q.name) ?? null,
       dlq: q.redrive
         ? { name: q.redrive.dlqName, visible: await dlqDepth(q.redrive.dlqArn, q.redrive.dlqName) }
         : null,
@@ -114,7 +138,7 @@ export default defineCommand({
       const interval = intOption(args, 'interval', 1, 3600, 2)!;
       if (args.interval !== undefined && args.watch !== true) throw new Error('--interval needs --watch');
       if (args.watch !== true) {
-        const rows = await collect(client, prefix);
+        const rows = await collect(client, prefix, c.endpoint);
         process.stdout.write(c.json ? `${JSON.stringify(rows, null, 2)}\n` : `${statsTable(rows)}\n`);
         return;
       }
@@ -125,7 +149,7 @@ export default defineCommand({
       const tty = process.stdout.isTTY === true && !c.json;
       try {
         while (!stop.signal.aborted) {
-          const rows = await collect(client, prefix);
+          const rows = await collect(client, prefix, c.endpoint);
           const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
           if (c.json) process.stdout.write(`${JSON.stringify({ at, queues: rows })}\n`);
           else if (tty)

@@ -52,6 +52,10 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
     send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ status: 'ok' }));
     return;
   }
+  if (path === '/stats' && req.method === 'GET') {
+    await sendStats(res, ctx);
+    return;
+  }
   const target = header(req, 'x-amz-target');
   const protocol: Protocol =
     target !== undefined || header(req, 'content-type')?.startsWith('application/x-amz-json')
@@ -98,6 +102,25 @@ function discardBody(req: IncomingMessage, max: number): void {
     if (dropped > 16 * max) req.socket.destroy();
   });
   req.resume();
+}
+
+/**
+ * GET /stats: every queue's counts and the age of its oldest message, as the
+ * store knows them (`Store.stats()`). Not part of the SQS API — there the age
+ * is a CloudWatch metric — so `sluice stats`, the scaler and the dashboard
+ * read it here. It is unsigned, so a server with --auth does not offer it.
+ */
+async function sendStats(res: ServerResponse, ctx: HandlerContext): Promise<void> {
+  const json = { 'content-type': 'application/json' };
+  if (ctx.keys) {
+    send(res, 403, json, JSON.stringify({ error: 'GET /stats is not available on a server with --auth' }));
+    return;
+  }
+  try {
+    send(res, 200, json, JSON.stringify({ queues: await ctx.store.stats() }));
+  } catch {
+    send(res, 503, json, JSON.stringify({ error: 'the store is closing' }));
+  }
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
