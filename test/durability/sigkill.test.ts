@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { rng } from '../support/rng.ts';
 
 const CYCLES = 20;
 const SENDER_LOOPS = 4;
@@ -32,18 +33,6 @@ const QUEUE = 'durability';
 const SEED = Number(process.env.DURABILITY_SEED ?? 0x5eed);
 const childScript = join(dirname(fileURLToPath(import.meta.url)), 'child-sender.ts');
 const BODY = /^(\d+):(\d+):(\d+):(\d)$/;
-
-/** mulberry32: a small seeded PRNG, so a failing run's kill points can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 interface KilledRun {
   acks: string[];
@@ -159,7 +148,7 @@ async function readAll(dbPath: string): Promise<string[]> {
 test(`acknowledged sends survive SIGKILL (${CYCLES} cycles, seed ${SEED})`, async (t) => {
   const dir = mkdtempSync(join(os.tmpdir(), 'sluice-durability-'));
   const dbPath = join(dir, 'sluice.db');
-  const random = prng(SEED);
+  const random = rng(SEED); // seeded, so a failing run's kill points can be replayed
   /** Every body seen in the queue so far: once there, it must stay. */
   let known = new Set<string>();
   let totalAcks = 0;
