@@ -19,6 +19,15 @@ export {
 } from './config/config-file.ts';
 export { defineProducer } from './config/producer.ts';
 export {
+  parseScalePolicy,
+  type ScalePolicy,
+  ScalePolicyError,
+  type ScalePolicyInput,
+  type StepBand,
+} from './scale/config.ts';
+export { type CapacityInput, type CapacityPlan, planCapacity } from './scale/plan.ts';
+export { decideScale, type Sample, type ScaleDecision, type ScaleState } from './scale/policy.ts';
+export {
   type CatchUp,
   defineSchedule,
   isSchedule,

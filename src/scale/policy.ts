@@ -1,0 +1,171 @@
+/**
+ * The scaling policy: pure functions, no I/O, no timers. Time is an input —
+ * "now" is the `at` (ms) of the newest sample.
+ *
+ * Decision procedure of `decideScale(samples, state, policy)`:
+ *
+ * 1. No samples: hold the current count.
+ * 2. Backlog = visible (+ inFlight if scaleOnInFlight, + delayed if
+ *    scaleOnDelayed). The queue is *empty* when visible and inFlight are 0
+ *    (and delayed too, if scaleOnDelayed).
+ * 3. Candidates:
+ *    - target tracking (AWS's backlog per instance): ceil(backlog ÷ target);
+ *      a target given only as acceptableLatencySeconds is latency × the
+ *      newest measured throughputPerWorker (no measurement: no candidate);
+ *    - step scaling on the age of the oldest message (see steps.ts): when the
+ *      alarm has held for `evaluationPeriods` periods, count + the band's change.
+ *    The largest candidate wins (AWS: with several policies, the one giving
+ *    the most capacity decides, both out and in). With no candidate, hold.
+ * 4. Clamp to [floor, max], where floor = min, raised to 1 while the queue is
+ *    not empty: scale to zero only when min is 0 and the queue is empty.
+ * 5. Activation: from zero with any message, go to at least 1 at once,
+ *    ignoring cooldowns.
+ * 6. Cooldowns, scale-out and scale-in separately: a scale-out within
+ *    scaleOutCooldownSeconds of the last scale-out, or a scale-in within
+ *    scaleInCooldownSeconds of the last scale-in, is held at the current
+ *    count. A count outside [min, max] is corrected regardless. With
+ *    activation off, leaving zero waits out the scale-out cooldown too.
+ *
+ * The reason names the rule that decided, with its numbers.
+ */
+import type { ScalePolicy } from './config.ts';
+import { evaluateSteps } from './steps.ts';
+
+/** One observation of the queue. */
+export interface Sample {
+  /** Milliseconds (any epoch, consistent with the state's timestamps). */
+  readonly at: number;
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly oldestAgeSeconds: number;
+  /** Measured messages per second per worker, if known. */
+  readonly throughputPerWorker?: number;
+}
+
+/** The workers running now and when they last changed (ms). */
+export interface ScaleState {
+  readonly count: number;
+  readonly lastScaleOutAt?: number;
+  readonly lastScaleInAt?: number;
+}
+
+export interface ScaleDecision {
+  readonly desired: number;
+  readonly reason: string;
+}
+
+interface Candidate {
+  readonly count: number;
+  readonly why: string;
+}
+
+/** The target backlog per worker, given, derived, or from measured throughput. */
+function targetFor(samples: readonly Sample[], policy: ScalePolicy) {
+  const latency = policy.acceptableLatencySeconds;
+  if (latency === undefined) {
+    const source = policy.targetSource === 'given' ? '' : ` (${policy.targetSource})`;
+    return { target: policy.target, source };
+  }
+  const measured = [...samples].reverse().find((s) => (s.throughputPerWorker ?? 0) > 0)?.throughputPerWorker;
+  if (measured === undefined) return { target: undefined, source: '' };
+  return { target: latency * measured, source: ` (${latency} s × ${measured} msg/s measured)` };
+}
+
+/** Target tracking and step candidates for the newest sample. */
+function candidates(samples: readonly Sample[], newest: Sample, count: number, policy: ScalePolicy) {
+  const parts = [`visible ${newest.visible}`];
+  let backlog = newest.visible;
+  if (policy.scaleOnInFlight) {
+    backlog += newest.inFlight;
+    parts.push(`inFlight ${newest.inFlight}`);
+  }
+  if (policy.scaleOnDelayed) {
+    backlog += newest.delayed;
+    parts.push(`delayed ${newest.delayed}`);
+  }
+  const found: Candidate[] = [];
+  const { target, source } = targetFor(samples, policy);
+  if (target !== undefined) {
+    const n = Math.ceil(backlog / target);
+    found.push({
+      count: n,
+      why: `target tracking: backlog ${backlog} (${parts.join(' + ')}) ÷ ${target}${source} per worker → ${n}`,
+    });
+  }
+  const fired = evaluateSteps(policy.steps, policy.evaluationPeriods, policy.periodSeconds, samples);
+  if (fired && fired.band.change !== 0) {
+    const { ageFromSeconds: from, ageToSeconds: to, change } = fired.band;
+    const n = Math.max(0, count + change);
+    const band = to === undefined ? `≥ ${from} s` : `${from}–${to} s`;
+    found.push({
+      count: n,
+      why: `step scaling: oldest age ${band} for ${policy.evaluationPeriods}×${policy.periodSeconds} s periods (max ${fired.periodMaxima.join(', ')} s) → ${count} ${change > 0 ? '+' : '−'} ${Math.abs(change)} = ${n}`,
+    });
+  }
+  return { backlog, found };
+}
+
+/**
+ * Decides the desired worker count from the sample history and current state.
+ *
+ * @example
+ * const policy = parseScalePolicy({ min: 1, max: 10, targetBacklogPerWorker: 100 });
+ * const sample = { at: 0, visible: 450, inFlight: 50, delayed: 0, oldestAgeSeconds: 20 };
+ * decideScale([sample], { count: 2 }, policy);
+ * // { desired: 5, reason: 'target tracking: backlog 500 (visible 450 + inFlight 50) ÷ 100 per worker → 5' }
+ */
+export function decideScale(
+  samples: readonly Sample[],
+  state: ScaleState,
+  policy: ScalePolicy,
+): ScaleDecision {
+  const { count } = state;
+  const newest = samples.at(-1);
+  if (newest === undefined) return { desired: count, reason: 'no samples: holding' };
+  const now = newest.at;
+
+  const empty =
+    newest.visible === 0 && newest.inFlight === 0 && (!policy.scaleOnDelayed || newest.delayed === 0);
+  const { found } = candidates(samples, newest, count, policy);
+  const sorted = [...found].sort((a, b) => b.count - a.count);
+  const winner = sorted[0] ?? { count, why: 'no rule fired: holding' };
+  const others = sorted.slice(1).map((c) => c.why);
+  let reason = winner.why + (others.length ? ` (larger than ${others.join('; ')})` : '');
+
+  const floor = empty ? policy.min : Math.max(policy.min, 1);
+  let desired = winner.count;
+  if (desired > policy.max) {
+    reason = `clamped to max ${policy.max}: ${reason}`;
+    desired = policy.max;
+  } else if (desired < floor) {
+    const rule = floor === policy.min ? `min ${policy.min}` : '1 while the queue is not empty';
+    reason = `raised to ${rule}: ${reason}`;
+    desired = floor;
+  }
+  if (desired === 0 && count > 0) reason = `scale to zero (min 0, queue empty): ${reason}`;
+
+  if (count === 0 && !empty && policy.activation) {
+    return { desired, reason: `activation from zero: ${reason}` };
+  }
+  const outside = count < policy.min || count > policy.max;
+  if (desired > count && !outside && state.lastScaleOutAt !== undefined) {
+    const since = (now - state.lastScaleOutAt) / 1000;
+    if (since < policy.scaleOutCooldownSeconds) {
+      return {
+        desired: count,
+        reason: `scale-out cooldown: ${since} s of ${policy.scaleOutCooldownSeconds} s since last scale-out, holding ${count} (wanted ${desired}: ${reason})`,
+      };
+    }
+  }
+  if (desired < count && !outside && state.lastScaleInAt !== undefined) {
+    const since = (now - state.lastScaleInAt) / 1000;
+    if (since < policy.scaleInCooldownSeconds) {
+      return {
+        desired: count,
+        reason: `scale-in cooldown: ${since} s of ${policy.scaleInCooldownSeconds} s since last scale-in, holding ${count} (wanted ${desired}: ${reason})`,
+      };
+    }
+  }
+  return { desired, reason };
+}
