@@ -5,37 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningServer, startServer } from '../../src/server/server.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import type { Store } from '../../src/store/store.ts';
+import { startTestServer, type TestServer } from '../server/harness.ts';
 
 const FIXTURE = 'test/cli/fixtures/recording-worker.ts';
-const dir = mkdtempSync(join(tmpdir(), 'sluice-worker-cli-'));
-let server: RunningServer;
-let store: Store;
+let t: TestServer;
 
 before(async () => {
-  server = await startServer({
-    port: 0,
-    openStore: (baseUrl) => {
-      store = openSqliteStore({ path: join(dir, 'db.sqlite'), identity: { baseUrl } });
-      return store;
-    },
-    log: () => {},
-  });
+  t = await startTestServer();
 });
-after(async () => {
-  await server.shutdown();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => t.close());
 
 const cli = (args: string[], env: NodeJS.ProcessEnv): ChildProcess =>
   spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, SLUICE_ENDPOINT: server.url, WORKER_HEALTH_PORT: '0', ...env },
+    env: { ...process.env, SLUICE_ENDPOINT: t.url, WORKER_HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
@@ -52,9 +37,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 describe('sluice worker <file>', () => {
   it('runs the exported workers, and on SIGTERM drains and exits 0', async () => {
-    const { QueueUrl } = await store.createQueue({ QueueName: 'cli-jobs' });
-    for (let i = 0; i < 25; i++) await store.sendMessage({ QueueUrl, MessageBody: `job-${i}` });
-    const record = join(dir, 'record.txt');
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'cli-jobs' });
+    for (let i = 0; i < 25; i++) await t.store.sendMessage({ QueueUrl, MessageBody: `job-${i}` });
+    const record = join(t.dir, 'record.txt');
     const child = cli(['worker', FIXTURE], { RECORD_FILE: record, QUEUE_NAME: 'cli-jobs' });
     const code = exited(child);
     const lines = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n') : []);
@@ -67,7 +52,7 @@ describe('sluice worker <file>', () => {
         .sort(),
       Array.from({ length: 25 }, (_, i) => `job-${i}`).sort(),
     );
-    const [stats] = await store.stats('cli-jobs');
+    const [stats] = await t.store.stats('cli-jobs');
     assert.deepEqual([stats?.visible, stats?.inFlight], [0, 0], 'everything acknowledged, nothing in flight');
   });
 
@@ -78,7 +63,7 @@ describe('sluice worker <file>', () => {
       [['worker', 'src/sqs/limits.ts'], {}, /exports no worker/],
     ] as const) {
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        env: { ...process.env, SLUICE_ENDPOINT: server.url, WORKER_HEALTH_PORT: '0', ...env },
+        env: { ...process.env, SLUICE_ENDPOINT: t.url, WORKER_HEALTH_PORT: '0', ...env },
         encoding: 'utf8',
       });
       assert.equal(run.status, 1, args.join(' '));

@@ -7,29 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { startServer } from '../../src/server/server.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import type { Store } from '../../src/store/store.ts';
+import { startTestServer } from '../server/harness.ts';
 
 const MESSAGES = Number(process.env.CRASH_MESSAGES ?? 20_000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
 
 it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} messages`, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-worker-kill-'));
-  let store!: Store;
-  const server = await startServer({
-    port: 0,
-    openStore: (baseUrl) => {
-      store = openSqliteStore({ path: join(dir, 'db.sqlite'), identity: { baseUrl } });
-      return store;
-    },
-    log: () => {},
-  });
-  const record = join(dir, 'record.txt');
+  const srv = await startTestServer();
+  const record = join(srv.dir, 'record.txt');
   const recorded = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n') : []);
   const start = (run: number): ChildProcess =>
     spawn(
@@ -38,7 +26,7 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
       {
         env: {
           ...process.env,
-          SLUICE_ENDPOINT: server.url,
+          SLUICE_ENDPOINT: srv.url,
           WORKER_HEALTH_PORT: '0',
           WORKER_CONCURRENCY: '200',
           WORKER_VISIBILITY_TIMEOUT: '2',
@@ -52,9 +40,9 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
   const exited = (child: ChildProcess) => new Promise<void>((r) => child.once('exit', () => r()));
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   try {
-    const { QueueUrl } = await store.createQueue({ QueueName: 'crash' });
+    const { QueueUrl } = await srv.store.createQueue({ QueueName: 'crash' });
     for (let i = 0; i < MESSAGES; i += 10) {
-      await store.sendMessageBatch({
+      await srv.store.sendMessageBatch({
         QueueUrl,
         Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `m${i + j}` })),
       });
@@ -71,7 +59,7 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
     }
     const last = start(KILLS);
     for (let i = 0; i < 1200; i++) {
-      const [s] = await store.stats('crash');
+      const [s] = await srv.store.stats('crash');
       if (s && s.visible + s.inFlight + s.delayed === 0) break;
       await pause(50);
     }
@@ -88,7 +76,7 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
     assert.equal(runsOf.size, MESSAGES, 'nothing processed that was not sent');
     const unexplained = [...runsOf].filter(([, runs]) => runs.length > 1 && !runs.some((r) => killed.has(r)));
     assert.deepEqual(unexplained.slice(0, 10), [], 'every duplicate was first handled by a killed run');
-    const [s] = await store.stats('crash');
+    const [s] = await srv.store.stats('crash');
     assert.deepEqual([s?.visible, s?.inFlight], [0, 0], 'the queue is empty at the end');
     const perRun = new Map<string, number>();
     for (const runs of runsOf.values()) for (const r of runs) perRun.set(r, (perRun.get(r) ?? 0) + 1);
@@ -98,7 +86,6 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
     );
     assert.ok(perRun.size > KILLS / 2, 'the kills landed while messages were being handled');
   } finally {
-    await server.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+    await srv.close();
   }
 });

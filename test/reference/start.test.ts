@@ -5,38 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningServer, startServer } from '../../src/server/server.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import type { Store } from '../../src/store/store.ts';
+import { startTestServer, type TestServer } from '../server/harness.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-start-'));
 const CONFIG = 'examples/reference/sluice.config.ts';
-let server: RunningServer;
-let store: Store;
+let t: TestServer;
 
 before(async () => {
-  server = await startServer({
-    port: 0,
-    openStore: (baseUrl) => {
-      store = openSqliteStore({ path: join(dir, 'queues.sqlite'), identity: { baseUrl } });
-      return store;
-    },
-    log: () => {},
-  });
+  t = await startTestServer();
 });
-after(async () => {
-  await server.shutdown();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => t.close());
 
 const env = () => ({
   ...process.env,
   NODE_NO_WARNINGS: '1',
-  SLUICE_ENDPOINT: server.url,
+  SLUICE_ENDPOINT: t.url,
   WORKER_HEALTH_PORT: '0',
 });
 
@@ -45,7 +28,7 @@ describe('sluice start', () => {
     // Not spawnSync: the server runs in this process and must keep answering.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'start', CONFIG, '--data', dir],
+      ['--import', 'tsx', 'src/cli/main.ts', 'start', CONFIG, '--data', t.dir],
       {
         env: env(),
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -64,7 +47,7 @@ describe('sluice start', () => {
   it('runs the config’s workers with --create-queues, and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'start', CONFIG, '--create-queues', '--data', dir],
+      ['--import', 'tsx', 'src/cli/main.ts', 'start', CONFIG, '--create-queues', '--data', t.dir],
       { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -72,8 +55,8 @@ describe('sluice start', () => {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const seen = (msg: string) => stdout.includes(`"msg":"${msg}"`);
     await until(() => seen('sluice start: running'), 'sluice start to run');
-    const { QueueUrl } = await store.getQueueUrl({ QueueName: 'offline-messages' });
-    await store.sendMessage({ QueueUrl, MessageBody: '{"to":"start-check","text":"hi"}' });
+    const { QueueUrl } = await t.store.getQueueUrl({ QueueName: 'offline-messages' });
+    await t.store.sendMessage({ QueueUrl, MessageBody: '{"to":"start-check","text":"hi"}' });
     await until(
       () => stdout.includes('"to":"start-check"') && seen('offline message delivered'),
       'the delivery',

@@ -12,6 +12,7 @@ import type { KeyRing } from '../../src/protocol/sigv4.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/store.ts';
+import type { Clock } from '../../src/time/clock.ts';
 
 export const AWS_CLI = '/usr/bin/aws';
 export const PYTHON = '/usr/bin/python3';
@@ -20,6 +21,10 @@ export const CREDENTIALS = { accessKeyId: 'AKIDSLUICETEST', secretAccessKey: 'sl
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** The store behind the server, for setting up and checking queues directly. */
+  store: Store;
+  /** The server's temp dir (removed on close); tests may keep their own files there. */
+  dir: string;
   sqs: SQSClient;
   client(config?: Partial<SQSClientConfig>): SQSClient;
   /** Environment for the awscli/boto3 child processes. */
@@ -32,14 +37,21 @@ export interface TestServerOptions {
   maxBodyBytes?: number;
   /** Wraps the store the server uses (e.g. to delay an answer); the store's behaviour is its own. */
   wrapStore?: (store: Store) => Store;
+  /** The store's clock (default: the system clock). */
+  clock?: Clock;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-server-'));
+  let store!: Store;
   const serverOptions: ServerOptions = {
     port: 0,
     openStore: (baseUrl) => {
-      const store = openSqliteStore({ path: join(dir, 'sluice.sqlite'), identity: { baseUrl } });
+      store = openSqliteStore({
+        path: join(dir, 'sluice.sqlite'),
+        identity: { baseUrl },
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
       return options.wrapStore ? options.wrapStore(store) : store;
     },
     log: () => {},
@@ -62,6 +74,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     server,
     url: server.url,
+    store,
+    dir,
     sqs: client(),
     client,
     env: (credentials = CREDENTIALS) => ({

@@ -1,35 +1,19 @@
 /** GET /stats: the store's counts and oldest-message ages, which the SQS API itself does not carry. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { startServer } from '../../src/server/server.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import type { Store } from '../../src/store/store.ts';
 import { ManualClock } from '../../src/time/clock.ts';
-
-async function serve(keys?: Map<string, string>) {
-  const clock = new ManualClock();
-  let store!: Store;
-  const server = await startServer({
-    port: 0,
-    openStore: (baseUrl) => {
-      store = openSqliteStore({ path: ':memory:', clock, identity: { baseUrl } });
-      return store;
-    },
-    log: () => {},
-    ...(keys ? { keys } : {}),
-  });
-  return { clock, store, server };
-}
+import { startTestServer } from './harness.ts';
 
 it('answers every queue with its counts and the age of its oldest message, on the server clock', async () => {
-  const { clock, store, server } = await serve();
+  const clock = new ManualClock();
+  const { store, url, close } = await startTestServer({ clock });
   try {
     const { QueueUrl } = await store.createQueue({ QueueName: 'aging' });
     await store.createQueue({ QueueName: 'empty' });
     await store.sendMessage({ QueueUrl, MessageBody: 'old' });
     await clock.advance(90_000);
     await store.sendMessage({ QueueUrl, MessageBody: 'new' });
-    const res = await fetch(`${server.url}/stats`);
+    const res = await fetch(`${url}/stats`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /application\/json/);
     const { queues } = (await res.json()) as {
@@ -43,16 +27,16 @@ it('answers every queue with its counts and the age of its oldest message, on th
       ],
     );
   } finally {
-    await server.shutdown();
+    await close();
   }
 });
 
 it('is not offered by a server with --auth (it is unsigned)', async () => {
-  const { server } = await serve(new Map([['AKID', 'secret']]));
+  const { url, close } = await startTestServer({ keys: new Map([['AKID', 'secret']]) });
   try {
-    const res = await fetch(`${server.url}/stats`);
+    const res = await fetch(`${url}/stats`);
     assert.equal(res.status, 403);
   } finally {
-    await server.shutdown();
+    await close();
   }
 });
