@@ -43,3 +43,37 @@ export function repeated(rawArgs: readonly string[], name: string): string[] {
   }
   return values;
 }
+
+const SUFFIX_EXPONENT: Record<string, number> = { k: 3, m: 6, b: 9 };
+
+/**
+ * A number as people write counts and prices: `2800000`, `2_800_000` or
+ * `2,800,000` (separators between groups of three), `2.8M`, `600k`, `1.5B`
+ * (k, M, B: thousand, million, billion; either case), `0.05`. No sign, no
+ * exponent. `fallback` when absent; `positive` refuses 0.
+ *
+ * @example
+ * amountOption({ backlog: '2.8M' }, 'backlog', { example: '2800000 or 2.8M' }); // 2800000
+ */
+export function amountOption(
+  args: Record<string, unknown>,
+  name: string,
+  options: { example: string; positive?: boolean; fallback?: number },
+): number | undefined {
+  const raw = args[name];
+  if (raw === undefined) return options.fallback;
+  const text = String(raw);
+  const match = /^(\d{1,3}(?:[_,]\d{3})+|\d+)?(?:\.(\d+))?([kmb])?$/i.exec(text);
+  const [, whole, fraction, suffix] = match ?? [];
+  const n =
+    match && (whole !== undefined || fraction !== undefined)
+      ? Number(
+          `${(whole ?? '0').replace(/[_,]/g, '')}.${fraction ?? '0'}e${SUFFIX_EXPONENT[suffix?.toLowerCase() ?? ''] ?? 0}`,
+        )
+      : Number.NaN;
+  if (!Number.isFinite(n) || (options.positive === true && n === 0))
+    throw new Error(
+      `--${name} must be a number ${options.positive ? '> 0' : '≥ 0'} like ${options.example}, got "${text}"`,
+    );
+  return n;
+}
