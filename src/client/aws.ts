@@ -148,3 +148,20 @@ async function result<O>(request: Promise<{ $metadata: unknown }>): Promise<O> {
 async function done(request: Promise<{ $metadata: unknown }>): Promise<void> {
   await result(request);
 }
+
+/**
+ * The credentials rule of `credentialsFor` for any AWS SDK v3 client, so that
+ * other adapters (the ECS actuator) treat a custom endpoint the same way:
+ * given credentials win; Amazon itself gets the SDK's chain; a custom endpoint
+ * gets the AWS_* keys, the chain under AWS_PROFILE, or placeholder keys.
+ *
+ * @example
+ * const ecs = new ECSClient({ endpoint, ...endpointCredentials(endpoint) });
+ */
+export function endpointCredentials(
+  endpoint: string | undefined,
+  credentials?: SQSClientConfig['credentials'],
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<SQSClientConfig, 'credentials'> {
+  return credentialsFor({ endpoint, credentials }, env);
+}

@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { ecsActuator } from '../../src/scale/actuators/ecs.ts';
+import { kedaScaledObject } from '../../src/scale/actuators/keda.ts';
+import { parseScalePolicy } from '../../src/scale/config.ts';
+
+/**
+ * A small ECS endpoint speaking AWS JSON 1.1 for DescribeServices and
+ * UpdateService: it keeps each service's desiredCount and records every
+ * request, so the real @aws-sdk/client-ecs is tested over real HTTP.
+ */
+function fakeEcs() {
+  const prefix = 'AmazonEC2ContainerServiceV20141113.';
+  const arn = (cluster: string, service: string) =>
+    `arn:aws:ecs:us-east-1:000000000000:service/${cluster}/${service}`;
+  const services = new Map<string, number>([['prod/push-worker', 2]]);
+  const requests: { action: string; body: Record<string, unknown> }[] = [];
+  const reply = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(JSON.stringify(body));
+  };
+  const describe = (cluster: string, name: string) => ({
+    serviceName: name,
+    serviceArn: arn(cluster, name),
+    status: 'ACTIVE',
+    desiredCount: services.get(`${cluster}/${name}`),
+    runningCount: services.get(`${cluster}/${name}`),
+    pendingCount: 0,
+  });
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const action = target.startsWith(prefix) ? target.slice(prefix.length) : target;
+    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    requests.push({ action, body });
+    const cluster = String(body.cluster ?? 'default');
+    if (action === 'DescribeServices') {
+      const names = body.services as string[];
+      const found = names.filter((n) => services.has(`${cluster}/${n}`));
+      const missing = names.filter((n) => !services.has(`${cluster}/${n}`));
+      return reply(res, 200, {
+        services: found.map((n) => describe(cluster, n)),
+        failures: missing.map((n) => ({ arn: arn(cluster, n), reason: 'MISSING' })),
+      });
+    }
+    if (action === 'UpdateService') {
+      const name = String(body.service);
+      if (!services.has(`${cluster}/${name}`)) {
+        return reply(res, 400, { __type: 'ServiceNotFoundException', message: 'Service not found.' });
+      }
+      services.set(`${cluster}/${name}`, Number(body.desiredCount));
+      return reply(res, 200, { service: describe(cluster, name) });
+    }
+    return reply(res, 400, { __type: 'UnknownOperationException', message: `unknown ${target}` });
+  };
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      raw += chunk;
+    });
+    req.on('end', () => handle(req, res, raw));
+  });
+  return {
+    services,
+    requests,
+    async start() {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('ecs actuator over a real ECS JSON endpoint', () => {
+  const fake = fakeEcs();
+  let endpoint = '';
+  const actuator = (extra: Partial<Parameters<typeof ecsActuator>[0]> = {}) =>
+    ecsActuator({ cluster: 'prod', service: 'push-worker', endpoint, region: 'us-east-1', ...extra });
+  const actions = () => fake.requests.map((r) => r.action);
+
+  before(async () => {
+    endpoint = await fake.start();
+  });
+  after(() => fake.close());
+
+  it('reads desiredCount, sets it with UpdateService, and skips an unchanged count', async () => {
+    fake.services.set('prod/push-worker', 2);
+    fake.requests.length = 0;
+    const ecs = actuator();
+    try {
+      assert.equal(ecs.target, 'ecs prod/push-worker');
+      assert.equal(await ecs.current(), 2);
+      assert.deepEqual(fake.requests[0], {
+        action: 'DescribeServices',
+        body: { cluster: 'prod', services: ['push-worker'] },
+      });
+
+      await ecs.apply(4, 'target tracking: backlog 400 ÷ 100 per worker → 4');
+      assert.deepEqual(fake.requests[1], {
+        action: 'UpdateService',
+        body: { cluster: 'prod', service: 'push-worker', desiredCount: 4 },
+      });
+      assert.equal(fake.services.get('prod/push-worker'), 4);
+
+      await ecs.apply(4, 'holding');
+      assert.deepEqual(actions(), ['DescribeServices', 'UpdateService']);
+
+      assert.equal(await ecs.current(), 4);
+      await ecs.apply(4, 'holding');
+      assert.deepEqual(actions(), ['DescribeServices', 'UpdateService', 'DescribeServices']);
+    } finally {
+      ecs.close();
+    }
+  });
+
+  it('apply before any read reads first, then updates only on a change', async () => {
+    fake.services.set('prod/push-worker', 3);
+    fake.requests.length = 0;
+    const ecs = actuator();
+    try {
+      await ecs.apply(3, 'holding');
+      assert.deepEqual(actions(), ['DescribeServices']);
+      await ecs.apply(1, 'scale-in');
+      assert.deepEqual(actions(), ['DescribeServices', 'UpdateService']);
+      assert.equal(fake.services.get('prod/push-worker'), 1);
+    } finally {
+      ecs.close();
+    }
+  });
+
+  it('a missing service is an error naming the cluster, the service and ECS’s reason', async () => {
+    const ecs = actuator({ service: 'nope' });
+    try {
+      await assert.rejects(ecs.current(), (e: Error) => {
+        assert.equal(e.name, 'EcsActuatorError');
+        assert.match(e.message, /ECS service "nope" not found in cluster "prod"/);
+        assert.match(e.message, /MISSING/);
+        assert.match(e.message, /service\/prod\/nope/);
+        return true;
+      });
+      await assert.rejects(ecs.apply(2, 'x'), /ECS service "nope" not found in cluster "prod"/);
+    } finally {
+      ecs.close();
+    }
+  });
+
+  it('an SDK error names the call, the cluster and the service', async () => {
+    const ecs = actuator();
+    fake.services.set('prod/push-worker', 2);
+    try {
+      await ecs.current();
+      fake.services.delete('prod/push-worker');
+      await assert.rejects(
+        ecs.apply(5, 'x'),
+        /ECS service "push-worker" in cluster "prod": UpdateService failed: ServiceNotFoundException: Service not found\./,
+      );
+    } finally {
+      fake.services.set('prod/push-worker', 2);
+      ecs.close();
+    }
+  });
+
+  it('dry run reads the real count, prints the UpdateService it would send, and sends none', async () => {
+    fake.services.set('prod/push-worker', 2);
+    fake.requests.length = 0;
+    const lines: string[] = [];
+    const ecs = actuator({ dryRun: true, write: (line) => lines.push(line) });
+    try {
+      assert.equal(ecs.target, 'ecs prod/push-worker (dry run)');
+      assert.equal(await ecs.current(), 2);
+      await ecs.apply(4, 'target tracking: backlog 400 ÷ 100 per worker → 4');
+      assert.deepEqual(lines, [
+        'dry-run: ecs UpdateService {"cluster":"prod","service":"push-worker","desiredCount":4}  # 2 → 4: target tracking: backlog 400 ÷ 100 per worker → 4',
+      ]);
+      // As a live run would see it next tick: the count it would have set.
+      assert.equal(await ecs.current(), 4);
+      await ecs.apply(4, 'holding');
+      assert.equal(lines.length, 1);
+      assert.deepEqual(actions(), ['DescribeServices']);
+      assert.equal(fake.services.get('prod/push-worker'), 2);
+    } finally {
+      ecs.close();
+    }
+  });
+
+  it('dry run with assumeCount makes no call at all', async () => {
+    fake.requests.length = 0;
+    const lines: string[] = [];
+    const ecs = actuator({ dryRun: true, assumeCount: 1, write: (line) => lines.push(line) });
+    try {
+      assert.equal(await ecs.current(), 1);
+      await ecs.apply(3, 'step scaling');
+      assert.match(
+        lines[0] ?? '',
+        /^dry-run: ecs UpdateService .*"desiredCount":3\} {2}# 1 → 3: step scaling$/,
+      );
+      assert.deepEqual(fake.requests, []);
+    } finally {
+      ecs.close();
+    }
+  });
+
+  it('refuses assumeCount outside a dry run, and a count that is not a whole number', async () => {
+    assert.throws(() => actuator({ assumeCount: 2 }), /assumeCount is for dry runs only/);
+    const ecs = actuator({ dryRun: true, assumeCount: 1, write: () => {} });
+    await assert.rejects(ecs.apply(2.5, 'x'), /desired count must be an integer ≥ 0, got 2.5/);
+    ecs.close();
+  });
+});
+
+describe('KEDA ScaledObject export', () => {
+  const options = {
+    name: 'push-worker',
+    namespace: 'workers',
+    deployment: 'push-worker',
+    queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/push',
+    region: 'eu-west-1',
+    authRef: 'keda-aws',
+  };
+  const fieldSteps = [
+    { ageFromSeconds: 0, ageToSeconds: 300, change: 0 },
+    { ageFromSeconds: 300, ageToSeconds: 600, change: 1 },
+    { ageFromSeconds: 600, change: 2 },
+  ];
+
+  it('writes the policy’s numbers into the ScaledObject and its aws-sqs-queue trigger', () => {
+    const policy = parseScalePolicy({
+      min: 1,
+      max: 10,
+      targetBacklogPerWorker: 100,
+      scaleOnDelayed: true,
+      periodSeconds: 30,
+    });
+    const { yaml, warnings } = kedaScaledObject(policy, options);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(parse(yaml), {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'push-worker', namespace: 'workers' },
+      spec: {
+        scaleTargetRef: { name: 'push-worker' },
+        pollingInterval: 30,
+        cooldownPeriod: 300,
+        minReplicaCount: 1,
+        maxReplicaCount: 10,
+        advanced: {
+          horizontalPodAutoscalerConfig: {
+            behavior: {
+              scaleUp: { stabilizationWindowSeconds: 60 },
+              scaleDown: { stabilizationWindowSeconds: 300 },
+            },
+          },
+        },
+        triggers: [
+          {
+            type: 'aws-sqs-queue',
+            metadata: {
+              queueURL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/push',
+              queueLength: '100',
+              activationQueueLength: '0',
+              awsRegion: 'eu-west-1',
+              scaleOnInFlight: 'true',
+              scaleOnDelayed: 'true',
+            },
+            authenticationRef: { name: 'keda-aws' },
+          },
+        ],
+      },
+    });
+    assert.match(yaml, /^# Generated by sluice/);
+    assert.match(yaml, /queueLength: "100"/, 'trigger metadata values are strings');
+  });
+
+  it('a derived target becomes an integer queueLength, rounded down', () => {
+    const policy = parseScalePolicy({ min: 0, max: 5, acceptableLatencySeconds: 10, secondsPerMessage: 0.3 });
+    const { yaml, warnings } = kedaScaledObject(policy, options);
+    const trigger = parse(yaml).spec.triggers[0];
+    assert.equal(trigger.metadata.queueLength, '33');
+    assert.match(warnings.join('\n'), /target 33\.3+\d* messages per worker written as queueLength 33/);
+    assert.equal(parse(yaml).spec.minReplicaCount, 0);
+  });
+
+  it('the field’s age steps are not representable: a comment and a warning, the rest exported', () => {
+    const policy = parseScalePolicy({
+      min: 1,
+      max: 10,
+      targetBacklogPerWorker: 100,
+      steps: fieldSteps,
+      evaluationPeriods: 2,
+      periodSeconds: 60,
+    });
+    const { yaml, warnings } = kedaScaledObject(policy, options);
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0] ?? '',
+      /age steps not exported \(0–300 s: no change; 300–600 s: \+1; ≥ 600 s: \+2\)/,
+    );
+    assert.match(warnings[0] ?? '', /kedacore\/keda#5754/);
+    assert.match(yaml, /^# NOT EXPORTED: step scaling on the age of the oldest message/m);
+    assert.match(yaml, /^# {3}300–600 s: \+1$/m);
+    assert.match(yaml, /^# {3}≥ 600 s: \+2$/m);
+    assert.match(yaml, /alarm after 2 × 60 s periods/);
+    assert.equal(parse(yaml).spec.triggers[0].metadata.queueLength, '100');
+  });
+
+  it('a steps-only policy cannot be exported', () => {
+    const policy = parseScalePolicy({ min: 1, max: 10, steps: fieldSteps });
+    assert.throws(
+      () => kedaScaledObject(policy, options),
+      /cannot export .* only age steps.*kedacore\/keda#5754/,
+    );
+  });
+
+  it('a target measured at run time cannot be exported', () => {
+    const policy = parseScalePolicy({ min: 1, max: 10, acceptableLatencySeconds: 30 });
+    assert.throws(() => kedaScaledObject(policy, options), /measured at run time.*fixed queueLength/);
+  });
+
+  it('warns without an authRef, caps long windows, and refuses a bad name', () => {
+    const policy = parseScalePolicy({
+      min: 0,
+      max: 3,
+      targetBacklogPerWorker: 10,
+      scaleInCooldownSeconds: 7200,
+      activation: false,
+    });
+    const { authRef: _, ...noAuth } = options;
+    const { yaml, warnings } = kedaScaledObject(policy, { ...noAuth, awsEndpoint: 'http://sluice:9324' });
+    const spec = parse(yaml).spec;
+    assert.equal(spec.cooldownPeriod, 7200);
+    assert.equal(
+      spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds,
+      3600,
+    );
+    assert.equal(spec.triggers[0].authenticationRef, undefined);
+    assert.equal(spec.triggers[0].metadata.awsEndpoint, 'http://sluice:9324');
+    const all = warnings.join('\n');
+    assert.match(all, /scaleInCooldownSeconds 7200 s capped at 3600 s/);
+    assert.match(all, /activation is off/);
+    assert.match(all, /no authRef/);
+    assert.throws(
+      () => kedaScaledObject(policy, { ...options, name: 'Push_Worker' }),
+      /name must be a Kubernetes name/,
+    );
+  });
+});
