@@ -23,11 +23,16 @@ const main = defineCommand({
     stats: () => import('./stats.ts').then((m) => m.default),
     dlq: () => import('./dlq.ts').then((m) => m.default),
     schedule: () => import('./schedule.ts').then((m) => m.default),
+    scale: () => import('./scale.ts').then((m) => m.default),
+    pipe: () => import('./pipe.ts').then((m) => m.default),
+    plan: () => import('./plan.ts').then((m) => m.default),
   },
 });
 
 const rawArgs = process.argv.slice(2);
-if (rawArgs.length === 0 || rawArgs.some((a) => a === '--help' || a === '-h' || a === '--version')) {
+// Only sluice's own arguments: after `--` they belong to a command (`sluice pipe q -- tool --help`).
+const own = rawArgs.includes('--') ? rawArgs.slice(0, rawArgs.indexOf('--')) : rawArgs;
+if (rawArgs.length === 0 || own.some((a) => a === '--help' || a === '-h' || a === '--version')) {
   await runMain(main);
 } else {
   try {

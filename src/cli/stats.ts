@@ -20,6 +20,7 @@
  */
 import { defineCommand } from 'citty';
 import type { QueueClient } from '../client/queue-client.ts';
+import { oldestAges } from '../client/server-stats.ts';
 import { connectionArgs, withClient } from './common/connection.ts';
 import { intOption, stringOption } from './common/options.ts';
 import { table } from './common/output.ts';
@@ -39,29 +40,12 @@ export interface QueueRow {
 const count = (q: ResolvedQueue, name: string) => Number(q.attributes[name] ?? 0);
 
 /** Reads every queue's counts, a few requests at a time. */
-/** Oldest-message ages by queue name from a sluice server's GET /stats; empty elsewhere. */
-async function agesFrom(endpoint: string | undefined): Promise<Map<string, number>> {
-  if (!endpoint) return new Map();
-  try {
-    const res = await fetch(new URL('/stats', endpoint), { signal: AbortSignal.timeout(2000) });
-    if (!res.ok) return new Map();
-    const body = (await res.json()) as { queues?: { name?: unknown; oldestAgeSeconds?: unknown }[] };
-    return new Map(
-      (body.queues ?? [])
-        .filter((q) => typeof q.name === 'string' && typeof q.oldestAgeSeconds === 'number')
-        .map((q) => [q.name as string, q.oldestAgeSeconds as number]),
-    );
-  } catch {
-    return new Map(); // not a sluice server, or out of reach: ages stay unknown
-  }
-}
-
 async function collect(
   client: QueueClient,
   prefix: string | undefined,
   endpoint?: string,
 ): Promise<QueueRow[]> {
-  const ages = await agesFrom(endpoint);
+  const ages = await oldestAges(endpoint);
   const urls = await listQueueUrls(client, prefix);
   const queues: ResolvedQueue[] = [];
   for (let i = 0; i < urls.length; i += 8)

@@ -7,7 +7,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 
 export interface CheckResult {
   ok: boolean;
@@ -19,7 +18,8 @@ export interface HealthServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port: number;
-  registry: Registry;
+  /** A prom-client Registry, or anything that renders the exposition the same way (the supervisor's aggregate). */
+  registry: { readonly contentType: string; metrics(): Promise<string> };
   live: () => CheckResult;
   ready: () => CheckResult;
 }

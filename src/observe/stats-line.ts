@@ -39,6 +39,11 @@ export interface StatsLineOptions {
   write: (line: string) => void;
   /** Defaults to 60 000. */
   intervalMs?: number;
+  /**
+   * Where the counts come from instead of processed()/failed(): the
+   * supervisor's line sums its worker processes' reports.
+   */
+  counts?: () => { processed: number; failed: number };
   /** Told when `write` throws; the schedule goes on regardless. */
   onError?: (error: unknown) => void;
 }
@@ -99,12 +104,16 @@ export class StatsLine {
   /** The fields the next line would carry, as of now. */
   snapshot(): StatsSnapshot {
     const uptimeMs = Math.max(0, this.#options.clock.now() - this.#startedAt);
-    const perSecond = uptimeMs > 0 ? this.#processed / (uptimeMs / 1000) : 0;
+    const { processed, failed } = this.#options.counts?.() ?? {
+      processed: this.#processed,
+      failed: this.#failed,
+    };
+    const perSecond = uptimeMs > 0 ? processed / (uptimeMs / 1000) : 0;
     // Built field by field in the promised order; JSON.stringify keeps insertion order.
     return {
       workerId: this.#options.workerId,
-      messagesProcessed: this.#processed,
-      messagesFailed: this.#failed,
+      messagesProcessed: processed,
+      messagesFailed: failed,
       uptimeSeconds: Math.floor(uptimeMs / 1000),
       throughputPerSecond: round(perSecond, 3),
       throughputPerHour: Math.round(perSecond * 3600),

@@ -7,7 +7,9 @@
  * loop is live; /ready: every worker is running and none is draining;
  * /metrics). SIGTERM or SIGINT aborts the one shutdown controller: every
  * worker drains, then the stats line is flushed and the health server and
- * the client are closed, and `done` resolves (the CLI then exits 0).
+ * the client are closed, and `done` resolves (the CLI then exits 0). Under
+ * `sluice scale` it also reports memory and counts to the supervisor
+ * (observe/supervised.ts).
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
@@ -20,6 +22,7 @@ import { PollLiveness } from '../observe/liveness.ts';
 import { createLogger } from '../observe/logger.ts';
 import { createWorkerMetrics } from '../observe/metrics.ts';
 import { StatsLine } from '../observe/stats-line.ts';
+import { reportToSupervisor } from '../observe/supervised.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { startBacklogProbe } from './backlog-probe.ts';
 import { type WorkerDefinition, type WorkerSettings, withFallbackSettings } from './define.ts';
@@ -169,6 +172,7 @@ export async function runWorkers(
     throw error;
   }
   stats.start();
+  const stopReporting = reportToSupervisor({ registry, stats, env });
   logger.info(
     { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
     'workers running',
@@ -191,6 +195,7 @@ export async function runWorkers(
     await Promise.all(workers.map(({ worker }) => worker.done));
     for (const { stopProbe } of workers) stopProbe();
     stats.stop({ flush: true });
+    await stopReporting();
     await health.close();
     if (!options.client) await client.close();
     if (handleSignals) {

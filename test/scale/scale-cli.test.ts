@@ -1,0 +1,278 @@
+/**
+ * `sluice scale <worker file>` as a real process against a real server, its
+ * workers real `sluice worker` processes: it scales out and back in under load
+ * and every message is handled; a crashed worker is restarted and its message
+ * handled by the next one; a worker over --memory-limit is drained and
+ * replaced; /metrics merges every process; bad flags are one line.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cliEnv, fails } from '../cli/ops-harness.ts';
+import { startTestServer, type TestServer } from '../server/harness.ts';
+import { eventually } from '../support/eventually.ts';
+
+const FIXTURE = 'test/scale/fixtures/scale-worker.ts';
+let t: TestServer;
+
+before(async () => {
+  t = await startTestServer();
+});
+after(() => t.close());
+
+interface Scale {
+  child: ChildProcess;
+  /** Parsed JSON lines of stdout (the pool's logs and its children's). */
+  lines: () => Record<string, unknown>[];
+  stderr: () => string;
+  /** The end of both streams, for a failure's message. */
+  transcript: () => string;
+  exit: Promise<number | null>;
+}
+
+function scale(args: string[], env: NodeJS.ProcessEnv): Scale {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scale', FIXTURE, ...args], {
+    env: { ...cliEnv(t), WORKER_HEALTH_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    err += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = () =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    child,
+    lines,
+    stderr: () => err,
+    transcript: () => `${out.slice(-3000)}\n--- stderr\n${err.slice(-1000)}`,
+    exit,
+  };
+}
+
+const recorded = (file: string) =>
+  existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [];
+
+async function queue(name: string) {
+  const { QueueUrl } = await t.store.createQueue({ QueueName: name });
+  const send = async (bodies: string[]) => {
+    for (let i = 0; i < bodies.length; i += 10)
+      await t.store.sendMessageBatch({
+        QueueUrl,
+        Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: `m${j}`, MessageBody })),
+      });
+  };
+  const depth = async () => {
+    const [row] = await t.store.stats(name);
+    return row ? row.visible + row.inFlight + row.delayed : -1;
+  };
+  return { QueueUrl, send, depth };
+}
+
+describe('sluice scale <worker file>', () => {
+  it('scales out under a backlog and back in when it drains, handling every message', async () => {
+    const name = 'scale-load';
+    const q = await queue(name);
+    const record = join(t.dir, 'load.txt');
+    const first = Array.from({ length: 400 }, (_, i) => `a${i}`);
+    await q.send(first);
+    const s = scale(
+      [
+        '--min',
+        '1',
+        '--max',
+        '4',
+        '--target',
+        '40',
+        '--period',
+        '1',
+        '--scale-out-cooldown',
+        '1',
+        '--scale-in-cooldown',
+        '1',
+        '--sample-interval',
+        '0.25',
+        '--prefix',
+        'load',
+      ],
+      { QUEUE_NAME: name, RECORD_FILE: record, HANDLER_MS: '40', WORKER_CONCURRENCY: '2' },
+    );
+    const decisions = () => s.lines().filter((l) => l.msg === 'scaling out' || l.msg === 'scaling in');
+    await eventually(() => decisions().some((d) => d.to === 4), 'a scale-out to 4', { detail: s.transcript });
+    // More work while the pool is at its largest, so scale-in happens with messages in flight.
+    const second = Array.from({ length: 200 }, (_, i) => `b${i}`);
+    await q.send(second);
+    await eventually(async () => (await q.depth()) === 0, 'the queue to drain', {
+      withinMs: 60_000,
+      detail: s.transcript,
+    });
+    await eventually(() => decisions().some((d) => d.msg === 'scaling in' && d.to === 1), 'a scale-in to 1', {
+      withinMs: 15_000,
+    });
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.stderr());
+
+    const handled = new Set(recorded(record).map((l) => l.split(' ')[1]));
+    const missing = [...first, ...second].filter((b) => !handled.has(b));
+    assert.deepEqual(missing, [], 'every message handled');
+    assert.equal(await q.depth(), 0, 'nothing left in flight');
+    const workers = new Set(recorded(record).map((l) => l.split(' ')[0]));
+    assert.ok(workers.size >= 3, `several processes shared the work: ${[...workers]}`);
+    for (const d of decisions()) assert.equal(typeof d.reason, 'string');
+    assert.match(String(decisions()[0]?.reason), /target tracking: backlog \d+ .* ÷ 40 per worker/);
+    const retired = s.lines().filter((l) => l.msg === 'worker process exited' && l.why === 'retire');
+    assert.ok(retired.length >= 3, 'scale-in drained processes');
+    for (const r of retired) assert.equal(r.code, 0, 'a retired process drained and exited 0');
+    const last = s
+      .lines()
+      .filter((l) => l.workerId === 'load' && 'messagesProcessed' in l)
+      .at(-1);
+    assert.ok(last, 'the pool wrote its stats line');
+    assert.ok(Number(last.messagesProcessed) >= 600, `pool stats sum the processes: ${JSON.stringify(last)}`);
+  });
+
+  it('restarts a crashed worker and its message is handled by the next one', async () => {
+    const name = 'scale-crash';
+    const q = await queue(name);
+    const record = join(t.dir, 'crash.txt');
+    await q.send(['crash', 'x1', 'x2']);
+    const s = scale(['--workers', '1', '--prefix', 'c'], {
+      QUEUE_NAME: name,
+      RECORD_FILE: record,
+      WORKER_CONCURRENCY: '1',
+      WORKER_BATCH_SIZE: '1',
+      // What the dead process held (it prefetches) comes back within a second.
+      WORKER_VISIBILITY_TIMEOUT: '1',
+    });
+    await eventually(() => recorded(record).length === 3, 'all three handled', {
+      withinMs: 30_000,
+      detail: s.transcript,
+    });
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0);
+    assert.ok(existsSync(`${record}.crashed`), 'the first process died on "crash"');
+    const crashed = s.lines().find((l) => l.msg === 'worker process crashed');
+    assert.equal(crashed?.code, 3);
+    assert.equal(crashed?.workerId, 'c-1');
+    const starts = s.lines().filter((l) => l.msg === 'worker process started');
+    assert.deepEqual(
+      starts.map((l) => [l.workerId, l.restarts]),
+      [
+        ['c-1', 0],
+        ['c-1', 1],
+      ],
+    );
+    assert.deepEqual(
+      recorded(record)
+        .map((l) => l.split(' ')[1])
+        .sort(),
+      ['crash', 'x1', 'x2'],
+    );
+  });
+
+  it('drains and replaces a worker over --memory-limit; /metrics merges every process', async () => {
+    const name = 'scale-memory';
+    const q = await queue(name);
+    const record = join(t.dir, 'memory.txt');
+    const s = scale(['--workers', '2', '--memory-limit', '300M', '--prefix', 'm'], {
+      QUEUE_NAME: name,
+      RECORD_FILE: record,
+      BLOAT_MB: '320',
+    });
+    await eventually(
+      () => s.lines().filter((l) => l.msg === 'workers running').length === 2,
+      'both workers up',
+      {
+        detail: s.transcript,
+      },
+    );
+    const health = String(s.lines().find((l) => l.msg === 'scaling')?.health);
+    const metrics = await (await fetch(`${health}/metrics`)).text();
+    assert.match(metrics, /sluice_scale_workers 2/);
+    for (const id of ['m-1', 'm-2'])
+      assert.match(metrics, new RegExp(`worker_id="${id}"`), `series of ${id}`);
+
+    await q.send(['bloat', 'after']);
+    await eventually(
+      () => s.lines().some((l) => l.msg === 'worker process drained: restarting it'),
+      'a memory restart',
+      {
+        withinMs: 30_000,
+        detail: s.transcript,
+      },
+    );
+    await eventually(() => recorded(record).length === 2, 'both messages handled');
+    const over = s.lines().find((l) => l.msg === 'worker over its memory limit: draining it for a restart');
+    assert.ok(Number(over?.rssBytes) > 300 * 1024 * 1024);
+    const restarted = s.lines().find((l) => l.msg === 'worker process drained: restarting it');
+    assert.equal(restarted?.code, 0, 'drained, not killed');
+    await eventually(
+      async () =>
+        /sluice_scale_restarts_total\{why="memory"\} 1/.test(await (await fetch(`${health}/metrics`)).text()),
+      'the restart counted',
+    );
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0);
+    assert.equal(await q.depth(), 0);
+  });
+
+  it('refuses bad flags in one line', async () => {
+    await fails(t, /^sluice: give --workers N, or a policy/, 'scale', FIXTURE);
+    await fails(
+      t,
+      '--workers sets a fixed count: leave out the policy flags (--min, --max, --target, …)'.replace(
+        /^/,
+        'sluice: ',
+      ),
+      'scale',
+      FIXTURE,
+      '--workers',
+      '2',
+      '--max',
+      '3',
+    );
+    await fails(
+      t,
+      'sluice: --steps must be items like 300-600:+1 or 600:+2, got "soon"',
+      'scale',
+      FIXTURE,
+      '--max',
+      '3',
+      '--steps',
+      'soon',
+    );
+    await fails(
+      t,
+      'sluice: scale policy min (5) must not exceed max (3)',
+      'scale',
+      FIXTURE,
+      '--min',
+      '5',
+      '--max',
+      '3',
+      '--target',
+      '10',
+    );
+    await fails(
+      t,
+      'sluice: --memory-limit must be a size like 512M or 1G, got "lots"',
+      'scale',
+      FIXTURE,
+      '--workers',
+      '1',
+      '--memory-limit',
+      'lots',
+    );
+    await fails(t, 'sluice: nope.ts: no such file', 'scale', 'nope.ts', '--workers', '1');
+  });
+});
