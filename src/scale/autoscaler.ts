@@ -84,7 +84,7 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
   const interval = options.sampleIntervalMs ?? Math.max(1000, (policy.periodSeconds * 1000) / 4);
   const lookBackMs = (policy.evaluationPeriods + 1) * policy.periodSeconds * 1000;
   let history: Sample[] = [];
-  let state: { lastScaleOutAt?: number; lastScaleInAt?: number } = {};
+  let state: Omit<ScaleState, 'count'> = {};
   let lastProcessed: { at: number; total: number } | undefined;
   let stopped = false;
   let cancel: (() => void) | undefined;
@@ -109,7 +109,7 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
     const sample: Sample = perWorker === undefined ? base : { ...base, throughputPerWorker: perWorker };
     history = [...history.filter((s) => s.at > at - lookBackMs), sample];
     const scaleState: ScaleState = { count, ...state };
-    const { desired, reason } = decideScale(history, scaleState, policy);
+    const { desired, reason, byStep } = decideScale(history, scaleState, policy);
     const record: DecisionRecord = { at, sample, ageKnown, from: count, to: desired, reason };
     if (desired !== count) {
       log.info(
@@ -125,6 +125,7 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
       );
       await actuator.apply(desired, reason);
       state = desired > count ? { ...state, lastScaleOutAt: at } : { ...state, lastScaleInAt: at };
+      if (byStep) state = { ...state, lastStepAt: at };
     } else {
       log.debug({ count, reason }, 'holding');
     }

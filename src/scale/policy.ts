@@ -13,7 +13,8 @@
  *      a target given only as acceptableLatencySeconds is latency × the
  *      newest measured throughputPerWorker (no measurement: no candidate);
  *    - step scaling on the age of the oldest message (see steps.ts): when the
- *      alarm has held for `evaluationPeriods` periods, count + the band's change.
+ *      alarm has held for `evaluationPeriods` periods, count + the band's change,
+ *      at most once per period (state.lastStepAt), however often samples come.
  *    The largest candidate wins (AWS: with several policies, the one giving
  *    the most capacity decides, both out and in). With no candidate, hold.
  * 4. Clamp to [floor, max], where floor = min, raised to 1 while the queue is
@@ -48,16 +49,21 @@ export interface ScaleState {
   readonly count: number;
   readonly lastScaleOutAt?: number;
   readonly lastScaleInAt?: number;
+  /** When a step last decided a change: a step fires at most once per period, as CloudWatch evaluates once per period. */
+  readonly lastStepAt?: number;
 }
 
 export interface ScaleDecision {
   readonly desired: number;
   readonly reason: string;
+  /** True when an age step decided (the caller records it as lastStepAt once applied). */
+  readonly byStep?: boolean;
 }
 
 interface Candidate {
   readonly count: number;
   readonly why: string;
+  readonly step?: boolean;
 }
 
 /** The target backlog per worker, given, derived, or from measured throughput. */
@@ -73,7 +79,8 @@ function targetFor(samples: readonly Sample[], policy: ScalePolicy) {
 }
 
 /** Target tracking and step candidates for the newest sample. */
-function candidates(samples: readonly Sample[], newest: Sample, count: number, policy: ScalePolicy) {
+function candidates(samples: readonly Sample[], newest: Sample, state: ScaleState, policy: ScalePolicy) {
+  const { count } = state;
   const parts = [`visible ${newest.visible}`];
   let backlog = newest.visible;
   if (policy.scaleOnInFlight) {
@@ -94,12 +101,15 @@ function candidates(samples: readonly Sample[], newest: Sample, count: number, p
     });
   }
   const fired = evaluateSteps(policy.steps, policy.evaluationPeriods, policy.periodSeconds, samples);
-  if (fired && fired.band.change !== 0) {
+  const stepWaits =
+    state.lastStepAt !== undefined && newest.at - state.lastStepAt < policy.periodSeconds * 1000;
+  if (fired && fired.band.change !== 0 && !stepWaits) {
     const { ageFromSeconds: from, ageToSeconds: to, change } = fired.band;
     const n = Math.max(0, count + change);
     const band = to === undefined ? `≥ ${from} s` : `${from}–${to} s`;
     found.push({
       count: n,
+      step: true,
       why: `step scaling: oldest age ${band} for ${policy.evaluationPeriods}×${policy.periodSeconds} s periods (max ${fired.periodMaxima.join(', ')} s) → ${count} ${change > 0 ? '+' : '−'} ${Math.abs(change)} = ${n}`,
     });
   }
@@ -127,7 +137,7 @@ export function decideScale(
 
   const empty =
     newest.visible === 0 && newest.inFlight === 0 && (!policy.scaleOnDelayed || newest.delayed === 0);
-  const { found } = candidates(samples, newest, count, policy);
+  const { found } = candidates(samples, newest, state, policy);
   const sorted = [...found].sort((a, b) => b.count - a.count);
   const winner = sorted[0] ?? { count, why: 'no rule fired: holding' };
   const others = sorted.slice(1).map((c) => c.why);
@@ -167,5 +177,5 @@ export function decideScale(
       };
     }
   }
-  return { desired, reason };
+  return winner.step && desired !== count ? { desired, reason, byStep: true } : { desired, reason };
 }

@@ -1,6 +1,6 @@
 /**
  * `runScale`: what `sluice scale` runs. A pool of worker processes (each
- * `sluice worker <file>` with its own WORKER_ID) kept at a fixed count, or
+ * `sluice worker <file>` or `sluice start <config>`, with its own WORKER_ID) kept at a fixed count, or
  * at the count the policy derives from live queue samples; one health server
  * for the pool (/health, /ready, /metrics merged from every process); one
  * stats line every 60 s summing the pool (the worker's stats-line shape, its
@@ -29,8 +29,8 @@ import { Supervisor, type SupervisorEvent } from './supervisor.ts';
 const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 
 export interface RunScaleOptions {
-  /** The worker file each process runs (`sluice worker <file>`). */
-  workerFile: string;
+  /** What each process runs: `sluice <childArgs…>`, e.g. `['worker', 'worker.ts']`. */
+  childArgs: readonly string[];
   /** A fixed count, or a policy to follow. */
   mode: { fixed: number } | { policy: ScalePolicy; observe: () => Promise<readonly QueueObservation[]> };
   /** Scale something else than local processes (ECS); then no process is started here. */
@@ -66,7 +66,7 @@ export interface RunningScale {
 /**
  * @example
  * const running = await runScale({
- *   workerFile: 'worker.ts', mode: { fixed: 4 }, log: createLogger(), idPrefix: 'push',
+ *   childArgs: ['worker', 'worker.ts'], mode: { fixed: 4 }, log: createLogger(), idPrefix: 'push',
  *   health: { host: '127.0.0.1', port: 3003 },
  * });
  * await running.done; // after SIGTERM: every process drained
@@ -76,7 +76,7 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
   const clock = options.clock ?? systemClock;
   const baseEnv = options.env ?? process.env;
   const spawn = (workerId: string): ChildProcess =>
-    fork(SLUICE_BIN, ['worker', options.workerFile], {
+    fork(SLUICE_BIN, [...options.childArgs], {
       env: {
         // The supervisor has shown the AWS SDK's Node-version notice once; N copies add nothing.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -106,7 +106,7 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
   });
   metrics = createPoolMetrics(pool);
   const poolMetrics = metrics;
-  const actuator = options.actuator ?? localActuator(pool, options.workerFile);
+  const actuator = options.actuator ?? localActuator(pool, options.childArgs.join(' '));
 
   const health = await startHealthServer({
     ...options.health,

@@ -10,9 +10,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cliEnv, fails } from '../cli/ops-harness.ts';
+import { parse } from 'yaml';
+import { cliEnv, fails, sluice } from '../cli/ops-harness.ts';
 import { startTestServer, type TestServer } from '../server/harness.ts';
 import { eventually } from '../support/eventually.ts';
+import { fakeEcs } from './fake-ecs.ts';
 
 const FIXTURE = 'test/scale/fixtures/scale-worker.ts';
 let t: TestServer;
@@ -32,8 +34,8 @@ interface Scale {
   exit: Promise<number | null>;
 }
 
-function scale(args: string[], env: NodeJS.ProcessEnv): Scale {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scale', FIXTURE, ...args], {
+function scale(args: string[], env: NodeJS.ProcessEnv, file = FIXTURE): Scale {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scale', file, ...args], {
     env: { ...cliEnv(t), WORKER_HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -226,7 +228,111 @@ describe('sluice scale <worker file>', () => {
     assert.equal(await q.depth(), 0);
   });
 
+  it('runs a config (defineConfig) as `sluice start` processes', async () => {
+    const name = 'scale-config';
+    const q = await queue(name);
+    const record = join(t.dir, 'config.txt');
+    await q.send(['c1', 'c2', 'c3']);
+    const s = scale(
+      ['--workers', '2', '--prefix', 'cfg', '--data', join(t.dir, 'cfg-data')],
+      { QUEUE_NAME: name, RECORD_FILE: record },
+      'test/scale/fixtures/scale-config.ts',
+    );
+    await eventually(() => recorded(record).length === 3, 'the config’s worker to handle all three', {
+      detail: s.transcript,
+    });
+    const running = () => s.lines().filter((l) => l.msg === 'sluice start: running').length;
+    await eventually(() => running() === 2, 'two `sluice start` processes', { detail: s.transcript });
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0);
+  });
+
+  it('drives an ECS service’s desiredCount from the policy; --dry-run prints the call and sends none', async () => {
+    const name = 'scale-ecs';
+    const q = await queue(name);
+    await q.send(Array.from({ length: 250 }, (_, i) => `e${i}`));
+    const ecs = fakeEcs();
+    const ecsUrl = await ecs.start();
+    try {
+      const flags = [
+        '--min',
+        '1',
+        '--max',
+        '10',
+        '--target',
+        '100',
+        '--ecs',
+        'prod/push-worker',
+        '--ecs-endpoint',
+        ecsUrl,
+      ];
+      const dry = scale([...flags, '--dry-run'], { QUEUE_NAME: name });
+      await eventually(() => /dry-run: ecs UpdateService/.test(dry.transcript()), 'the dry-run line', {
+        detail: dry.transcript,
+      });
+      dry.child.kill('SIGTERM');
+      assert.equal(await dry.exit, 0);
+      assert.match(
+        dry.transcript(),
+        /dry-run: ecs UpdateService \{"cluster":"prod","service":"push-worker","desiredCount":3\}\s+# 2 → 3: target tracking: backlog 250/,
+      );
+      assert.deepEqual([...new Set(ecs.requests.map((r) => r.action))], ['DescribeServices'], 'nothing sent');
+      assert.equal(ecs.services.get('prod/push-worker'), 2);
+
+      const live = scale(flags, { QUEUE_NAME: name });
+      await eventually(() => ecs.services.get('prod/push-worker') === 3, 'desiredCount 3', {
+        detail: live.transcript,
+      });
+      live.child.kill('SIGTERM');
+      assert.equal(await live.exit, 0);
+      const update = ecs.requests.find((r) => r.action === 'UpdateService');
+      assert.deepEqual(update?.body, { cluster: 'prod', service: 'push-worker', desiredCount: 3 });
+      assert.equal(await q.depth(), 250, 'no local worker ran');
+    } finally {
+      await ecs.close();
+    }
+  });
+
+  it('--export keda prints the policy as a ScaledObject, age steps as a warning', async () => {
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'scale-jobs' }); // the fixture's default queue
+    const r = await sluice(
+      t,
+      'scale',
+      FIXTURE,
+      '--min',
+      '1',
+      '--max',
+      '10',
+      '--target',
+      '100',
+      '--steps',
+      '300-600:+1,600:+2',
+      '--evaluation-periods',
+      '2',
+      '--export',
+      'keda',
+      '--deployment',
+      'push-worker',
+      '--auth-ref',
+      'keda-aws',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const doc = parse(r.stdout) as {
+      kind: string;
+      spec: Record<string, unknown> & { triggers: { type: string; metadata: Record<string, string> }[] };
+    };
+    assert.equal(doc.kind, 'ScaledObject');
+    assert.equal(doc.spec.minReplicaCount, 1);
+    assert.equal(doc.spec.maxReplicaCount, 10);
+    const trigger = doc.spec.triggers[0];
+    assert.equal(trigger?.type, 'aws-sqs-queue');
+    assert.equal(trigger?.metadata.queueURL, QueueUrl);
+    assert.equal(trigger?.metadata.queueLength, '100');
+    assert.match(r.stderr, /^sluice: warning: age steps not exported .*kedacore\/keda#5754/m);
+  });
+
   it('refuses bad flags in one line', async () => {
+    await t.store.createQueue({ QueueName: 'scale-jobs' }); // the fixture's default queue
     await fails(t, /^sluice: give --workers N, or a policy/, 'scale', FIXTURE);
     await fails(
       t,
@@ -274,5 +380,54 @@ describe('sluice scale <worker file>', () => {
       'lots',
     );
     await fails(t, 'sluice: nope.ts: no such file', 'scale', 'nope.ts', '--workers', '1');
+    await fails(
+      t,
+      'sluice: --ecs must be cluster/service, got "prod"',
+      'scale',
+      FIXTURE,
+      '--max',
+      '3',
+      '--target',
+      '5',
+      '--ecs',
+      'prod',
+    );
+    await fails(
+      t,
+      'sluice: --dry-run goes with --ecs',
+      'scale',
+      FIXTURE,
+      '--max',
+      '3',
+      '--target',
+      '5',
+      '--dry-run',
+    );
+    await fails(
+      t,
+      'sluice: --export keda needs --deployment NAME',
+      'scale',
+      FIXTURE,
+      '--max',
+      '3',
+      '--target',
+      '5',
+      '--export',
+      'keda',
+    );
+    await fails(
+      t,
+      /^sluice: cannot export this scale policy to KEDA: /,
+      'scale',
+      FIXTURE,
+      '--max',
+      '3',
+      '--steps',
+      '600:+2',
+      '--export',
+      'keda',
+      '--deployment',
+      'd',
+    );
   });
 });
