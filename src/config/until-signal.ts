@@ -1,12 +1,36 @@
-/** Resolves with the first of SIGTERM/SIGINT, and stops listening for both. */
+/** Stopping on SIGTERM/SIGINT, the one way every long-running command does it. */
+
+/**
+ * Resolves with the first of SIGTERM/SIGINT; later ones are absorbed for the
+ * rest of the process's life, so the drain that follows is not cut short.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
+  return new Promise((resolve) => void onStopSignal(resolve));
+}
+
+/**
+ * Calls `stop` once, on the first SIGTERM or SIGINT; later signals are
+ * absorbed while it drains (Ctrl-C reaches a supervisor's children as SIGINT,
+ * then the supervisor's SIGTERM must not kill them). Returns the function
+ * that stops listening (call it once stopped, for whatever reason).
+ *
+ * @example
+ * const off = onStopSignal((signal) => shutdown.abort(signal));
+ * await done;
+ * off();
+ */
+export function onStopSignal(stop: (signal: NodeJS.Signals) => void): () => void {
+  let stopped = false;
+  const on = (signal: NodeJS.Signals) => {
+    if (stopped) return;
+    stopped = true;
+    stop(signal);
+  };
+  const off = () => {
+    process.off('SIGTERM', on);
+    process.off('SIGINT', on);
+  };
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return off;
 }

@@ -15,6 +15,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { onStopSignal } from '../config/until-signal.ts';
 import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
 import { StatsLine } from '../observe/stats-line.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
@@ -153,15 +154,13 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
 
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal);
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'signal received; draining every worker process');
-    shutdown.abort(signal);
-  };
   const handleSignals = options.handleSignals ?? true;
-  if (handleSignals) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  const stopListening = handleSignals
+    ? onStopSignal((signal) => {
+        log.info({ signal }, 'signal received; draining every worker process');
+        shutdown.abort(signal);
+      })
+    : () => {};
   const done = (async () => {
     await new Promise<void>((resolve) =>
       shutdown.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -170,10 +169,7 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
     await pool.stop();
     stats.stop({ flush: true });
     await health.close();
-    if (handleSignals) {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
+    stopListening();
     log.info('scaler stopped');
   })();
 

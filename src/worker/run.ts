@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { awsClient } from '../client/aws.ts';
 import type { QueueClient } from '../client/queue-client.ts';
+import { onStopSignal } from '../config/until-signal.ts';
 import { readWorkerEnv, type WorkerEnv } from '../config/worker-env.ts';
 import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
 import { PollLiveness } from '../observe/liveness.ts';
@@ -178,15 +179,13 @@ export async function runWorkers(
     'workers running',
   );
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'signal received; draining');
-    shutdown.abort(signal);
-  };
   const handleSignals = options.handleSignals ?? true;
-  if (handleSignals) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  const stopListening = handleSignals
+    ? onStopSignal((signal) => {
+        logger.info({ signal }, 'signal received; draining');
+        shutdown.abort(signal);
+      })
+    : () => {};
 
   const done = (async () => {
     await new Promise<void>((resolve) =>
@@ -198,10 +197,7 @@ export async function runWorkers(
     await stopReporting();
     await health.close();
     if (!options.client) await client.close();
-    if (handleSignals) {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
+    stopListening();
     logger.info('workers stopped');
   })();
 

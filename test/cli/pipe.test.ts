@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PipeRecord } from '../../src/scale/pipe-records.ts';
-import { startTestServer, type TestServer } from '../server/harness.ts';
+import { queueCounts, startTestServer, type TestServer } from '../server/harness.ts';
 import { fails, start } from './ops-harness.ts';
 
 let t: TestServer;
@@ -35,18 +35,7 @@ async function until(what: string, check: () => boolean, ms = 10_000): Promise<v
 const createQueue = async (QueueName: string) =>
   (await t.sqs.send(new CreateQueueCommand({ QueueName }))).QueueUrl!;
 
-async function counts(QueueUrl: string) {
-  const { Attributes: a = {} } = await t.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(a.ApproximateNumberOfMessages),
-    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible),
-  };
-}
+const counts = (QueueUrl: string) => queueCounts(t, QueueUrl);
 
 /** `sluice pipe ...args`, left running; resolves `exited` with its code, signal and stderr. */
 function startPipe(...args: string[]) {

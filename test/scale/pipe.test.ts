@@ -19,7 +19,7 @@ import { awsClient } from '../../src/client/aws.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
 import { MAX_SQS_BODY_BYTES, type PipeOptions, type PipeSummary, runPipe } from '../../src/scale/pipe.ts';
 import type { PipeRecord } from '../../src/scale/pipe-records.ts';
-import { startTestServer, type TestServer } from '../server/harness.ts';
+import { queueCounts, startTestServer, type TestServer } from '../server/harness.ts';
 
 let t: TestServer;
 let client: QueueClient;
@@ -61,18 +61,7 @@ async function createQueue(QueueName: string, Attributes: Record<string, string>
   return { url: QueueUrl!, arn: a!.QueueArn! };
 }
 
-async function counts(QueueUrl: string) {
-  const { Attributes: a = {} } = await t.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(a.ApproximateNumberOfMessages),
-    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible),
-  };
-}
+const counts = (QueueUrl: string) => queueCounts(t, QueueUrl);
 
 async function sendMany(QueueUrl: string, n: number, prefix: string): Promise<string[]> {
   const calls = [];

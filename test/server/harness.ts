@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { KeyRing } from '../../src/protocol/sigv4.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
@@ -137,3 +137,20 @@ export const json = (r: ProcessResult): Record<string, unknown> => {
   if (r.code !== 0) throw new Error(`aws exited ${r.code}: ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : {};
 };
+
+/** A queue's visible and in-flight counts over the SQS API (the SDK client). */
+export async function queueCounts(
+  t: TestServer,
+  QueueUrl: string,
+): Promise<{ visible: number; inFlight: number }> {
+  const { Attributes: a = {} } = await t.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(a.ApproximateNumberOfMessages),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible),
+  };
+}
