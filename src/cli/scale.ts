@@ -88,11 +88,11 @@ async function load(path: string, file: string, dataDir: string, client: QueueCl
   if (isConfigDefinition(module.default)) {
     const config = await loadConfig(path, { dataDir, mode: 'start', client });
     if (config.workers.length === 0) throw new Error(`${file} declares no worker`);
-    return { childArgs: ['start', path, '--data', dataDir], workers: config.workers };
+    return { childArgs: ['start', path, '--data', dataDir], workers: config.workers, policy: config.scale };
   }
   const workers = workersOf(module);
   if (workers.length === 0) throw new Error(`${file} exports no worker (see defineWorker) and is no config`);
-  return { childArgs: ['worker', path], workers };
+  return { childArgs: ['worker', path], workers, policy: undefined };
 }
 
 /** URLs of the queues to sample: --queue, or every queue the workers read. */
@@ -112,21 +112,15 @@ function options(a: Args) {
   const fixed = intOption(a, 'workers', 0, 1000);
   if (fixed !== undefined && hasPolicyFlags(a))
     throw new Error('--workers sets a fixed count: leave out the policy flags (--min, --max, --target, …)');
-  if (fixed === undefined && !hasPolicyFlags(a))
-    throw new Error('give --workers N, or a policy: --max with --target, --latency or --steps');
-  const policy = fixed === undefined ? parseScalePolicy(policyInputOf(a)) : undefined;
+  const policy = hasPolicyFlags(a) ? parseScalePolicy(policyInputOf(a)) : undefined;
   const ecs = stringOption(a, 'ecs');
   const ecsParts = ecs?.split('/');
   if (ecs !== undefined && (ecsParts?.length !== 2 || !ecsParts[0] || !ecsParts[1]))
     throw new Error(`--ecs must be cluster/service, got "${ecs}"`);
   if (a['dry-run'] === true && ecs === undefined) throw new Error('--dry-run goes with --ecs');
-  if (ecs !== undefined && policy === undefined)
-    throw new Error('--ecs follows a policy: give --max and --target or --steps');
   const exported = stringOption(a, 'export');
   if (exported !== undefined && exported !== 'keda')
     throw new Error(`--export must be keda, got "${exported}"`);
-  if (exported !== undefined && policy === undefined)
-    throw new Error('--export keda exports a policy: give --max and --target');
   if (exported !== undefined && a.deployment === undefined)
     throw new Error('--export keda needs --deployment NAME');
   const drain = numberOption(a, 'drain-timeout');
@@ -178,14 +172,22 @@ export default defineCommand({
     });
     let actuator: (Actuator & { close(): void }) | undefined;
     try {
-      const { childArgs, workers } = await load(path, String(a.file), o.dataDir, client);
+      const { childArgs, workers, policy: configured } = await load(path, String(a.file), o.dataDir, client);
+      // Flags replace the config's policy as a whole; --workers needs none.
+      const policy = o.fixed === undefined ? (o.policy ?? configured) : undefined;
+      if (o.fixed === undefined && !policy)
+        throw new Error(
+          'give --workers N, or a policy: --max with --target, --latency or --steps (or scale in the config)',
+        );
+      if (o.ecs && !policy) throw new Error('--ecs follows a policy: give --max and --target or --steps');
       const urls = await queueUrls(client, workers, stringOption(a, 'queue'));
       if (o.exported) {
         if (urls.length !== 1)
           throw new Error(
             `the workers read ${urls.length} queues; KEDA's trigger watches one: pick it with --queue`,
           );
-        return exportKeda(o.policy!, a, urls[0]!, connection);
+        if (!policy) throw new Error('--export keda exports a policy: give --max and --target');
+        return exportKeda(policy, a, urls[0]!, connection);
       }
       if (o.ecs)
         actuator = ecsActuator({
@@ -197,9 +199,9 @@ export default defineCommand({
       const endpoint = connection.endpoint ? { endpoint: connection.endpoint } : {};
       const running = await runScale({
         childArgs,
-        mode: o.policy
+        mode: policy
           ? {
-              policy: o.policy,
+              policy,
               observe: () =>
                 Promise.all(urls.map((queueUrl) => observeQueue({ client, queueUrl, ...endpoint }))),
             }

@@ -13,6 +13,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { QueueClient } from '../client/queue-client.ts';
+import {
+  parseScalePolicy,
+  type ScalePolicy,
+  ScalePolicyError,
+  type ScalePolicyInput,
+} from '../scale/config.ts';
 import { isSchedule, type Schedule } from '../scheduler/index.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { isProducerDefinition, type ProducerDefinition } from './producer.ts';
@@ -40,6 +46,8 @@ export interface SluiceConfig {
   readonly workers: readonly WorkerDefinition[];
   readonly schedules: readonly Schedule[];
   readonly producers: readonly ProducerDefinition[];
+  /** How `sluice scale <config>` sizes the pool when no policy flag is given (src/scale/config.ts). */
+  readonly scale?: ScalePolicy;
   /** Called once after everything has stopped (close the example's databases, …). */
   readonly onShutdown?: () => void | Promise<void>;
 }
@@ -66,6 +74,8 @@ export interface ConfigInput {
   workers?: readonly WorkerDefinition[];
   schedules?: readonly Schedule[];
   producers?: readonly ProducerDefinition[];
+  /** The scaling policy, e.g. `{ min: 1, max: 10, targetBacklogPerWorker: 100 }`. */
+  scale?: ScalePolicyInput;
   onShutdown?: () => void | Promise<void>;
 }
 
@@ -148,6 +158,7 @@ const configSchema = z.strictObject({
   workers: z.array(workerSchema, { error: 'a list of workers' }).optional(),
   schedules: z.array(scheduleSchema, { error: 'a list of schedules' }).optional(),
   producers: z.array(producerSchema, { error: 'a list of producers' }).optional(),
+  scale: z.unknown().optional(), // checked by parseScalePolicy, the policy's one validator
   onShutdown: fn.optional(),
 });
 
@@ -224,6 +235,13 @@ export function checkConfig(input: unknown, where = 'config'): SluiceConfig {
     );
   }
   const c = parsed.data;
+  let scale: ScalePolicy | undefined;
+  try {
+    scale = c.scale === undefined ? undefined : parseScalePolicy(c.scale as ScalePolicyInput);
+  } catch (e) {
+    if (!(e instanceof ScalePolicyError)) throw e;
+    throw new ConfigFileError([e.message.replace(/^scale policy /, 'scale.')], where);
+  }
   const config: SluiceConfig = {
     queues: Object.freeze(
       c.queues.map((q): QueueConfig => {
@@ -245,6 +263,7 @@ export function checkConfig(input: unknown, where = 'config'): SluiceConfig {
     workers: Object.freeze([...(c.workers ?? [])]),
     schedules: Object.freeze([...(c.schedules ?? [])]),
     producers: Object.freeze([...(c.producers ?? [])]),
+    ...(scale ? { scale } : {}),
     ...(c.onShutdown ? { onShutdown: c.onShutdown } : {}),
   };
   const problems = crossCheck(config);

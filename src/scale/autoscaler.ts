@@ -87,6 +87,7 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
   let state: Omit<ScaleState, 'count'> = {};
   let lastProcessed: { at: number; total: number } | undefined;
   let stopped = false;
+  let warnedAge = false;
   let cancel: (() => void) | undefined;
   let running: Promise<DecisionRecord | undefined> | undefined;
 
@@ -105,6 +106,12 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
     const at = clock.now();
     const [observations, count] = await Promise.all([options.observe(), actuator.current()]);
     const { sample: base, ageKnown } = combine(at, observations);
+    if (!ageKnown && policy.steps.length > 0 && !warnedAge) {
+      warnedAge = true;
+      log.warn(
+        'the age of the oldest message is unknown here (Amazon SQS publishes it only to CloudWatch; a sluice server gives it at GET /stats): age steps will not fire',
+      );
+    }
     const perWorker = throughput(at, count);
     const sample: Sample = perWorker === undefined ? base : { ...base, throughputPerWorker: perWorker };
     history = [...history.filter((s) => s.at > at - lookBackMs), sample];

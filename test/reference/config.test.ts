@@ -64,6 +64,16 @@ describe('config validation', () => {
     );
   });
 
+  it('checks the scale policy with the policy’s own rules', () => {
+    assert.deepEqual(refused({ queues: [], scale: { min: 5, max: 3, targetBacklogPerWorker: 10 } }), [
+      'scale.min (5) must not exceed max (3)',
+    ]);
+    assert.match(refused({ queues: [], scale: { max: 3 } })[0]!, /^scale\.min: /);
+    const config = checkConfig({ queues: [], scale: { min: 1, max: 10, targetBacklogPerWorker: 100 } });
+    assert.equal(config.scale?.target, 100);
+    assert.equal(config.scale?.scaleInCooldownSeconds, 300, 'defaults filled in');
+  });
+
   it('fills in DLQ names and FIFO-ness, frozen', () => {
     const config = checkConfig({ queues: [{ name: 'jobs.fifo', dlq: { maxReceiveCount: 3 } }] });
     assert.deepEqual(config.queues[0], {

@@ -40,9 +40,16 @@ function setUp(input: ScalePolicyInput, start = 1, observe?: () => Promise<Queue
   const { actuator, applied, failOnce } = counter(start);
   let processed = 0;
   const errors: string[] = [];
+  const warnings: string[] = [];
   const log = pino(
     { level: 'debug' },
-    { write: (line: string) => void (JSON.parse(line).level >= 50 && errors.push(line)) },
+    {
+      write: (line: string) => {
+        const { level } = JSON.parse(line) as { level: number };
+        if (level >= 50) errors.push(line);
+        else if (level === 40) warnings.push(line);
+      },
+    },
   );
   const scaler = startAutoscaler({
     policy: parseScalePolicy(input),
@@ -59,6 +66,7 @@ function setUp(input: ScalePolicyInput, start = 1, observe?: () => Promise<Queue
     records,
     applied,
     errors,
+    warnings,
     failOnce,
     scaler,
     set: (q: Partial<QueueObservation>) => (queue = { ...queue, ...q }),
@@ -196,11 +204,15 @@ describe('startAutoscaler', () => {
     s.scaler.stop();
   });
 
-  it('sums several queues and takes the oldest age; an unknown age is marked', async () => {
-    const s = setUp({ min: 1, max: 10, targetBacklogPerWorker: 100 }, 1, async () => [
-      { visible: 120, inFlight: 30, delayed: 5, oldestAgeSeconds: 40 },
-      { visible: 80, inFlight: 0, delayed: 0, oldestAgeSeconds: undefined },
-    ]);
+  it('sums several queues and takes the oldest age; an unknown age is marked, and said once when steps need it', async () => {
+    const s = setUp(
+      { min: 1, max: 10, targetBacklogPerWorker: 100, steps: [{ ageFromSeconds: 300, change: 1 }] },
+      1,
+      async () => [
+        { visible: 120, inFlight: 30, delayed: 5, oldestAgeSeconds: 40 },
+        { visible: 80, inFlight: 0, delayed: 0, oldestAgeSeconds: undefined },
+      ],
+    );
     await s.settle();
     const r = s.records[0]!;
     assert.deepEqual(
@@ -214,6 +226,9 @@ describe('startAutoscaler', () => {
     );
     assert.equal(r.ageKnown, false);
     assert.deepEqual(s.applied, [3]);
+    await s.clock.advance(30_000);
+    assert.equal(s.warnings.length, 1, 'said once');
+    assert.match(s.warnings[0]!, /age steps will not fire/);
     s.scaler.stop();
   });
 });

@@ -331,6 +331,26 @@ describe('sluice scale <worker file>', () => {
     assert.match(r.stderr, /^sluice: warning: age steps not exported .*kedacore\/keda#5754/m);
   });
 
+  it('takes the policy from the config when no flag gives one', async () => {
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'scale-jobs' });
+    const r = await sluice(
+      t,
+      'scale',
+      'test/scale/fixtures/scale-config.ts',
+      '--export',
+      'keda',
+      '--deployment',
+      'd',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const doc = parse(r.stdout) as {
+      spec: { maxReplicaCount: number; triggers: { metadata: Record<string, string> }[] };
+    };
+    assert.equal(doc.spec.maxReplicaCount, 3);
+    assert.equal(doc.spec.triggers[0]?.metadata.queueLength, '25');
+    assert.equal(doc.spec.triggers[0]?.metadata.queueURL, QueueUrl);
+  });
+
   it('refuses bad flags in one line', async () => {
     await t.store.createQueue({ QueueName: 'scale-jobs' }); // the fixture's default queue
     await fails(t, /^sluice: give --workers N, or a policy/, 'scale', FIXTURE);
