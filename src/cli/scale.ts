@@ -3,7 +3,9 @@
  * processes (WORKER_ID `<prefix>-1…N`) — each `sluice worker <file>`, or for a
  * config (defineConfig) `sluice start <config>` — at `--workers N`, or
  * autoscaled by the policy the flags describe from live samples of the queues
- * the workers read. Crashed processes restart with backoff; one over
+ * the workers read (the age of the oldest message from a sluice server's
+ * GET /stats, or on Amazon SQS from CloudWatch when age steps need it).
+ * Crashed processes restart with backoff; one over
  * `--memory-limit` is drained and restarted; scale-in drains the newest.
  * SIGTERM/SIGINT drain them all and exit 0. See src/scale/run-scale.ts.
  *
@@ -28,9 +30,10 @@ import { createLogger } from '../observe/logger.ts';
 import type { Actuator } from '../scale/actuator.ts';
 import { ecsActuator } from '../scale/actuators/ecs.ts';
 import { kedaScaledObject } from '../scale/actuators/keda.ts';
+import { type CloudWatchAges, cloudWatchAges } from '../scale/cloudwatch-age.ts';
 import { parseScalePolicy, type ScalePolicy } from '../scale/config.ts';
 import { runScale } from '../scale/run-scale.ts';
-import { observeQueue } from '../scale/sampler.ts';
+import { queuesObserver } from '../scale/sampler.ts';
 import type { WorkerDefinition } from '../worker/define.ts';
 import { type Connection, connectionArgs, connectionOf, reasonOf } from './common/connection.ts';
 import { intOption, stringOption } from './common/options.ts';
@@ -171,6 +174,7 @@ export default defineCommand({
       ...(connection.region ? { region: connection.region } : {}),
     });
     let actuator: (Actuator & { close(): void }) | undefined;
+    let cloudWatch: CloudWatchAges | undefined;
     try {
       const { childArgs, workers, policy: configured } = await load(path, String(a.file), o.dataDir, client);
       // Flags replace the config's policy as a whole; --workers needs none.
@@ -196,16 +200,18 @@ export default defineCommand({
           ...(typeof a['ecs-endpoint'] === 'string' ? { endpoint: a['ecs-endpoint'] } : {}),
           dryRun: a['dry-run'] === true,
         });
-      const endpoint = connection.endpoint ? { endpoint: connection.endpoint } : {};
+      // On Amazon SQS the age is a CloudWatch metric: read only when age steps need it.
+      if (!connection.endpoint && policy && policy.steps.length > 0)
+        cloudWatch = cloudWatchAges(connection.region ? { region: connection.region } : {});
+      const observe = queuesObserver({
+        client,
+        queueUrls: urls,
+        ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
+        ...(cloudWatch ? { cloudWatch } : {}),
+      });
       const running = await runScale({
         childArgs,
-        mode: policy
-          ? {
-              policy,
-              observe: () =>
-                Promise.all(urls.map((queueUrl) => observeQueue({ client, queueUrl, ...endpoint }))),
-            }
-          : { fixed: o.fixed ?? 0 },
+        mode: policy ? { policy, observe } : { fixed: o.fixed ?? 0 },
         ...(actuator ? { actuator } : {}),
         log: createLogger(),
         idPrefix: o.prefix,
@@ -224,6 +230,7 @@ export default defineCommand({
       throw new Error(reasonOf(e, connection), { cause: e });
     } finally {
       actuator?.close();
+      cloudWatch?.close();
       await client.close();
     }
   },

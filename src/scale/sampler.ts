@@ -1,19 +1,26 @@
 /**
- * Reads one queue's observation for the policy: messages visible, in flight
+ * Reads the queues' observations for the policy: messages visible, in flight
  * and delayed (the SQS attributes every SQS speaks), and the age of the
- * oldest message where it can be known: in-process from the store, or from a
- * sluice server's GET /stats. Over Amazon SQS the age is a CloudWatch metric
- * only; there it is reported as unknown (undefined) and age steps cannot fire.
+ * oldest message where it can be known:
+ * - in-process, from the store;
+ * - from a sluice server's GET /stats (one request for every queue);
+ * - on Amazon SQS, from CloudWatch's ApproximateAgeOfOldestMessage (one
+ *   GetMetricData for every queue, at most once a minute: SQS publishes the
+ *   metric per minute; see cloudwatch-age.ts). No datapoint with nothing
+ *   visible is age 0; otherwise the age is unknown (undefined) and age steps
+ *   cannot fire.
  */
 import type { QueueClient } from '../client/queue-client.ts';
 import { oldestAges } from '../client/server-stats.ts';
 import type { Store } from '../store/store.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
+import type { CloudWatchAges } from './cloudwatch-age.ts';
 
 export interface QueueObservation {
   readonly visible: number;
   readonly inFlight: number;
   readonly delayed: number;
-  /** Undefined when the source cannot tell (Amazon SQS without CloudWatch). */
+  /** Undefined when the source cannot tell. */
   readonly oldestAgeSeconds: number | undefined;
 }
 
@@ -25,8 +32,24 @@ export type QueueSource =
 
 const nameOf = (url: string) => url.split('/').filter(Boolean).at(-1) ?? url;
 
+async function counts(client: QueueClient, queueUrl: string) {
+  const { Attributes = {} } = await client.getQueueAttributes({
+    QueueUrl: queueUrl,
+    AttributeNames: [
+      'ApproximateNumberOfMessages',
+      'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateNumberOfMessagesDelayed',
+    ],
+  });
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
 /**
- * Observes the queue once.
+ * Observes one queue once.
  *
  * @example
  * const o = await observeQueue({ client, queueUrl, endpoint: 'http://127.0.0.1:9324' });
@@ -37,28 +60,50 @@ export async function observeQueue(source: QueueSource): Promise<QueueObservatio
   if ('store' in source) {
     const row = (await source.store.stats(name)).find((q) => q.name === name);
     if (!row) throw new Error(`${name}: The specified queue does not exist.`);
-    return {
-      visible: row.visible,
-      inFlight: row.inFlight,
-      delayed: row.delayed,
-      oldestAgeSeconds: row.oldestAgeSeconds,
-    };
+    const { visible, inFlight, delayed, oldestAgeSeconds } = row;
+    return { visible, inFlight, delayed, oldestAgeSeconds };
   }
-  const [{ Attributes = {} }, ages] = await Promise.all([
-    source.client.getQueueAttributes({
-      QueueUrl: source.queueUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-    oldestAges(source.endpoint),
-  ]);
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-    oldestAgeSeconds: ages.get(name),
+  const [c, ages] = await Promise.all([counts(source.client, source.queueUrl), oldestAges(source.endpoint)]);
+  return { ...c, oldestAgeSeconds: ages.get(name) };
+}
+
+export type QueuesObserver = () => Promise<QueueObservation[]>;
+
+/**
+ * Observes several queues per call: counts over the SQS API, ages from the
+ * sluice `endpoint`'s GET /stats, or else from `cloudWatch` (refreshed once
+ * a minute).
+ *
+ * @example
+ * const observe = queuesObserver({ client, queueUrls, cloudWatch: cloudWatchAges({ region }) });
+ * await observe(); // [{ visible, inFlight, delayed, oldestAgeSeconds }, …]
+ */
+export function queuesObserver(options: {
+  client: QueueClient;
+  queueUrls: readonly string[];
+  endpoint?: string;
+  cloudWatch?: CloudWatchAges;
+  clock?: Clock;
+}): QueuesObserver {
+  const { client, queueUrls, endpoint, cloudWatch } = options;
+  const clock = options.clock ?? systemClock;
+  const names = queueUrls.map(nameOf);
+  let cached: { at: number; ages: Map<string, number> } | undefined;
+  const ages = async (): Promise<Map<string, number>> => {
+    if (endpoint !== undefined || !cloudWatch) return oldestAges(endpoint);
+    if (cached && clock.now() - cached.at < 60_000) return cached.ages;
+    cached = { at: clock.now(), ages: await cloudWatch.agesOf(names) };
+    return cached.ages;
+  };
+  return async () => {
+    const [all, known] = await Promise.all([
+      Promise.all(queueUrls.map((url) => counts(client, url))),
+      ages(),
+    ]);
+    return all.map((c, i) => {
+      const age = known.get(names[i]!);
+      const fromCloudWatch = endpoint === undefined && cloudWatch !== undefined;
+      return { ...c, oldestAgeSeconds: age ?? (fromCloudWatch && c.visible === 0 ? 0 : undefined) };
+    });
   };
 }
