@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server/harness.ts';
+import { eventually } from '../support/eventually.ts';
 
 const FIXTURE = 'test/cli/fixtures/recording-worker.ts';
 let t: TestServer;
@@ -27,14 +28,6 @@ const cli = (args: string[], env: NodeJS.ProcessEnv): ChildProcess =>
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 describe('sluice worker <file>', () => {
   it('runs the exported workers, and on SIGTERM drains and exits 0', async () => {
     const { QueueUrl } = await t.store.createQueue({ QueueName: 'cli-jobs' });
@@ -43,7 +36,7 @@ describe('sluice worker <file>', () => {
     const child = cli(['worker', FIXTURE], { RECORD_FILE: record, QUEUE_NAME: 'cli-jobs' });
     const code = exited(child);
     const lines = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n') : []);
-    await until(() => lines().length >= 25, 'all 25 messages to be handled');
+    await eventually(() => lines().length >= 25, 'all 25 messages to be handled');
     child.kill('SIGTERM');
     assert.equal(await code, 0);
     assert.deepEqual(

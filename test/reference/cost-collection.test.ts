@@ -14,6 +14,7 @@ import { checkConfig } from '../../src/config/config-file.ts';
 import { ensureQueues } from '../../src/config/queues.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { startWorker } from '../../src/worker/worker.ts';
+import { eventually } from '../support/eventually.ts';
 import { memoryLogger } from '../worker/harness.ts';
 
 const store = openSqliteStore({ path: ':memory:' });
@@ -110,7 +111,7 @@ describe('the cost-collection job on its queue', () => {
       MessageGroupId: 'cost-collection',
       MessageDeduplicationId: 'tick-1',
     });
-    await until(() => summaries.length === 1, 'the run to finish');
+    await eventually(() => summaries.length === 1, 'the run to finish');
     await worker.stop();
     const finished = lines.find((l) => l.msg === 'cost collection finished');
     assert.deepEqual(finished?.failed, [
@@ -160,11 +161,3 @@ describe('the cost-collection job on its queue', () => {
     assert.equal(await dlqDepth(), 1, 'then the DLQ');
   });
 });
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}

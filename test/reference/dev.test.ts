@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { awsClient } from '../../src/client/aws.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
+import { eventually } from '../support/eventually.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-dev-'));
 let child: ChildProcess;
@@ -117,10 +118,7 @@ describe('sluice dev (the reference system)', () => {
     const sent = sluice('send', 'push-notifications', '{"to":"poison"}', '--json');
     assert.equal(sent.status, 0, sent.stderr);
     const { messageId } = JSON.parse(sent.stdout) as { messageId: string };
-    await untilAsync(
-      async () => (await depth('push-notifications-dlq')) === 1,
-      'the poison message in the DLQ',
-    );
+    await until(async () => (await depth('push-notifications-dlq')) === 1, 'the poison message in the DLQ');
     const failures = logLines().filter(
       (l) => l.messageId === messageId && l.msg === 'handler failed; retrying',
     );
@@ -164,15 +162,10 @@ describe('sluice dev (the reference system)', () => {
   });
 });
 
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  await untilAsync(async () => check(), what, ms);
-}
-
-async function untilAsync(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}\n--- stderr\n${stderr.slice(-2000)}`);
+function until(check: () => boolean | Promise<boolean>, what: string, withinMs = 15_000): Promise<void> {
+  return eventually(check, what, {
+    withinMs,
+    everyMs: 50,
+    detail: () => `--- stderr\n${stderr.slice(-2000)}`,
+  });
 }

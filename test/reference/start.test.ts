@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server/harness.ts';
+import { eventually } from '../support/eventually.ts';
 
 const CONFIG = 'examples/reference/sluice.config.ts';
 let t: TestServer;
@@ -54,10 +55,10 @@ describe('sluice start', () => {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const seen = (msg: string) => stdout.includes(`"msg":"${msg}"`);
-    await until(() => seen('sluice start: running'), 'sluice start to run');
+    await eventually(() => seen('sluice start: running'), 'sluice start to run');
     const { QueueUrl } = await t.store.getQueueUrl({ QueueName: 'offline-messages' });
     await t.store.sendMessage({ QueueUrl, MessageBody: '{"to":"start-check","text":"hi"}' });
-    await until(
+    await eventually(
       () => stdout.includes('"to":"start-check"') && seen('offline message delivered'),
       'the delivery',
     );
@@ -66,12 +67,3 @@ describe('sluice start', () => {
     assert.equal(await exit, 0);
   });
 });
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 15_000;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
