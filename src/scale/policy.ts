@@ -60,6 +60,11 @@ export interface ScaleDecision {
   readonly byStep?: boolean;
 }
 
+/** Target tracking scales in only when the backlog per worker is below this share of the target. */
+export const SCALE_IN_MARGIN = 0.9;
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 interface Candidate {
   readonly count: number;
   readonly why: string;
@@ -95,15 +100,27 @@ function candidates(samples: readonly Sample[], newest: Sample, state: ScaleStat
   const { target, source } = targetFor(samples, policy);
   if (target !== undefined) {
     const n = Math.ceil(backlog / target);
-    found.push({
-      count: n,
-      why: `target tracking: backlog ${backlog} (${parts.join(' + ')}) ÷ ${target}${source} per worker → ${n}`,
-    });
+    const why = `target tracking: backlog ${backlog} (${parts.join(' + ')}) ÷ ${target}${source} per worker → ${n}`;
+    // Scale in only below SCALE_IN_MARGIN of the target (AWS's low alarm sits at 90 %):
+    // a backlog hovering at a multiple of the target must not flip the count.
+    const inFloor = Math.ceil(backlog / (target * SCALE_IN_MARGIN));
+    if (n < count && inFloor >= count)
+      found.push({
+        count,
+        why: `${why}, but ${count} workers hold ${round1(backlog / count)} each, not below ${round1(target * SCALE_IN_MARGIN)} (90 % of the target): holding ${count}`,
+      });
+    else found.push({ count: n < count ? Math.max(n, inFloor) : n, why });
   }
   const fired = evaluateSteps(policy.steps, policy.evaluationPeriods, policy.periodSeconds, samples);
   const stepWaits =
     state.lastStepAt !== undefined && newest.at - state.lastStepAt < policy.periodSeconds * 1000;
-  if (fired && fired.band.change !== 0 && !stepWaits) {
+  if (fired && fired.band.change > 0 && stepWaits) {
+    // The age alarm still holds, its next step one period away: no scale-in meanwhile.
+    found.push({
+      count,
+      why: `step scaling: the age alarm holds (oldest ${newest.oldestAgeSeconds} s); next step after its period, no scale-in`,
+    });
+  } else if (fired && fired.band.change !== 0 && !stepWaits) {
     const { ageFromSeconds: from, ageToSeconds: to, change } = fired.band;
     const n = Math.max(0, count + change);
     const band = to === undefined ? `≥ ${from} s` : `${from}–${to} s`;

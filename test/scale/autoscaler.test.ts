@@ -116,7 +116,7 @@ describe('startAutoscaler', () => {
     assert.match(s.records.at(-1)!.reason, /scale-out cooldown: 45 s of 60 s/);
     await s.clock.advance(15_000); // t = 75 s
     assert.deepEqual(s.applied, [3, 8]);
-    s.set({ visible: 100 });
+    s.set({ visible: 90 });
     await s.clock.advance(15_000);
     assert.deepEqual(s.applied, [3, 8, 1], 'no scale-in yet, so no scale-in cooldown');
     s.set({ visible: 600 });

@@ -97,7 +97,7 @@ describe('cooldowns: scale-out 60 s, scale-in 300 s', () => {
     {
       name: 'scale-in 299 s after a scale-in: held',
       policy: p,
-      samples: [at(299, { visible: 200 })],
+      samples: [at(299, { visible: 180 })],
       state: { count: 6, lastScaleInAt: T0 },
       desired: 6,
       reason: /^scale-in cooldown: 299 s of 300 s .* holding 6 \(wanted 2/,
@@ -105,7 +105,7 @@ describe('cooldowns: scale-out 60 s, scale-in 300 s', () => {
     {
       name: 'scale-in 300 s after a scale-in: allowed',
       policy: p,
-      samples: [at(300, { visible: 200 })],
+      samples: [at(300, { visible: 180 })],
       state: { count: 6, lastScaleInAt: T0 },
       desired: 2,
       reason: /^target tracking/,
@@ -113,10 +113,34 @@ describe('cooldowns: scale-out 60 s, scale-in 300 s', () => {
     {
       name: 'scale-in 10 s after a scale-out: allowed',
       policy: p,
-      samples: [at(10, { visible: 200 })],
+      samples: [at(10, { visible: 180 })],
       state: { count: 6, lastScaleOutAt: T0 },
       desired: 2,
       reason: /^target tracking/,
+    },
+    {
+      name: 'scale-in keeps 10 % below the target: backlog 200 from 6 goes to 3, not 2 (100 each, the target itself)',
+      policy: p,
+      samples: [at(400, { visible: 200 })],
+      state: { count: 6, lastScaleInAt: T0 },
+      desired: 3,
+      reason: /^target tracking: backlog 200 .* → 2$/,
+    },
+    {
+      name: 'while the age alarm holds and its next step waits a period, target tracking does not scale in',
+      policy: { ...p, steps: [{ ageFromSeconds: 300, change: 1 }] },
+      samples: [at(330, { visible: 50, oldestAgeSeconds: 400 })],
+      state: { count: 5, lastScaleInAt: T0, lastStepAt: T0 + 300_000 },
+      desired: 5,
+      reason: /^step scaling: the age alarm holds \(oldest 400 s\); next step after its period, no scale-in/,
+    },
+    {
+      name: 'a backlog hovering just under a multiple of the target holds the count (no flapping)',
+      policy: p,
+      samples: [at(400, { visible: 195 })],
+      state: { count: 3, lastScaleInAt: T0 },
+      desired: 3,
+      reason: /3 workers hold 65 each, not below 90 \(90 % of the target\): holding 3/,
     },
     {
       name: 'custom cooldowns are honoured',
