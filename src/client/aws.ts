@@ -33,6 +33,11 @@ import { fromSdkError } from './aws-errors.ts';
 import { OpenPolls } from './open-polls.ts';
 import type { QueueClient } from './queue-client.ts';
 
+/**
+ * Real milliseconds an aborted receive may still answer (see OpenPolls): an
+ * answer already on the wire is returned, not stranded invisible.
+ */
+export const RECEIVE_ABORT_GRACE_MS = 500;
 export interface AwsClientOptions {
   /** An SQS endpoint such as `http://127.0.0.1:9324` (`sluice server`); unset: Amazon SQS. */
   endpoint?: string;
@@ -110,8 +115,11 @@ export function awsClient(options: AwsClientOptions = {}): QueueClient {
     sendMessageBatch: (i) => result(sqs.send(new SendMessageBatchCommand(i as SendMessageBatchCommandInput))),
     // The SDK does not retry an AbortError, so an aborted long poll is never sent again.
     receiveMessage: (i, opts) =>
-      polls.run(opts?.signal, (abortSignal) =>
-        result(sqs.send(new ReceiveMessageCommand(i as ReceiveMessageCommandInput), { abortSignal })),
+      polls.run(
+        opts?.signal,
+        (abortSignal) =>
+          result(sqs.send(new ReceiveMessageCommand(i as ReceiveMessageCommandInput), { abortSignal })),
+        RECEIVE_ABORT_GRACE_MS,
       ),
     deleteMessage: (i) => done(sqs.send(new DeleteMessageCommand(i))),
     deleteMessageBatch: (i) => result(sqs.send(new DeleteMessageBatchCommand(i))),

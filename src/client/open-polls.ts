@@ -10,6 +10,13 @@ import type { ReceiveMessageOutput } from '../store/types.ts';
  * Each receive gets its own AbortController linked to the caller's signal and
  * to the client's; listeners are removed when the receive settles (no
  * `AbortSignal.any`, whose dependants leak on Node 20 under a long-lived parent).
+ *
+ * Over a network the caller's abort may be given a grace (`graceMs`): a
+ * receive whose answer is already on the wire, cut off, would leave its
+ * messages invisible until their visibility timeout; given a moment, it
+ * returns them to the caller, who hands them back. Under load a receive
+ * answers within milliseconds; an idle long poll is cut after the grace.
+ * `close()` cuts at once.
  */
 export class OpenPolls {
   readonly #closing = new AbortController();
@@ -29,14 +36,18 @@ export class OpenPolls {
   async run(
     signal: AbortSignal | undefined,
     receive: (signal: AbortSignal) => Promise<ReceiveMessageOutput>,
+    graceMs = 0,
   ): Promise<ReceiveMessageOutput> {
     const linked = new AbortController();
+    if (signal?.aborted || this.#closing.signal.aborted) return {};
+    let grace: NodeJS.Timeout | undefined;
     const abort = () => linked.abort();
-    const sources = signal ? [signal, this.#closing.signal] : [this.#closing.signal];
-    for (const s of sources) {
-      if (s.aborted) linked.abort();
-      else s.addEventListener('abort', abort, { once: true });
-    }
+    const abortAfterGrace = () => {
+      if (graceMs > 0) grace ??= setTimeout(abort, graceMs);
+      else abort();
+    };
+    signal?.addEventListener('abort', abortAfterGrace, { once: true });
+    this.#closing.signal.addEventListener('abort', abort, { once: true });
     try {
       return await receive(linked.signal);
     } catch (e) {
@@ -44,7 +55,9 @@ export class OpenPolls {
       if (linked.signal.aborted) return {};
       throw e;
     } finally {
-      for (const s of sources) s.removeEventListener('abort', abort);
+      clearTimeout(grace);
+      signal?.removeEventListener('abort', abortAfterGrace);
+      this.#closing.signal.removeEventListener('abort', abort);
     }
   }
 

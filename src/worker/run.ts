@@ -120,6 +120,16 @@ export async function runWorkers(
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per worker
 
+  // Listening before the first receive: a SIGTERM that comes while the workers start
+  // (a supervisor's quick scale-in) drains them instead of killing the process.
+  const handleSignals = options.handleSignals ?? true;
+  const stopListening = handleSignals
+    ? onStopSignal((signal) => {
+        logger.info({ signal }, 'signal received; draining');
+        shutdown.abort(signal);
+      })
+    : () => {};
+
   const workers = defs.map((definition) => {
     const liveness = new PollLiveness({
       clock,
@@ -169,6 +179,7 @@ export async function runWorkers(
     shutdown.abort('health server failed to start');
     await Promise.all(workers.map(({ worker }) => worker.done));
     for (const { stopProbe } of workers) stopProbe();
+    stopListening();
     if (!options.client) await client.close();
     throw error;
   }
@@ -178,14 +189,6 @@ export async function runWorkers(
     { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
     'workers running',
   );
-
-  const handleSignals = options.handleSignals ?? true;
-  const stopListening = handleSignals
-    ? onStopSignal((signal) => {
-        logger.info({ signal }, 'signal received; draining');
-        shutdown.abort(signal);
-      })
-    : () => {};
 
   const done = (async () => {
     await new Promise<void>((resolve) =>

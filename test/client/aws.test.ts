@@ -55,6 +55,22 @@ describe('AWS adapter: aborting and closing', () => {
     assert.equal(receives, before + 1, 'no retry of the aborted poll');
   });
 
+  it('an abort while the answer is on its way returns the messages instead of stranding them invisible', async () => {
+    const before = receives;
+    const controller = new AbortController();
+    const poll = client.receiveMessage({ QueueUrl, WaitTimeSeconds: 20 }, { signal: controller.signal });
+    await eventually(() => receives === before + 1, 'the poll reaches the server');
+    await client.sendMessage({ QueueUrl, MessageBody: 'just in time' }); // wakes the poll: its answer is sent
+    controller.abort();
+    const { Messages = [] } = await poll;
+    assert.deepEqual(
+      Messages.map((m) => m.Body),
+      ['just in time'],
+      'the caller holds the message it was sent, and can hand it back',
+    );
+    await client.deleteMessage({ QueueUrl, ReceiptHandle: Messages[0]!.ReceiptHandle! });
+  });
+
   it('a signal aborted beforehand sends nothing', async () => {
     const before = receives;
     assert.deepEqual(await client.receiveMessage({ QueueUrl }, { signal: AbortSignal.abort() }), {});

@@ -5,7 +5,7 @@
  * test's ManualClock, so moving the clock drives long polls and visibility on
  * the server too.
  */
-import { awsClient } from '../../src/client/aws.ts';
+import { awsClient, RECEIVE_ABORT_GRACE_MS } from '../../src/client/aws.ts';
 import { localClient } from '../../src/client/local.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
 import { startServer } from '../../src/server/server.ts';
@@ -52,6 +52,7 @@ export const awsFactory: ApiFactory = async ({ clock }) => {
     store: client,
     // Quiet means: every call the client has open is a request the server holds as a parked long poll.
     settle: () => until(() => calls.count === inFlight && inFlight === parked.count),
+    abortGraceMs: RECEIVE_ABORT_GRACE_MS,
     async cleanup() {
       await client.close();
       await server.shutdown();

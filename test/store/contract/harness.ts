@@ -30,6 +30,8 @@ export interface Subject<S extends SqsApi> {
    * default, a few turns of the event loop, is enough.
    */
   settle?: () => Promise<void>;
+  /** Real ms an aborted receive may still answer (over a network, the AWS adapter's grace); default 0. */
+  abortGraceMs?: number;
 }
 
 export type Factory<S extends SqsApi> = (opts: { clock: ManualClock }) => Promise<Subject<S>>;
@@ -48,6 +50,8 @@ export interface StoreContext<S extends SqsApi = SqsApi> {
   clock: ManualClock;
   /** See Subject.settle. */
   settle(): Promise<void>;
+  /** See Subject.abortGraceMs. */
+  abortGraceMs: number;
 }
 
 /** Gives every test in the enclosing `describe` a fresh subject on a fresh ManualClock. Read fields inside tests. */
@@ -59,6 +63,7 @@ export function useStore<S extends SqsApi>(make: Factory<S>): StoreContext<S> {
     const made = await make({ clock: ctx.clock });
     ctx.store = made.store;
     ctx.settle = made.settle ?? (() => flush(20));
+    ctx.abortGraceMs = made.abortGraceMs ?? 0;
     cleanup = made.cleanup;
   });
   afterEach(async () => {
