@@ -82,7 +82,8 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
   const { policy, actuator, log } = options;
   const clock = options.clock ?? systemClock;
   const interval = options.sampleIntervalMs ?? Math.max(1000, (policy.periodSeconds * 1000) / 4);
-  const lookBackMs = (policy.evaluationPeriods + 1) * policy.periodSeconds * 1000;
+  const lookBackMs =
+    (Math.max(policy.evaluationPeriods, policy.scaleInEvaluationPeriods) + 1) * policy.periodSeconds * 1000;
   let history: Sample[] = [];
   let state: Omit<ScaleState, 'count'> = {};
   let lastProcessed: { at: number; total: number } | undefined;

@@ -24,6 +24,7 @@ const policySchema = z
     scaleOnDelayed: z.boolean().default(false),
     steps: z.array(stepSchema).default([]),
     evaluationPeriods: z.number().int().min(1).default(1),
+    scaleInEvaluationPeriods: z.number().int().min(1).default(15),
     periodSeconds: z.number().positive().default(60),
     scaleOutCooldownSeconds: seconds.default(60),
     scaleInCooldownSeconds: seconds.default(300),
@@ -57,6 +58,11 @@ export interface ScalePolicy {
   readonly scaleOnDelayed: boolean;
   readonly steps: readonly StepBand[];
   readonly evaluationPeriods: number;
+  /**
+   * Target tracking scales in only after the backlog has been low enough for
+   * this many periods (AWS's target tracking: 15 one-minute datapoints).
+   */
+  readonly scaleInEvaluationPeriods: number;
   readonly periodSeconds: number;
   readonly scaleOutCooldownSeconds: number;
   readonly scaleInCooldownSeconds: number;
@@ -133,6 +139,7 @@ export function parseScalePolicy(input: ScalePolicyInput): ScalePolicy {
     scaleOnDelayed: p.scaleOnDelayed,
     steps: Object.freeze(steps.map((s) => Object.freeze({ ...s, ageToSeconds: s.ageToSeconds }))),
     evaluationPeriods: p.evaluationPeriods,
+    scaleInEvaluationPeriods: p.scaleInEvaluationPeriods,
     periodSeconds: p.periodSeconds,
     scaleOutCooldownSeconds: p.scaleOutCooldownSeconds,
     scaleInCooldownSeconds: p.scaleInCooldownSeconds,

@@ -83,6 +83,57 @@ function targetFor(samples: readonly Sample[], policy: ScalePolicy) {
   return { target: latency * measured, source: ` (${latency} s × ${measured} msg/s measured)` };
 }
 
+/** The backlog a sample counts: visible, plus in flight and delayed as the policy says. */
+function backlogOf(sample: Sample, policy: ScalePolicy): number {
+  return (
+    sample.visible +
+    (policy.scaleOnInFlight ? sample.inFlight : 0) +
+    (policy.scaleOnDelayed ? sample.delayed : 0)
+  );
+}
+
+/**
+ * Target tracking's scale-in, as AWS's: only once the backlog has been low for
+ * `scaleInEvaluationPeriods` periods (judged on the largest backlog of that
+ * window), and only to a count that leaves each worker below 90 % of the
+ * target — a backlog hovering at a multiple of the target must not flip the count.
+ */
+function scaleInCandidate(
+  samples: readonly Sample[],
+  newest: Sample,
+  count: number,
+  n: number,
+  target: number,
+  why: string,
+  policy: ScalePolicy,
+): Candidate {
+  const periodMs = policy.periodSeconds * 1000;
+  const windowMs = policy.scaleInEvaluationPeriods * periodMs;
+  const first = samples[0]!;
+  if (first.at > newest.at - windowMs + periodMs) {
+    const seen = Math.round((newest.at - first.at) / 1000);
+    return {
+      count,
+      why: `${why}, but scale-in waits for ${policy.scaleInEvaluationPeriods} × ${policy.periodSeconds} s of samples (${seen} s so far): holding ${count}`,
+    };
+  }
+  const peak = Math.max(
+    ...samples.filter((s) => s.at > newest.at - windowMs).map((s) => backlogOf(s, policy)),
+  );
+  const floor = Math.ceil(peak / (target * SCALE_IN_MARGIN));
+  if (floor >= count) {
+    const over =
+      peak > backlogOf(newest, policy)
+        ? ` (up to ${peak} in the last ${policy.scaleInEvaluationPeriods} × ${policy.periodSeconds} s)`
+        : '';
+    return {
+      count,
+      why: `${why}, but ${count} workers hold ${round1(peak / count)} each${over}, not below ${round1(target * SCALE_IN_MARGIN)} (90 % of the target): holding ${count}`,
+    };
+  }
+  return { count: Math.max(n, floor), why };
+}
+
 /** Target tracking and step candidates for the newest sample. */
 function candidates(samples: readonly Sample[], newest: Sample, state: ScaleState, policy: ScalePolicy) {
   const { count } = state;
@@ -101,15 +152,9 @@ function candidates(samples: readonly Sample[], newest: Sample, state: ScaleStat
   if (target !== undefined) {
     const n = Math.ceil(backlog / target);
     const why = `target tracking: backlog ${backlog} (${parts.join(' + ')}) ÷ ${target}${source} per worker → ${n}`;
-    // Scale in only below SCALE_IN_MARGIN of the target (AWS's low alarm sits at 90 %):
-    // a backlog hovering at a multiple of the target must not flip the count.
-    const inFloor = Math.ceil(backlog / (target * SCALE_IN_MARGIN));
-    if (n < count && inFloor >= count)
-      found.push({
-        count,
-        why: `${why}, but ${count} workers hold ${round1(backlog / count)} each, not below ${round1(target * SCALE_IN_MARGIN)} (90 % of the target): holding ${count}`,
-      });
-    else found.push({ count: n < count ? Math.max(n, inFloor) : n, why });
+    found.push(
+      n < count ? scaleInCandidate(samples, newest, count, n, target, why, policy) : { count: n, why },
+    );
   }
   const fired = evaluateSteps(policy.steps, policy.evaluationPeriods, policy.periodSeconds, samples);
   const stepWaits =

@@ -84,6 +84,8 @@ describe('startAutoscaler', () => {
       targetBacklogPerWorker: 100,
       scaleOutCooldownSeconds: 0,
       scaleInCooldownSeconds: 0,
+      scaleInEvaluationPeriods: 1,
+      periodSeconds: 15, // the scale-in window: one sample
     });
     await s.settle();
     assert.equal(s.records.length, 1);
@@ -105,7 +107,13 @@ describe('startAutoscaler', () => {
   });
 
   it('keeps the scale-out cooldown (60 s) and the scale-in cooldown (300 s) between its own decisions', async () => {
-    const s = setUp({ min: 1, max: 10, targetBacklogPerWorker: 100 });
+    const s = setUp({
+      min: 1,
+      max: 10,
+      targetBacklogPerWorker: 100,
+      scaleInEvaluationPeriods: 1,
+      periodSeconds: 15, // the scale-in window: one sample
+    });
     await s.settle();
     s.set({ visible: 300 });
     await s.clock.advance(15_000); // t = 15 s

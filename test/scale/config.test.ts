@@ -15,6 +15,7 @@ describe('parseScalePolicy', () => {
       scaleOnDelayed: false,
       steps: [],
       evaluationPeriods: 1,
+      scaleInEvaluationPeriods: 15,
       periodSeconds: 60,
       scaleOutCooldownSeconds: 60,
       scaleInCooldownSeconds: 300,

@@ -102,6 +102,8 @@ describe('sluice scale <worker file>', () => {
         '1',
         '--scale-in-cooldown',
         '1',
+        '--scale-in-evaluation-periods',
+        '2',
         '--sample-interval',
         '0.25',
         '--prefix',

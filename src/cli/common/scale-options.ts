@@ -26,6 +26,10 @@ export const policyArgs = {
     type: 'string',
     description: 'Periods an age step must hold before it fires (default 1)',
   },
+  'scale-in-evaluation-periods': {
+    type: 'string',
+    description: 'Periods the backlog must stay low before target tracking scales in (default 15)',
+  },
   period: { type: 'string', description: 'Seconds per evaluation period (default 60)' },
   'scale-out-cooldown': { type: 'string', description: 'Seconds between scale-outs (default 60)' },
   'scale-in-cooldown': { type: 'string', description: 'Seconds between scale-ins (default 300)' },
@@ -91,6 +95,7 @@ export function policyInputOf(args: Record<string, unknown>): ScalePolicyInput {
     ...optional('secondsPerMessage', numberOption(args, 'seconds-per-message')),
     ...optional('steps', typeof args.steps === 'string' ? parseSteps(args.steps) : undefined),
     ...optional('evaluationPeriods', int('evaluation-periods')),
+    ...optional('scaleInEvaluationPeriods', int('scale-in-evaluation-periods')),
     ...optional('periodSeconds', numberOption(args, 'period')),
     ...optional('scaleOutCooldownSeconds', numberOption(args, 'scale-out-cooldown')),
     ...optional('scaleInCooldownSeconds', numberOption(args, 'scale-in-cooldown')),
