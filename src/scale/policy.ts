@@ -95,8 +95,9 @@ function backlogOf(sample: Sample, policy: ScalePolicy): number {
 /**
  * Target tracking's scale-in, as AWS's: only once the backlog has been low for
  * `scaleInEvaluationPeriods` periods (judged on the largest backlog of that
- * window), and only to a count that leaves each worker below 90 % of the
- * target — a backlog hovering at a multiple of the target must not flip the count.
+ * window), only to a count that leaves each worker below 90 % of the target —
+ * a backlog hovering at a multiple of the target must not flip the count —
+ * and by at most half the workers at a time.
  */
 function scaleInCandidate(
   samples: readonly Sample[],
@@ -131,7 +132,15 @@ function scaleInCandidate(
       why: `${why}, but ${count} workers hold ${round1(peak / count)} each${over}, not below ${round1(target * SCALE_IN_MARGIN)} (90 % of the target): holding ${count}`,
     };
   }
-  return { count: Math.max(n, floor), why };
+  // Out at once, in gradually (as AWS's target tracking): at most half the workers per scale-in,
+  // since an over-provisioned pool keeps the backlog near zero and so under-states what it needs.
+  // A queue empty for the whole window may go straight down.
+  const half = peak === 0 ? 0 : Math.ceil(count / 2);
+  const to = Math.max(n, floor, half);
+  return {
+    count: to,
+    why: to === half && half > Math.max(n, floor) ? `${why}; at most half the workers at a time: ${to}` : why,
+  };
 }
 
 /** Target tracking and step candidates for the newest sample. */

@@ -124,9 +124,13 @@ describe('startAutoscaler', () => {
     assert.match(s.records.at(-1)!.reason, /scale-out cooldown: 45 s of 60 s/);
     await s.clock.advance(15_000); // t = 75 s
     assert.deepEqual(s.applied, [3, 8]);
-    s.set({ visible: 90 });
+    s.set({ visible: 0 });
     await s.clock.advance(15_000);
-    assert.deepEqual(s.applied, [3, 8, 1], 'no scale-in yet, so no scale-in cooldown');
+    assert.deepEqual(
+      s.applied,
+      [3, 8, 1],
+      'no scale-in yet, so no scale-in cooldown; an empty queue goes straight to min',
+    );
     s.set({ visible: 600 });
     await s.clock.advance(60_000);
     assert.deepEqual(s.applied, [3, 8, 1, 6]);
