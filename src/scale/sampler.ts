@@ -11,6 +11,7 @@
  *   cannot fire.
  */
 import type { QueueClient } from '../client/queue-client.ts';
+import { queueDepth } from '../client/queue-depth.ts';
 import { oldestAges } from '../client/server-stats.ts';
 import type { Store } from '../store/store.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
@@ -32,22 +33,6 @@ export type QueueSource =
 
 const nameOf = (url: string) => url.split('/').filter(Boolean).at(-1) ?? url;
 
-async function counts(client: QueueClient, queueUrl: string) {
-  const { Attributes = {} } = await client.getQueueAttributes({
-    QueueUrl: queueUrl,
-    AttributeNames: [
-      'ApproximateNumberOfMessages',
-      'ApproximateNumberOfMessagesNotVisible',
-      'ApproximateNumberOfMessagesDelayed',
-    ],
-  });
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
-}
-
 /**
  * Observes one queue once.
  *
@@ -63,7 +48,10 @@ export async function observeQueue(source: QueueSource): Promise<QueueObservatio
     const { visible, inFlight, delayed, oldestAgeSeconds } = row;
     return { visible, inFlight, delayed, oldestAgeSeconds };
   }
-  const [c, ages] = await Promise.all([counts(source.client, source.queueUrl), oldestAges(source.endpoint)]);
+  const [c, ages] = await Promise.all([
+    queueDepth(source.client, source.queueUrl),
+    oldestAges(source.endpoint),
+  ]);
   return { ...c, oldestAgeSeconds: ages.get(name) };
 }
 
@@ -97,7 +85,7 @@ export function queuesObserver(options: {
   };
   return async () => {
     const [all, known] = await Promise.all([
-      Promise.all(queueUrls.map((url) => counts(client, url))),
+      Promise.all(queueUrls.map((url) => queueDepth(client, url))),
       ages(),
     ]);
     return all.map((c, i) => {

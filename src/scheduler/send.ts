@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '../client/queue-client.ts';
+import { queueDepth } from '../client/queue-depth.ts';
 import { queueNameOf, type Schedule } from './define.ts';
 import { bodyFor, dedupId } from './ticks.ts';
 
@@ -80,19 +81,8 @@ export async function writeLastTick(
 
 /** Messages in the queue that some consumer has not finished: visible, delayed or in flight (approximate on SQS). */
 export async function pendingMessages(client: QueueClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await client.getQueueAttributes({
-    QueueUrl: queueUrl,
-    AttributeNames: [
-      'ApproximateNumberOfMessages',
-      'ApproximateNumberOfMessagesNotVisible',
-      'ApproximateNumberOfMessagesDelayed',
-    ],
-  });
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
+  const { visible, inFlight, delayed } = await queueDepth(client, queueUrl);
+  return visible + inFlight + delayed;
 }
 
 /** A `build` that threw: the scheduler skips the tick rather than retrying it (it would throw again). */

@@ -12,6 +12,7 @@ import { type DecisionRecord, startAutoscaler } from '../../src/scale/autoscaler
 import { parseScalePolicy, type ScalePolicyInput } from '../../src/scale/config.ts';
 import type { QueueObservation } from '../../src/scale/sampler.ts';
 import { ManualClock } from '../../src/time/clock.ts';
+import { steps as fieldSteps } from './table.ts';
 
 /** An actuator that holds a count: the port's simplest honest implementation. */
 function counter(start: number) {
@@ -143,18 +144,7 @@ describe('startAutoscaler', () => {
   });
 
   it('fires an age step after two 60-s periods over the threshold, at most once per period', async () => {
-    const s = setUp({
-      min: 1,
-      max: 10,
-      steps: [
-        { ageFromSeconds: 0, ageToSeconds: 300, change: 0 },
-        { ageFromSeconds: 300, ageToSeconds: 600, change: 1 },
-        { ageFromSeconds: 600, change: 2 },
-      ],
-      evaluationPeriods: 2,
-      periodSeconds: 60,
-      scaleOutCooldownSeconds: 0,
-    });
+    const s = setUp({ ...fieldSteps, scaleOutCooldownSeconds: 0 }); // the field's steps, 2 × 60-s periods
     await s.settle(); // t = 0: age 0
     s.set({ visible: 10, oldestAgeSeconds: 400 }); // sampled from t = 15 s on
     await s.clock.advance(60_000);

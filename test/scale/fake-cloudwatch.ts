@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fakeEndpoint } from './fake-endpoint.ts';
 
 /** One datapoint of a queue's ApproximateAgeOfOldestMessage: epoch milliseconds, seconds of age. */
 export interface Datapoint {
@@ -106,14 +106,7 @@ export function fakeCloudWatch() {
       { 'x-amzn-query-error': 'UnknownOperation;Sender' },
     );
   };
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      raw += chunk;
-    });
-    req.on('end', () => handle(req, res, raw));
-  });
+  const endpoint = fakeEndpoint(handle);
   return {
     datapoints,
     statuses,
@@ -122,10 +115,7 @@ export function fakeCloudWatch() {
     failWith(error: FakeError | undefined) {
       state.fail = error;
     },
-    async start() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    start: endpoint.start,
+    close: endpoint.close,
   };
 }

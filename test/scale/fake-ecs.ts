@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fakeEndpoint } from './fake-endpoint.ts';
 
 /**
  * A small ECS endpoint speaking AWS JSON 1.1 for DescribeServices and
@@ -49,21 +49,11 @@ export function fakeEcs() {
     }
     return reply(res, 400, { __type: 'UnknownOperationException', message: `unknown ${target}` });
   };
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      raw += chunk;
-    });
-    req.on('end', () => handle(req, res, raw));
-  });
+  const endpoint = fakeEndpoint(handle);
   return {
     services,
     requests,
-    async start() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    start: endpoint.start,
+    close: endpoint.close,
   };
 }
