@@ -37,7 +37,7 @@ after(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a value (not undefined), or fails after `ms`. */
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 10_000) {
+async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check();
