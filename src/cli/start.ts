@@ -63,7 +63,8 @@ export default defineCommand({
       },
       'sluice start: running',
     );
-    const signal = await untilSignal();
+    // A signal, or the workers stopping on their own (under `sluice scale`, when the supervisor is gone).
+    const signal = await Promise.race([untilSignal(), system.workers.done.then(() => 'workers stopped')]);
     await system.stop(signal);
     await client.close();
   },

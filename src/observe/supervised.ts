@@ -7,7 +7,9 @@
  * AggregatorRegistry). Outside a supervisor this does nothing.
  *
  * The channel never keeps the worker alive: it is unref'd, and `stop()`
- * sends the final report and disconnects.
+ * sends the final report and disconnects. If the supervisor goes away (killed,
+ * crashed: the channel closes), `onOrphaned` is called — the worker drains and
+ * exits rather than run on unmanaged.
  */
 import type { Registry } from 'prom-client';
 import type { StatsLine } from './stats-line.ts';
@@ -51,6 +53,7 @@ export function reportToSupervisor(options: {
   registry: Registry;
   stats: StatsLine;
   env?: NodeJS.ProcessEnv;
+  onOrphaned?: () => void;
 }): () => Promise<void> {
   const env = options.env ?? process.env;
   const send = process.send?.bind(process);
@@ -80,14 +83,21 @@ export function reportToSupervisor(options: {
       })
       .catch(() => {});
   };
+  let stopping = false;
+  const onDisconnect = () => {
+    if (!stopping) options.onOrphaned?.();
+  };
   process.on('message', onMessage);
+  process.once('disconnect', onDisconnect);
   process.channel?.unref();
   void report(false);
   const timer = setInterval(() => void report(false), interval);
   timer.unref();
   return async () => {
+    stopping = true;
     clearInterval(timer);
     process.off('message', onMessage);
+    process.off('disconnect', onDisconnect);
     await report(true);
     if (process.connected) process.disconnect();
   };

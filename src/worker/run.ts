@@ -184,7 +184,15 @@ export async function runWorkers(
     throw error;
   }
   stats.start();
-  const stopReporting = reportToSupervisor({ registry, stats, env });
+  const stopReporting = reportToSupervisor({
+    registry,
+    stats,
+    env,
+    onOrphaned: () => {
+      logger.warn('the supervisor is gone; draining');
+      shutdown.abort('supervisor gone');
+    },
+  });
   logger.info(
     { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
     'workers running',

@@ -333,6 +333,37 @@ describe('sluice scale <worker file>', () => {
     assert.match(r.stderr, /^sluice: warning: age steps not exported .*kedacore\/keda#5754/m);
   });
 
+  it('a worker whose supervisor is killed (SIGKILL) drains and exits instead of running on unmanaged', async () => {
+    const name = 'scale-orphan';
+    const q = await queue(name);
+    const s = scale(['--workers', '1', '--prefix', 'o'], {
+      QUEUE_NAME: name,
+      RECORD_FILE: join(t.dir, 'orphan.txt'),
+    });
+    await eventually(() => s.lines().some((l) => l.msg === 'workers running'), 'the worker up', {
+      detail: s.transcript,
+    });
+    const pid = Number(s.lines().find((l) => l.msg === 'worker process started')?.pid);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    assert.ok(alive());
+    s.child.kill('SIGKILL');
+    await s.exit;
+    await eventually(() => !alive(), 'the orphaned worker to exit', { detail: s.transcript });
+    assert.ok(s.lines().some((l) => l.msg === 'the supervisor is gone; draining' && l.pid === pid));
+    assert.ok(
+      s.lines().some((l) => l.msg === 'workers stopped' && l.pid === pid),
+      'drained, not killed',
+    );
+    assert.equal(await q.depth(), 0);
+  });
+
   it('takes the policy from the config when no flag gives one', async () => {
     const { QueueUrl } = await t.store.createQueue({ QueueName: 'scale-jobs' });
     const r = await sluice(
