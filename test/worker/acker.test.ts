@@ -1,16 +1,12 @@
 /** Successes are deleted in DeleteMessageBatch calls of up to 10, and a failed delete is retried once. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { bodies, createQueue, type Env, recording, send, setup, stats, until } from './harness.ts';
+import { bodies, createQueue, recording, send, stats, until, useEnv } from './harness.ts';
 
 describe('acks', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('coalesces deletes: batches of up to 10, flushed within a few ms', async () => {
     const url = await createQueue(env.store, 'jobs');

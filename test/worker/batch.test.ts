@@ -1,17 +1,13 @@
 /** Batch handlers: Lambda's partial batch response fails only the listed messages; a throw fails them all. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { PermanentError } from '../../src/worker/errors.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { bodies, createQueue, type Env, queueWithDlq, send, setup, stats, until } from './harness.ts';
+import { bodies, createQueue, queueWithDlq, send, stats, until, useEnv } from './harness.ts';
 
 describe('batch handler', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('gets a receive as one batch; batchItemFailures fail only those messages', async () => {
     const url = await createQueue(env.store, 'jobs');

@@ -1,16 +1,12 @@
 /** The poller keeps the slots full, never overfull, with no idle gap between batches. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { bodies, createQueue, type Env, gate, recording, send, setup, stats, until } from './harness.ts';
+import { bodies, createQueue, gate, recording, send, stats, until, useEnv } from './harness.ts';
 
 describe('concurrency', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('never runs more than `concurrency` handlers, and does reach it', async () => {
     const url = await createQueue(env.store, 'jobs');

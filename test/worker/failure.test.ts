@@ -1,6 +1,6 @@
 /** Failed messages come back after a backoff; permanent failures go straight to the DLQ with the error. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineWorker } from '../../src/worker/define.ts';
 import { PermanentError } from '../../src/worker/errors.ts';
@@ -9,21 +9,16 @@ import {
   advance,
   createQueue,
   drainQueue,
-  type Env,
   queueWithDlq,
   send,
-  setup,
   stats,
   stopWorker,
   until,
+  useEnv,
 } from './harness.ts';
 
 describe('failures', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   const elapsed = (start: number) => env.clock.now() - start;
 

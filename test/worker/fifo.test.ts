@@ -1,16 +1,12 @@
 /** FIFO queues: one message at a time per group, in order; groups in parallel. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { createQueue, type Env, send, settle, setup, stats, until } from './harness.ts';
+import { createQueue, send, settle, stats, until, useEnv } from './harness.ts';
 
 describe('FIFO', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   async function fifoQueue(perGroup: number, groups: string[]) {
     const url = await createQueue(env.store, 'jobs.fifo', {

@@ -4,6 +4,7 @@
  * keeps its lines, and wrappers that record or disturb the real client's
  * calls (never a mock: every call still reaches the store).
  */
+import { afterEach, beforeEach } from 'node:test';
 import { type Logger, pino } from 'pino';
 import type { QueueClient } from '../../src/client/queue-client.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
@@ -29,6 +30,25 @@ export interface Env {
   store: Store;
   log: { logger: Logger; lines: LogLine[] };
   close(): Promise<void>;
+}
+
+/**
+ * A fresh Env for every test of the enclosing `describe` (closed after each).
+ * Read its fields inside tests.
+ *
+ * @example
+ * describe('acks', () => {
+ *   const env = useEnv();
+ *   it('…', async () => { await createQueue(env.store, 'q'); });
+ * });
+ */
+export function useEnv(): Env {
+  const env = {} as Env;
+  beforeEach(async () => {
+    Object.assign(env, await setup());
+  });
+  afterEach(() => env.close());
+  return env;
 }
 
 export async function setup(): Promise<Env> {

@@ -1,28 +1,13 @@
 /** A running message's visibility is extended before it runs out, up to a cap; then its signal aborts. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { VisibilityLostError } from '../../src/worker/errors.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import {
-  createQueue,
-  type Env,
-  gate,
-  recording,
-  send,
-  settle,
-  setup,
-  stats,
-  stopWorker,
-  until,
-} from './harness.ts';
+import { createQueue, gate, recording, send, settle, stats, stopWorker, until, useEnv } from './harness.ts';
 
 describe('heartbeat', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   /** Moves the clock in steps, checking after each that no other receiver can get the message. */
   async function hiddenFor(url: string, ms: number, step = 5000) {

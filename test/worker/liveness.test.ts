@@ -1,19 +1,15 @@
 /** What the poll loop tells PollLiveness: a hung receive is a stall; busy slots are not. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { localClient } from '../../src/client/local.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
 import { PollLiveness } from '../../src/observe/liveness.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { advance, bodies, createQueue, type Env, gate, send, setup, stopWorker, until } from './harness.ts';
+import { advance, bodies, createQueue, gate, send, stopWorker, until, useEnv } from './harness.ts';
 
 describe('liveness', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('a receive that hangs while the queue has messages fails liveness', async () => {
     const url = await createQueue(env.store, 'jobs');

@@ -1,16 +1,12 @@
 /** Several queues: strict priority and weights. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { bodies, createQueue, type Env, gate, send, setup, until } from './harness.ts';
+import { bodies, createQueue, gate, send, until, useEnv } from './harness.ts';
 
 describe('several queues', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('strict: the lower queue only when the higher is empty', async () => {
     await send(env.store, await createQueue(env.store, 'high'), bodies(5, 'h'));

@@ -1,17 +1,13 @@
 /** Nothing a callback throws, and no network error, stops the poll loop. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker, type WorkerMetricsSink } from '../../src/worker/worker.ts';
-import { bodies, createQueue, type Env, recording, send, setup, stats, until } from './harness.ts';
+import { bodies, createQueue, recording, send, stats, until, useEnv } from './harness.ts';
 
 describe('resilience', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('a handler that throws non-Errors (or throws synchronously) only fails that message', async () => {
     const url = await createQueue(env.store, 'jobs');

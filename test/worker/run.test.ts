@@ -1,16 +1,12 @@
 /** runWorkers: the environment read once, health, metrics, the stats line, and a drain on SIGTERM. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { runWorkers } from '../../src/worker/run.ts';
-import { bodies, createQueue, type Env, send, setup, stats, until } from './harness.ts';
+import { bodies, createQueue, send, stats, until, useEnv } from './harness.ts';
 
 describe('runWorkers', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   const baseEnv = { WORKER_HEALTH_PORT: '0', WORKER_ID: 'w-test' };
 

@@ -1,28 +1,13 @@
 /** Stopping: the long poll ends at once, in-flight handlers finish or are cut off, nothing is lost or left in flight. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { ShutdownError } from '../../src/worker/errors.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import {
-  bodies,
-  createQueue,
-  type Env,
-  gate,
-  recording,
-  send,
-  settle,
-  setup,
-  stats,
-  until,
-} from './harness.ts';
+import { bodies, createQueue, gate, recording, send, settle, stats, until, useEnv } from './harness.ts';
 
 describe('shutdown', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('aborts the open long poll at once (the clock does not move)', async () => {
     await createQueue(env.store, 'jobs');

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { bodies, createQueue, type Env, send, setup, stats, until } from './harness.ts';
+import { bodies, createQueue, send, stats, until, useEnv } from './harness.ts';
 
 describe('worker smoke', () => {
-  let env: Env;
-  beforeEach(async () => {
-    env = await setup();
-  });
-  afterEach(() => env.close());
+  const env = useEnv();
 
   it('processes messages and stops', async () => {
     const url = await createQueue(env.store, 'jobs');
