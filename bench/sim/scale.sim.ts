@@ -30,7 +30,7 @@ import { createLogger } from '../../src/observe/logger.ts';
 import type { DecisionRecord } from '../../src/scale/autoscaler.ts';
 import { parseScalePolicy } from '../../src/scale/config.ts';
 import { type RunningScale, runScale } from '../../src/scale/run-scale.ts';
-import { observeQueue } from '../../src/scale/sampler.ts';
+import { queuesObserver } from '../../src/scale/sampler.ts';
 import { startServer } from '../../src/server/server.ts';
 import Database from '../../src/store/sqlite/driver.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
 
     scale = await runScale({
       childArgs: ['worker', join(here, 'sim-worker.ts')],
-      mode: { policy, observe: async () => [await observeQueue({ client, queueUrl, endpoint: server.url })] },
+      mode: { policy, observe: queuesObserver({ client, queueUrls: [queueUrl], endpoint: server.url }) },
       log: createLogger({ level: 'warn' }),
       idPrefix: 'sim',
       env: {

@@ -16,10 +16,10 @@
  * src/scale/cost.ts; this file parses, measures and prints.
  */
 import { defineCommand } from 'citty';
+import { type QueueDepth, queueDepth } from '../client/queue-depth.ts';
 import { type CostEstimate, estimateCost, HOURS_PER_MONTH } from '../scale/cost.ts';
 import { type MeasuredThroughput, measuredThroughput } from '../scale/measured.ts';
 import { type CapacityPlan, type DrainForecast, drainWith, planCapacity } from '../scale/plan.ts';
-import { observeQueue, type QueueObservation } from '../scale/sampler.ts';
 import { connectionArgs, withClient } from './common/connection.ts';
 import { amountOption, intOption, stringOption } from './common/options.ts';
 import { print } from './common/output.ts';
@@ -56,7 +56,7 @@ export interface PlanReport {
   readonly incomingPerDay: number;
   readonly perWorkerPerDay: number;
   readonly throughputFrom: 'per-worker' | 'per-worker-rate' | 'measured';
-  readonly measured: (MeasuredThroughput & MeasureRequest & { before: Depths; after: Depths }) | null;
+  readonly measured: (MeasuredThroughput & MeasureRequest & { before: QueueDepth; after: QueueDepth }) | null;
   readonly deadlineDays: number | null;
   /** Workers needed to drain by the deadline (null without --deadline). */
   readonly needed: CapacityPlan | null;
@@ -75,7 +75,6 @@ interface MeasureRequest {
   readonly running: number;
   readonly windowSeconds: number;
 }
-type Depths = Omit<QueueObservation, 'oldestAgeSeconds'>;
 
 /** `14`, `14d`, `36h`, `2w` → days; plain numbers are days. */
 function deadlineOption(args: Record<string, unknown>): number | undefined {
@@ -109,15 +108,14 @@ async function measure(
   request: MeasureRequest,
   incomingPerDay: number,
 ): Promise<NonNullable<PlanReport['measured']>> {
-  return withClient(args, async (client, c) => {
+  return withClient(args, async (client) => {
     const queue = await resolveQueue(client, request.queue);
-    const source = { client, queueUrl: queue.url, ...(c.endpoint ? { endpoint: c.endpoint } : {}) };
     if (process.stderr.isTTY)
       process.stderr.write(`measuring ${queue.name} for ${request.windowSeconds} s…\n`);
-    const { oldestAgeSeconds: _a, ...before } = await observeQueue(source);
+    const before = await queueDepth(client, queue.url);
     const start = performance.now();
     await new Promise((resolve) => setTimeout(resolve, request.windowSeconds * 1000));
-    const { oldestAgeSeconds: _b, ...after } = await observeQueue(source);
+    const after = await queueDepth(client, queue.url);
     const seconds = (performance.now() - start) / 1000;
     const m = measuredThroughput({
       before,

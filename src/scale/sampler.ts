@@ -2,7 +2,6 @@
  * Reads the queues' observations for the policy: messages visible, in flight
  * and delayed (the SQS attributes every SQS speaks), and the age of the
  * oldest message where it can be known:
- * - in-process, from the store;
  * - from a sluice server's GET /stats (one request for every queue);
  * - on Amazon SQS, from CloudWatch's ApproximateAgeOfOldestMessage (one
  *   GetMetricData for every queue, at most once a minute: SQS publishes the
@@ -13,7 +12,6 @@
 import type { QueueClient } from '../client/queue-client.ts';
 import { queueDepth } from '../client/queue-depth.ts';
 import { oldestAges } from '../client/server-stats.ts';
-import type { Store } from '../store/store.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import type { CloudWatchAges } from './cloudwatch-age.ts';
 
@@ -25,35 +23,7 @@ export interface QueueObservation {
   readonly oldestAgeSeconds: number | undefined;
 }
 
-export type QueueSource =
-  /** Over the SQS API; `endpoint`, if a sluice server, also gives the age. */
-  | { readonly client: QueueClient; readonly queueUrl: string; readonly endpoint?: string }
-  /** In-process: the store's own stats. */
-  | { readonly store: Store; readonly queueUrl: string };
-
 const nameOf = (url: string) => url.split('/').filter(Boolean).at(-1) ?? url;
-
-/**
- * Observes one queue once.
- *
- * @example
- * const o = await observeQueue({ client, queueUrl, endpoint: 'http://127.0.0.1:9324' });
- * // { visible: 120, inFlight: 20, delayed: 0, oldestAgeSeconds: 14 }
- */
-export async function observeQueue(source: QueueSource): Promise<QueueObservation> {
-  const name = nameOf(source.queueUrl);
-  if ('store' in source) {
-    const row = (await source.store.stats(name)).find((q) => q.name === name);
-    if (!row) throw new Error(`${name}: The specified queue does not exist.`);
-    const { visible, inFlight, delayed, oldestAgeSeconds } = row;
-    return { visible, inFlight, delayed, oldestAgeSeconds };
-  }
-  const [c, ages] = await Promise.all([
-    queueDepth(source.client, source.queueUrl),
-    oldestAges(source.endpoint),
-  ]);
-  return { ...c, oldestAgeSeconds: ages.get(name) };
-}
 
 export type QueuesObserver = () => Promise<QueueObservation[]>;
 
