@@ -1,7 +1,7 @@
 /**
  * `sluice dev [config]`: the whole system in one process, for a laptop or CI.
  *
- *   sluice dev [examples/reference/sluice.config.ts] [--port 9324] [--host 127.0.0.1]
+ *   sluice dev [sluice.config.ts] [--port 9324] [--host 127.0.0.1]
  *              [--data ./data] [--health-port 3003] [--no-producers]
  *
  * Starts the embedded server (store in <data>/sluice.sqlite), creates the
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
+import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { untilSignal } from '../config/until-signal.ts';
@@ -22,8 +23,6 @@ import { createLogger } from '../observe/logger.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
 import { startServer } from '../server/server.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
-
-export const DEFAULT_CONFIG = 'examples/reference/sluice.config.ts';
 
 function portOption(value: unknown, name: string): number {
   const text = String(value);
@@ -57,7 +56,7 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const configPath = typeof args.config === 'string' && args.config !== '' ? args.config : DEFAULT_CONFIG;
+    const configPath = configPathOf(args.config);
     const port = portOption(args.port, 'port');
     const healthPort =
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
 import type { QueueClient } from '../client/queue-client.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
+import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { isSchedule, type Schedule } from '../scheduler/define.ts';
 import { queueUrlOf, sendTick } from '../scheduler/send.ts';
 import { nextFireTimes } from '../scheduler/ticks.ts';
@@ -64,10 +65,6 @@ async function withSchedules<T>(
   }
 }
 
-function configPath(value: unknown): string {
-  return typeof value === 'string' && value !== '' ? value : 'sluice.config.ts';
-}
-
 /** An instant as the zone's wall-clock time with its offset, e.g. `2026-03-08 03:00:00 GMT-04:00`. */
 export function inZone(date: Date, zone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
@@ -93,13 +90,13 @@ const list = defineCommand({
     config: {
       type: 'positional',
       required: false,
-      description: 'Config or module (default sluice.config.ts)',
+      description: `Config or module (default ${DEFAULT_CONFIG})`,
     },
     count: { type: 'string', description: 'Fire times per schedule (1–20, default 3)' },
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(configPath(args.config), String(args.data), client, async (schedules) => {
+      withSchedules(configPathOf(args.config), String(args.data), client, async (schedules) => {
         const count = intOption(args, 'count', 1, 20, 3) ?? 3;
         const now = new Date();
         const rows = schedules.map((s) => ({
@@ -139,12 +136,12 @@ const run = defineCommand({
     config: {
       type: 'positional',
       required: false,
-      description: 'Config or module (default sluice.config.ts)',
+      description: `Config or module (default ${DEFAULT_CONFIG})`,
     },
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(configPath(args.config), String(args.data), client, async (schedules) => {
+      withSchedules(configPathOf(args.config), String(args.data), client, async (schedules) => {
         const name = String(args.name);
         const schedule = schedules.find((s) => s.name === name);
         if (!schedule)

@@ -15,6 +15,7 @@
 import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
+import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues, missingQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { untilSignal } from '../config/until-signal.ts';
@@ -27,14 +28,13 @@ export default defineCommand({
     description: 'Run a config’s workers and schedules against SLUICE_ENDPOINT or Amazon SQS',
   },
   args: {
-    config: { type: 'positional', required: false, description: 'Config file (default sluice.config.ts)' },
+    config: { type: 'positional', required: false, description: `Config file (default ${DEFAULT_CONFIG})` },
     'create-queues': { type: 'boolean', description: 'Create the config’s queues and DLQs first' },
     producers: { type: 'boolean', description: 'Also run the config’s producers' },
     data: { type: 'string', description: 'Directory for the system’s own local data', default: 'data' },
   },
   async run({ args }) {
-    const configPath =
-      typeof args.config === 'string' && args.config !== '' ? args.config : 'sluice.config.ts';
+    const configPath = configPathOf(args.config);
     const env = readWorkerEnv(process.env);
     const logger = createLogger();
     const client = awsClient({ endpoint: env.endpoint, region: env.region });

@@ -77,3 +77,14 @@ test('sluice schedule run sends one message now; an unknown name is one line', a
     FIXTURE,
   );
 });
+
+test('sluice schedule list and sluice dev read the same config when none is named: ./sluice.config.ts', async () => {
+  const { DEFAULT_CONFIG } = await import('../../src/config/default-config.ts');
+  assert.equal(DEFAULT_CONFIG, 'sluice.config.ts');
+  // In this repository that file is the reference system, which npm start (sluice dev) runs.
+  const list = await okJson<{ name: string; timezone: string }[]>(t, 'schedule', 'list');
+  assert.deepEqual(
+    list.map((s) => [s.name, s.timezone]),
+    [['cost-collection', 'America/New_York']],
+  );
+});
