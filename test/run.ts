@@ -17,7 +17,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTranspiler, killAll, processes } from './support/processes.ts';
 
-const FILE_LIMIT_MS = 300_000;
+const FILE_LIMIT_MS = 480_000;
 const RUN_LIMIT_MS = 20 * 60_000;
 
 function allTestFiles(): string[] {

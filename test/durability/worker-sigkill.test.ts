@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { startTestServer } from '../server/harness.ts';
+import { eventually } from '../support/eventually.ts';
 
 const MESSAGES = Number(process.env.CRASH_MESSAGES ?? 20_000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
@@ -19,8 +20,9 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
   const srv = await startTestServer();
   const record = join(srv.dir, 'record.txt');
   const recorded = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n') : []);
-  const start = (run: number): ChildProcess =>
-    spawn(
+  const children: ChildProcess[] = [];
+  const start = (run: number): ChildProcess => {
+    const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', 'worker', 'test/cli/fixtures/recording-worker.ts'],
       {
@@ -37,8 +39,10 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
         stdio: 'ignore',
       },
     );
+    children.push(child);
+    return child;
+  };
   const exited = (child: ChildProcess) => new Promise<void>((r) => child.once('exit', () => r()));
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   try {
     const { QueueUrl } = await srv.store.createQueue({ QueueName: 'crash' });
     for (let i = 0; i < MESSAGES; i += 10) {
@@ -51,18 +55,28 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
     for (let run = 0; run < KILLS; run++) {
       const child = start(run);
       const before = recorded().length;
-      // Kill mid-stream: once this run has handled some messages, or after a while regardless.
-      for (let i = 0; i < 100 && recorded().length < before + 500 + 300 * run; i++) await pause(50);
+      // Kill mid-stream: once this run has handled some messages (however long a loaded machine takes to start it).
+      const enough = before + 500 + 300 * run;
+      await eventually(
+        () => recorded().length >= enough,
+        `run ${run} to handle ${enough - before} messages`,
+        {
+          withinMs: 180_000,
+        },
+      );
       child.kill('SIGKILL');
       await exited(child);
       killed.add(String(run));
     }
     const last = start(KILLS);
-    for (let i = 0; i < 1200; i++) {
-      const [s] = await srv.store.stats('crash');
-      if (s && s.visible + s.inFlight + s.delayed === 0) break;
-      await pause(50);
-    }
+    await eventually(
+      async () => {
+        const [s] = await srv.store.stats('crash');
+        return s !== undefined && s.visible + s.inFlight + s.delayed === 0;
+      },
+      'the last run to drain the queue',
+      { withinMs: 240_000, everyMs: 100 },
+    );
     last.kill('SIGTERM');
     await exited(last);
 
@@ -84,8 +98,9 @@ it(`loses nothing when the worker is SIGKILLed ${KILLS} times over ${MESSAGES} m
     t.diagnostic(
       `handled per run: ${[...perRun].map(([r, n]) => `${r}:${n}`).join(' ')}; ${duplicates} redelivered after a kill`,
     );
-    assert.ok(perRun.size > KILLS / 2, 'the kills landed while messages were being handled');
+    assert.equal(perRun.size, KILLS + 1, 'every run handled messages: the kills landed mid-stream');
   } finally {
+    for (const child of children) child.kill('SIGKILL');
     await srv.close();
   }
 });
