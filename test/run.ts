@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { isTranspiler, killAll, processes } from './support/processes.ts';
 
 const FILE_LIMIT_MS = 480_000;
-const RUN_LIMIT_MS = 20 * 60_000;
+const RUN_LIMIT_MS = 30 * 60_000;
 
 function allTestFiles(): string[] {
   return readdirSync('test', { withFileTypes: true })
