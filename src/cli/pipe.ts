@@ -50,20 +50,24 @@ export function commandLine(
   return { queue: before[0]!, command: Object.freeze({ file, args: Object.freeze(args) }) };
 }
 
-/** `--env KEY=VALUE` values as an object; SQS_BODY is the pipe's own. */
+/** `--env KEY=VALUE` values as an object; SQS_BODY, SQS_BODY_FILE and SQS_RESULT_FILE are the pipe's own. */
 export function envOverrides(values: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const value of values) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
     if (!match) throw new Error(`--env must be KEY=VALUE, got "${value}"`);
     const [, key, v] = match as unknown as [string, string, string];
-    if (key === 'SQS_BODY') throw new Error('--env cannot set SQS_BODY: the pipe sets it to the batch');
+    if (key === 'SQS_BODY' || key === 'SQS_BODY_FILE' || key === 'SQS_RESULT_FILE')
+      throw new Error(`--env cannot set ${key}: the pipe sets it for each batch`);
     env[key] = v;
   }
   return env;
 }
 
-export default defineCommand({
+/** Shown after citty's `sluice pipe [OPTIONS] <QUEUE>` in `--help` (main.ts). */
+const usageTail = '-- <command> [args...]';
+
+const command = defineCommand({
   meta: {
     name: 'pipe',
     description: 'Run a command per batch of messages (in SQS_BODY); nothing runs while the queue is empty',
@@ -147,3 +151,5 @@ export default defineCommand({
     });
   },
 });
+
+export default Object.assign(command, { usageTail });
