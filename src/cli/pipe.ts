@@ -1,10 +1,12 @@
 /**
  * `sluice pipe <queue> [options] -- <command> [args…]`: a zero-scale pipe
  * (src/scale/pipe.ts). Nothing runs while the queue is empty; each batch runs
- * the command once (no shell) with the batch in SQS_BODY, a JSON array of
- * records shaped as EventBridge Pipes delivers SQS messages. Exit 0 deletes
- * the batch; anything else leaves it for retry (and, after maxReceiveCount,
- * for the queue's DLQ).
+ * the command once (no shell) with the batch in SQS_BODY (or, too big for
+ * it, in the file SQS_BODY_FILE names), a JSON array of records shaped as
+ * EventBridge Pipes delivers SQS messages. Exit 0 deletes the batch but the
+ * records the command lists in SQS_RESULT_FILE (Lambda's batchItemFailures);
+ * anything else leaves it for retry (and, after maxReceiveCount, for the
+ * queue's DLQ).
  *
  *   --batch-size N          1–10000, default 10 (above 10 needs --window ≥ 1)
  *   --window S              batching window, 0–300 s, default 0
@@ -16,8 +18,8 @@
  *
  * The child inherits sluice's environment and stdio. SIGTERM/SIGINT: no new
  * receive, SIGTERM to each child, wait for them (their batches settled as
- * usual), exit 0; a second signal ends sluice at once. A command that cannot
- * be spawned is one line and exit 1, its batch left for retry.
+ * usual), exit 0; a second signal ends sluice at once. A command that is not
+ * found or not executable is one line and exit 1, before anything is received.
  */
 import { defineCommand } from 'citty';
 import { createLogger } from '../observe/logger.ts';
