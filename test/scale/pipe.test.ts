@@ -491,6 +491,29 @@ describe('runPipe', () => {
     assert.equal(Messages?.[0]?.Attributes?.ApproximateReceiveCount, '1', 'the pipe received it');
   });
 
+  it('stops, the batch left for retry, when the command is gone by the time a batch comes', async () => {
+    const q = await createQueue('command-gone');
+    const dir = tempDir();
+    const file = join(dir, 'job.sh');
+    writeFileSync(file, '#!/bin/sh\n', { mode: 0o755 });
+    // The command is checked as runPipe starts (synchronously): it is there then.
+    const running = runPipe({
+      client,
+      queue: q,
+      command: { file, args: [] },
+      env: { PATH: process.env.PATH },
+      visibilityTimeout: 30,
+      signal: new AbortController().signal,
+    });
+    rmSync(file);
+    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'stuck' }));
+    await assert.rejects(running, {
+      name: 'PipeSpawnError',
+      message: `cannot run ${file}: command not found (ENOENT); 1 message(s) left for retry`,
+    });
+    assert.deepEqual(await counts(q.url), { visible: 0, inFlight: 1 });
+  });
+
   it('hands a batch it is still gathering back at once when stopped', async () => {
     const q = await createQueue('gathering');
     const out = tempDir();
