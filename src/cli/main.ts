@@ -5,7 +5,7 @@
  * `--help` anywhere prints usage.
  */
 import { stripVTControlCharacters } from 'node:util';
-import { defineCommand, runCommand, runMain } from 'citty';
+import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand, runMain } from 'citty';
 
 const main = defineCommand({
   meta: {
@@ -29,11 +29,24 @@ const main = defineCommand({
   },
 });
 
+/** citty's usage, its USAGE line ending with a command's own `usageTail` if it has one (pipe: `-- <command> [args...]`). */
+async function showUsage<T extends ArgsDef>(cmd: CommandDef<T>, parent?: CommandDef<T>): Promise<void> {
+  const tail = (cmd as { usageTail?: string }).usageTail;
+  const lines = (await renderUsage(cmd, parent)).split('\n');
+  const at = lines.findIndex((l) => stripVTControlCharacters(l).startsWith('USAGE '));
+  if (tail && at >= 0) {
+    const line = lines[at]!;
+    const reset = '\u001b[39m'; // the end of its colour, if it has one
+    lines[at] = line.endsWith(reset) ? `${line.slice(0, -reset.length)} ${tail}${reset}` : `${line} ${tail}`;
+  }
+  console.log(`${lines.join('\n')}\n`);
+}
+
 const rawArgs = process.argv.slice(2);
 // Only sluice's own arguments: after `--` they belong to a command (`sluice pipe q -- tool --help`).
 const own = rawArgs.includes('--') ? rawArgs.slice(0, rawArgs.indexOf('--')) : rawArgs;
 if (rawArgs.length === 0 || own.some((a) => a === '--help' || a === '-h' || a === '--version')) {
-  await runMain(main);
+  await runMain(main, { showUsage });
 } else {
   try {
     await runCommand(main, { rawArgs });

@@ -1,10 +1,12 @@
 /**
  * `sluice pipe <queue> [options] -- <command> [args…]`: a zero-scale pipe
  * (src/scale/pipe.ts). Nothing runs while the queue is empty; each batch runs
- * the command once (no shell) with the batch in SQS_BODY, a JSON array of
- * records shaped as EventBridge Pipes delivers SQS messages. Exit 0 deletes
- * the batch; anything else leaves it for retry (and, after maxReceiveCount,
- * for the queue's DLQ).
+ * the command once (no shell) with the batch in SQS_BODY (or, too big for
+ * it, in the file SQS_BODY_FILE names), a JSON array of records shaped as
+ * EventBridge Pipes delivers SQS messages. Exit 0 deletes the batch but the
+ * records the command lists in SQS_RESULT_FILE (Lambda's batchItemFailures);
+ * anything else leaves it for retry (and, after maxReceiveCount, for the
+ * queue's DLQ).
  *
  *   --batch-size N          1–10000, default 10 (above 10 needs --window ≥ 1)
  *   --window S              batching window, 0–300 s, default 0
@@ -16,8 +18,8 @@
  *
  * The child inherits sluice's environment and stdio. SIGTERM/SIGINT: no new
  * receive, SIGTERM to each child, wait for them (their batches settled as
- * usual), exit 0; a second signal ends sluice at once. A command that cannot
- * be spawned is one line and exit 1, its batch left for retry.
+ * usual), exit 0; a second signal ends sluice at once. A command that is not
+ * found or not executable is one line and exit 1, before anything is received.
  */
 import { defineCommand } from 'citty';
 import { createLogger } from '../observe/logger.ts';
@@ -50,20 +52,24 @@ export function commandLine(
   return { queue: before[0]!, command: Object.freeze({ file, args: Object.freeze(args) }) };
 }
 
-/** `--env KEY=VALUE` values as an object; SQS_BODY is the pipe's own. */
+/** `--env KEY=VALUE` values as an object; SQS_BODY, SQS_BODY_FILE and SQS_RESULT_FILE are the pipe's own. */
 export function envOverrides(values: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const value of values) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
     if (!match) throw new Error(`--env must be KEY=VALUE, got "${value}"`);
     const [, key, v] = match as unknown as [string, string, string];
-    if (key === 'SQS_BODY') throw new Error('--env cannot set SQS_BODY: the pipe sets it to the batch');
+    if (key === 'SQS_BODY' || key === 'SQS_BODY_FILE' || key === 'SQS_RESULT_FILE')
+      throw new Error(`--env cannot set ${key}: the pipe sets it for each batch`);
     env[key] = v;
   }
   return env;
 }
 
-export default defineCommand({
+/** Shown after citty's `sluice pipe [OPTIONS] <QUEUE>` in `--help` (main.ts). */
+const usageTail = '-- <command> [args...]';
+
+const command = defineCommand({
   meta: {
     name: 'pipe',
     description: 'Run a command per batch of messages (in SQS_BODY); nothing runs while the queue is empty',
@@ -147,3 +153,5 @@ export default defineCommand({
     });
   },
 });
+
+export default Object.assign(command, { usageTail });

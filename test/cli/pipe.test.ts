@@ -5,10 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { stripVTControlCharacters } from 'node:util';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PipeRecord } from '../../src/scale/pipe-records.ts';
 import { queueCounts, startTestServer, type TestServer } from '../server/harness.ts';
-import { fails, start } from './ops-harness.ts';
+import { fails, sluice, start } from './ops-harness.ts';
 
 let t: TestServer;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-pipe-'));
@@ -52,7 +53,7 @@ function startPipe(...args: string[]) {
       resolve({ code, signal, stderr });
     }),
   );
-  return { child, exited };
+  return { child, exited, stderr: () => stderr };
 }
 
 describe('sluice pipe', () => {
@@ -97,12 +98,26 @@ describe('sluice pipe', () => {
 
   it('stops at once on SIGTERM while it waits on an empty queue', async () => {
     await createQueue('cli-idle');
-    const pipe = startPipe('cli-idle', '--', process.execPath, '-e', 'process.exit(3)');
-    await sleep(1500);
+    const pipe = startPipe(
+      'cli-idle',
+      '--log-level',
+      'info',
+      '--',
+      process.execPath,
+      '-e',
+      'process.exit(3)',
+    );
+    // Started (its signal handlers in place) once it says so: a loaded machine may take seconds.
+    await until('the pipe started', () => pipe.stderr().includes('"msg":"pipe started"'), 30_000);
+    await sleep(300);
     const stopped = Date.now();
     pipe.child.kill('SIGTERM');
     const { code, stderr } = await pipe.exited;
-    assert.deepEqual({ code, stderr }, { code: 0, stderr: '' });
+    const messages = stderr
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    assert.deepEqual({ code, messages }, { code: 0, messages: ['pipe started', 'pipe stopped'] });
     assert.ok(Date.now() - stopped < 3000, `took ${Date.now() - stopped} ms to stop`);
   });
 
@@ -152,6 +167,16 @@ describe('sluice pipe', () => {
       ),
       fails(
         t,
+        'sluice: --env cannot set SQS_RESULT_FILE: the pipe sets it for each batch',
+        'pipe',
+        'cli-opts',
+        '--env',
+        'SQS_RESULT_FILE=/tmp/x',
+        '--',
+        'true',
+      ),
+      fails(
+        t,
         'sluice: --env must be KEY=VALUE, got "NOPE"',
         'pipe',
         'cli-opts',
@@ -167,18 +192,31 @@ describe('sluice pipe', () => {
     ]);
   });
 
-  it('names a command that cannot be spawned, exits 1 and leaves its batch for retry', async () => {
+  it('names a command that does not exist in one line, exits 1, and receives nothing', async () => {
     const url = await createQueue('cli-enoent');
     await t.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'stuck' }));
     await fails(
       t,
-      'sluice: cannot run sluice-no-such-command: command not found (ENOENT); 1 message(s) left for retry',
+      'sluice: command not found: sluice-no-such-command',
       'pipe',
       'cli-enoent',
       '--',
       'sluice-no-such-command',
       '--flag',
     );
-    assert.deepEqual(await counts(url), { visible: 0, inFlight: 1 });
+    assert.deepEqual(await counts(url), { visible: 1, inFlight: 0 });
+    const { Messages } = await t.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    assert.equal(Messages?.[0]?.Attributes?.ApproximateReceiveCount, '1', 'the pipe received it');
+  });
+
+  it('shows the command after -- in its usage line', async () => {
+    const { code, stdout } = await sluice(t, 'pipe', '--help');
+    assert.equal(code, 0);
+    const usage = stripVTControlCharacters(stdout)
+      .split('\n')
+      .find((l) => l.startsWith('USAGE'));
+    assert.equal(usage, 'USAGE sluice pipe [OPTIONS] <QUEUE> -- <command> [args...]');
   });
 });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +17,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { awsClient } from '../../src/client/aws.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
-import { MAX_SQS_BODY_BYTES, type PipeOptions, type PipeSummary, runPipe } from '../../src/scale/pipe.ts';
+import {
+  MAX_SQS_BODY_BYTES,
+  type PipeOptions,
+  PipeSpawnError,
+  type PipeSummary,
+  runPipe,
+} from '../../src/scale/pipe.ts';
 import type { PipeRecord } from '../../src/scale/pipe-records.ts';
 import { queueCounts, startTestServer, type TestServer } from '../server/harness.ts';
 
@@ -105,12 +111,13 @@ function pipe(
   };
 }
 
-/** Each run writes its batch to OUT/batch-<pid>.json. */
-const WRITE_BATCH = `require('fs').writeFileSync(require('path').join(process.env.OUT, 'batch-' + process.pid + '.json'), process.env.SQS_BODY)`;
+/** Each run writes its batch to OUT/batch-<pid>.json (renamed into place: a reader never sees half a file). */
+const WRITE_BATCH = `const fs = require('fs'), file = require('path').join(process.env.OUT, 'batch-' + process.pid);
+  fs.writeFileSync(file + '.tmp', process.env.SQS_BODY); fs.renameSync(file + '.tmp', file + '.json')`;
 
 const batches = (dir: string): PipeRecord[][] =>
   readdirSync(dir)
-    .filter((f) => f.startsWith('batch-'))
+    .filter((f) => f.startsWith('batch-') && f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PipeRecord[]);
 
 describe('runPipe', () => {
@@ -139,7 +146,7 @@ describe('runPipe', () => {
       return c.visible + c.inFlight === 0 ? true : undefined;
     });
     const summary = await p.stop();
-    assert.deepEqual(summary, { received: 2, batches: 1, succeeded: 1, failed: 0 });
+    assert.deepEqual(summary, { received: 2, batches: 1, succeeded: 1, partial: 0, failed: 0 });
 
     const [batch] = batches(out);
     const first = batch!.find((r) => r.body === '{"order":1}')!;
@@ -222,7 +229,7 @@ describe('runPipe', () => {
     );
     const summary = await p.stop();
     assert.equal(readFileSync(join(out, 'runs'), 'utf8'), '1\n2\n');
-    assert.deepEqual(summary, { received: 2, batches: 2, succeeded: 0, failed: 2 });
+    assert.deepEqual(summary, { received: 2, batches: 2, succeeded: 0, partial: 0, failed: 2 });
     assert.deepEqual(await counts(q.url), { visible: 0, inFlight: 0 });
     const moved = await t.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url }));
     assert.equal(moved.Messages?.[0]?.Body, 'poison');
@@ -232,6 +239,7 @@ describe('runPipe', () => {
     const q = await createQueue('burst');
     const out = tempDir();
     // A run takes a free slot file (O_EXCL) for as long as it runs; none free means too many at once.
+    // It holds its slot until all three are taken (or 3 s pass), so three at once show however slow the machine.
     const script = `
       const fs = require('fs'), path = require('path'), out = process.env.OUT;
       let slot = -1;
@@ -242,7 +250,12 @@ describe('runPipe', () => {
       else fs.writeFileSync(path.join(out, 'used-' + slot), '');
       const ids = JSON.parse(process.env.SQS_BODY).map((r) => r.messageId);
       fs.appendFileSync(path.join(out, 'runs'), ids.join(' ') + '\\n');
-      setTimeout(() => { if (slot >= 0) fs.unlinkSync(path.join(out, 'slot' + slot)); }, 30);`;
+      const end = Date.now() + 3000;
+      const release = () => {
+        if (fs.existsSync(path.join(out, 'slot2')) === false && Date.now() < end) return setTimeout(release, 20);
+        if (slot >= 0) fs.unlinkSync(path.join(out, 'slot' + slot));
+      };
+      release();`;
     const p = pipe(q, script, out, { maxChildren: 3 });
     await sleep(1800);
     assert.equal(existsSync(join(out, 'runs')), false, 'a child ran while the queue was empty');
@@ -267,7 +280,7 @@ describe('runPipe', () => {
       [],
       'more than 3 children at once',
     );
-    assert.ok(existsSync(join(out, 'used-1')), 'the children never ran side by side');
+    assert.ok(existsSync(join(out, 'used-2')), 'three children never ran at once');
   });
 
   it('gathers more than 10 messages into one child with a batch size of 25 and a window of 1 s', async () => {
@@ -294,32 +307,211 @@ describe('runPipe', () => {
     assert.ok(Date.now() - started >= 1000);
   });
 
-  it('keeps a batch within what one environment variable may hold', async () => {
-    const q = await createQueue('big');
+  it('keeps a batch within what one environment variable may hold, by the bytes received', async () => {
+    // Ten 20 KB messages: one receive brings all ten (200 KB), more than SQS_BODY may hold (E2BIG).
+    for (const [name, options] of [
+      ['big-window', { batchSize: 100, windowSeconds: 2 }],
+      ['big-one-receive', {}],
+    ] as const) {
+      const q = await createQueue(name);
+      const out = tempDir();
+      const ids = await sendMany(q.url, 10, 'x'.repeat(20_000));
+      const p = pipe(q, WRITE_BATCH, out, options);
+      const all = await until(`all 10 processed (${name})`, () => {
+        const b = batches(out);
+        return b.flat().length === 10 ? b : undefined;
+      });
+      await until(`the batches deleted (${name})`, async () => {
+        const c = await counts(q.url);
+        return c.visible + c.inFlight === 0 ? true : undefined;
+      });
+      const summary = await p.stop();
+      assert.equal(summary.failed, 0, `${name}: ${JSON.stringify(summary)}`);
+      assert.equal(summary.received, 10, name);
+      assert.ok(all.length >= 2, `${name}: one batch of 200 KB`);
+      for (const batch of all) assert.ok(Buffer.byteLength(JSON.stringify(batch)) <= MAX_SQS_BODY_BYTES);
+      // The records cut from one receive's batch start the next: none waits out its visibility timeout.
+      assert.ok(
+        all.every((b) => b.every((r) => r.attributes.ApproximateReceiveCount === '1')),
+        name,
+      );
+      assert.deepEqual(
+        all
+          .flat()
+          .map((r) => r.messageId)
+          .sort(),
+        [...ids].sort(),
+      );
+    }
+  });
+
+  it('delivers a batch too big for SQS_BODY in the file SQS_BODY_FILE names, then removes it', async () => {
+    const q = await createQueue('huge');
     const out = tempDir();
-    const body = 'x'.repeat(5000);
-    await Promise.all(
-      [0, 10, 20, 30].map((i) =>
-        t.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: q.url,
-            Entries: Array.from({ length: 10 }, (_, j) => ({
-              Id: String(j),
-              MessageBody: `${i + j}${body}`,
-            })),
-          }),
-        ),
-      ),
-    );
-    const p = pipe(q, WRITE_BATCH, out, { batchSize: 40, windowSeconds: 1 });
-    const all = await until('all 40 processed', () => {
-      const b = batches(out);
-      return b.flat().length === 40 ? b : undefined;
+    const body = 'y'.repeat(200_000);
+    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: body }));
+    await sendMany(q.url, 3, 'small');
+    const script = `
+      const fs = require('fs'), path = require('path'), file = process.env.SQS_BODY_FILE;
+      const seen = { hasBody: 'SQS_BODY' in process.env, file, mode: file && (fs.statSync(file).mode & 0o777) };
+      const records = JSON.parse(file ? fs.readFileSync(file, 'utf8') : process.env.SQS_BODY);
+      fs.writeFileSync(path.join(process.env.OUT, 'seen-' + process.pid + '.json'), JSON.stringify({ ...seen, bodies: records.map((r) => r.body.length) }));`;
+    const p = pipe(q, script, out, { batchSize: 10, windowSeconds: 1 });
+    type Seen = { hasBody: boolean; file?: string; mode?: number; bodies: number[] };
+    const seen = await until('all 4 processed', () => {
+      const s = readdirSync(out)
+        .filter((f) => f.startsWith('seen-'))
+        .map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as Seen);
+      return s.flatMap((x) => x.bodies).length === 4 ? s : undefined;
+    });
+    await until('the batches deleted', async () => {
+      const c = await counts(q.url);
+      return c.visible + c.inFlight === 0 ? true : undefined;
     });
     const summary = await p.stop();
     assert.equal(summary.failed, 0);
-    assert.ok(all.length >= 2, 'one batch of 200 KB');
-    for (const batch of all) assert.ok(Buffer.byteLength(JSON.stringify(batch)) <= MAX_SQS_BODY_BYTES);
+    const big = seen.find((s) => s.bodies.includes(200_000))!;
+    assert.deepEqual(big.bodies, [200_000], 'the big message goes alone');
+    assert.equal(big.hasBody, false, 'SQS_BODY is set too');
+    assert.equal(big.mode, 0o600);
+    assert.equal(existsSync(big.file!), false, 'the file is left behind');
+    for (const s of seen.filter((x) => x !== big)) assert.deepEqual([s.hasBody, s.file], [true, undefined]);
+  });
+
+  it("retries only the records a child lists in SQS_RESULT_FILE (Lambda's batchItemFailures); the rest are deleted", async () => {
+    const dlq = await createQueue('partial-dlq');
+    const q = await createQueue('partial', {
+      VisibilityTimeout: '1',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
+    });
+    const out = tempDir();
+    await sendMany(q.url, 4, 'good');
+    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'poison' }));
+    // Each run appends the bodies it saw; it reports the poison message as failed and exits 0.
+    const script = `
+      const fs = require('fs'), records = JSON.parse(process.env.SQS_BODY);
+      fs.appendFileSync(process.env.OUT + '/runs', records.map((r) => r.body + '@' + r.attributes.ApproximateReceiveCount).sort().join(' ') + '\\n');
+      const failed = records.filter((r) => r.body === 'poison').map((r) => ({ itemIdentifier: r.messageId }));
+      fs.writeFileSync(process.env.SQS_RESULT_FILE, JSON.stringify({ batchItemFailures: failed }));`;
+    const p = pipe(q, script, out, { batchSize: 5, windowSeconds: 1, visibilityTimeout: 1 });
+    await until('the poison message in the DLQ', async () =>
+      (await counts(dlq.url)).visible === 1 ? true : undefined,
+    );
+    await until('the queue empty', async () => {
+      const c = await counts(q.url);
+      return c.visible + c.inFlight === 0 ? true : undefined;
+    });
+    const summary = await p.stop();
+    const runs = readFileSync(join(out, 'runs'), 'utf8').trim().split('\n');
+    assert.deepEqual(runs.join(' ').split(' ').sort(), [
+      'good-0@1',
+      'good-1@1',
+      'good-2@1',
+      'good-3@1',
+      'poison@1',
+      'poison@2',
+    ]);
+    assert.deepEqual(
+      [summary.received, summary.failed, summary.succeeded + summary.partial, summary.batches],
+      [6, 0, runs.length, runs.length],
+    );
+    assert.ok(summary.partial >= 2, JSON.stringify(summary));
+    const moved = await t.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(
+      moved.Messages?.map((m) => m.Body),
+      ['poison'],
+    );
+  });
+
+  it('retries the whole batch when the report is malformed, names an unknown record, or the child fails', async () => {
+    for (const [name, report, exit] of [
+      ['report-malformed', 'not json', 0],
+      ['report-unknown-id', '{"batchItemFailures":[{"itemIdentifier":"no-such-id"}]}', 0],
+      ['report-empty-id', '{"batchItemFailures":[{"itemIdentifier":""}]}', 0],
+      ['report-exit-1', '{"batchItemFailures":[]}', 1],
+    ] as const) {
+      const q = await createQueue(name, { VisibilityTimeout: '1' });
+      const out = tempDir();
+      await sendMany(q.url, 2, name);
+      // The first run reports and exits as given; the second reports nothing and exits 0.
+      const script = `
+        const fs = require('fs'), records = JSON.parse(process.env.SQS_BODY);
+        fs.appendFileSync(process.env.OUT + '/runs', records.map((r) => r.attributes.ApproximateReceiveCount).join(' ') + '\\n');
+        if (records[0].attributes.ApproximateReceiveCount === '1') {
+          fs.writeFileSync(process.env.SQS_RESULT_FILE, ${JSON.stringify(report)});
+          process.exit(${exit});
+        }`;
+      const p = pipe(q, script, out, { batchSize: 2, windowSeconds: 1, visibilityTimeout: 1 });
+      await until(`the batch deleted (${name})`, async () => {
+        const c = await counts(q.url);
+        return c.visible + c.inFlight === 0 && existsSync(join(out, 'runs')) ? true : undefined;
+      });
+      const summary = await p.stop();
+      assert.deepEqual(
+        readFileSync(join(out, 'runs'), 'utf8').split('\n').filter(Boolean).join(' ').split(' ').sort(),
+        ['1', '1', '2', '2'],
+        name,
+      );
+      assert.deepEqual([summary.received, summary.partial], [4, 0], name);
+      assert.ok(summary.failed >= 1, `${name}: ${JSON.stringify(summary)}`);
+    }
+  });
+
+  it('checks the command before receiving anything: not found, or not executable', async () => {
+    const q = await createQueue('no-command');
+    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'waiting' }));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'not-executable'), '#!/bin/sh\n', { mode: 0o644 });
+    for (const [file, message] of [
+      ['sluice-no-such-command', 'command not found: sluice-no-such-command'],
+      [join(dir, 'missing'), `command not found: ${join(dir, 'missing')}`],
+      [join(dir, 'not-executable'), `permission denied: ${join(dir, 'not-executable')}`],
+      [dir, `permission denied: ${dir}`],
+    ]) {
+      const controller = new AbortController();
+      await assert.rejects(
+        runPipe({
+          client,
+          queue: q,
+          command: { file: file!, args: [] },
+          env: { PATH: process.env.PATH },
+          visibilityTimeout: 30,
+          signal: controller.signal,
+        }),
+        (err: Error) => err instanceof PipeSpawnError && err.message === message,
+      );
+    }
+    assert.deepEqual(await counts(q.url), { visible: 1, inFlight: 0 });
+    const { Messages } = await t.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: q.url,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    assert.equal(Messages?.[0]?.Attributes?.ApproximateReceiveCount, '1', 'the pipe received it');
+  });
+
+  it('stops, the batch left for retry, when the command is gone by the time a batch comes', async () => {
+    const q = await createQueue('command-gone');
+    const dir = tempDir();
+    const file = join(dir, 'job.sh');
+    writeFileSync(file, '#!/bin/sh\n', { mode: 0o755 });
+    // The command is checked as runPipe starts (synchronously): it is there then.
+    const running = runPipe({
+      client,
+      queue: q,
+      command: { file, args: [] },
+      env: { PATH: process.env.PATH },
+      visibilityTimeout: 30,
+      signal: new AbortController().signal,
+    });
+    rmSync(file);
+    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'stuck' }));
+    await assert.rejects(running, {
+      name: 'PipeSpawnError',
+      message: `cannot run ${file}: command not found (ENOENT); 1 message(s) left for retry`,
+    });
+    assert.deepEqual(await counts(q.url), { visible: 0, inFlight: 1 });
   });
 
   it('hands a batch it is still gathering back at once when stopped', async () => {
@@ -328,7 +520,7 @@ describe('runPipe', () => {
     await sendMany(q.url, 3, 'gathering');
     const p = pipe(q, WRITE_BATCH, out, { batchSize: 25, windowSeconds: 30 });
     await until('the batch held', async () => ((await counts(q.url)).inFlight === 3 ? true : undefined));
-    assert.deepEqual(await p.stop(), { received: 3, batches: 0, succeeded: 0, failed: 0 });
+    assert.deepEqual(await p.stop(), { received: 3, batches: 0, succeeded: 0, partial: 0, failed: 0 });
     assert.deepEqual(await counts(q.url), { visible: 3, inFlight: 0 });
     assert.deepEqual(batches(out), []);
   });
@@ -366,6 +558,6 @@ describe('runPipe', () => {
       const c = await counts(q.url);
       return c.visible + c.inFlight === 0 ? true : undefined;
     });
-    assert.deepEqual(await p.stop(), { received: 1, batches: 1, succeeded: 1, failed: 0 });
+    assert.deepEqual(await p.stop(), { received: 1, batches: 1, succeeded: 1, partial: 0, failed: 0 });
   });
 });
