@@ -66,7 +66,7 @@ export function envOverrides(values: readonly string[]): Record<string, string> 
   return env;
 }
 
-/** Shown after citty's `sluice pipe [OPTIONS] <QUEUE>` in `--help` (main.ts). */
+/** Shown after `sluice pipe [OPTIONS] <QUEUE>` in `--help` (common/usage.ts). */
 const usageTail = '-- <command> [args...]';
 
 const command = defineCommand({

@@ -1,0 +1,35 @@
+/**
+ * The command table: `sluice` and its subcommands. Each command file is
+ * imported only when its command runs (or its usage or flags are checked),
+ * so `sluice server` does not load the worker.
+ */
+import { readFileSync } from 'node:fs';
+import { defineCommand } from 'citty';
+
+/** The version in package.json, the one `sluice --version` prints. */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export const sluice = defineCommand({
+  meta: {
+    name: 'sluice',
+    version: VERSION,
+    description: 'Background workers for SQS-style queues, with an embedded SQS server',
+  },
+  subCommands: {
+    server: () => import('../server.ts').then((m) => m.default),
+    worker: () => import('../worker.ts').then((m) => m.default),
+    dev: () => import('../dev.ts').then((m) => m.default),
+    start: () => import('../start.ts').then((m) => m.default),
+    queues: () => import('../queues.ts').then((m) => m.default),
+    send: () => import('../send.ts').then((m) => m.default),
+    purge: () => import('../purge.ts').then((m) => m.default),
+    stats: () => import('../stats.ts').then((m) => m.default),
+    dlq: () => import('../dlq.ts').then((m) => m.default),
+    schedule: () => import('../schedule.ts').then((m) => m.default),
+    scale: () => import('../scale.ts').then((m) => m.default),
+    pipe: () => import('../pipe.ts').then((m) => m.default),
+    plan: () => import('../plan.ts').then((m) => m.default),
+  },
+});
