@@ -217,6 +217,6 @@ describe('sluice pipe', () => {
     const usage = stripVTControlCharacters(stdout)
       .split('\n')
       .find((l) => l.startsWith('USAGE'));
-    assert.equal(usage, 'USAGE sluice pipe [OPTIONS] <QUEUE> -- <command> [args...]');
+    assert.equal(usage, 'USAGE  sluice pipe [OPTIONS] <QUEUE> -- <command> [args...]');
   });
 });
