@@ -3,12 +3,17 @@
  *
  *   sluice dev [sluice.config.ts] [--port 9324] [--host 127.0.0.1]
  *              [--data ./data] [--health-port 3003] [--no-producers]
+ *              [--log-level info] [--log-format pretty|json]
  *
  * Starts the embedded server (store in <data>/sluice.sqlite), creates the
  * config's queues with their DLQs, runs the workers (over HTTP, through the
  * same client as in production), the schedules and the producers, and prints
  * where everything is. SIGTERM/SIGINT: producers stop, the scheduler stops,
  * the workers drain, then the server closes; exit 0. `npm start` runs this.
+ *
+ * In a terminal the logs are pretty (one short line each; JSON otherwise or
+ * with --log-format json), and the addresses, which they scroll away, come
+ * back as one line on stderr every 60 s.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +24,18 @@ import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { untilSignal } from '../config/until-signal.ts';
-import { createLogger } from '../observe/logger.ts';
+import { createLogger, logSettings } from '../observe/logger.ts';
+import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
 import { startServer } from '../server/server.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
+import { systemClock } from '../time/clock.ts';
+import { applyLogArgs, logArgs } from './common/log-options.ts';
+
+/** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
+export function summaryLine(endpoint: string, health: string, queue: string): string {
+  return `sluice dev: endpoint ${endpoint}  health ${health}/health  metrics ${health}/metrics  send one: npx sluice send ${queue} '{"to":"ana","title":"hello"}' --endpoint ${endpoint}`;
+}
 
 function portOption(value: unknown, name: string): number {
   const text = String(value);
@@ -54,8 +67,12 @@ export default defineCommand({
       description: 'Run the config’s producers (--no-producers: off)',
       default: true,
     },
+    ...logArgs,
   },
   async run({ args }) {
+    applyLogArgs(args);
+    // One line per error, and no nine-line AWS SDK notice about Node versions at the top of `npm start`.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const configPath = configPathOf(args.config);
     const port = portOption(args.port, 'port');
     const healthPort =
@@ -114,8 +131,18 @@ export default defineCommand({
       '',
     ];
     process.stderr.write(`${lines.join('\n')}\n`);
+    const { format, colour } = logSettings();
+    const stopSummary =
+      format === 'pretty'
+        ? repeatLine({
+            clock: systemClock,
+            line: () => summaryLine(server.url, system.workers.health.url, example),
+            write: (line) => void process.stderr.write(colour ? `\x1b[1m${line}\x1b[0m\n` : `${line}\n`),
+          })
+        : () => {};
 
     const signal = await untilSignal();
+    stopSummary();
     process.stderr.write(`sluice dev: ${signal}, draining\n`);
     await system.stop(signal);
     await client.close();

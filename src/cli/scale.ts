@@ -26,7 +26,7 @@ import { defineCommand } from 'citty';
 import { createClient, type QueueClient } from '../client/index.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
-import { createLogger } from '../observe/logger.ts';
+import { createLogger, logEnv } from '../observe/logger.ts';
 import type { Actuator } from '../scale/actuator.ts';
 import { ecsActuator } from '../scale/actuators/ecs.ts';
 import { kedaScaledObject } from '../scale/actuators/keda.ts';
@@ -36,6 +36,7 @@ import { runScale } from '../scale/run-scale.ts';
 import { queuesObserver } from '../scale/sampler.ts';
 import type { WorkerDefinition } from '../worker/define.ts';
 import { type Connection, connectionArgs, connectionOf, reasonOf } from './common/connection.ts';
+import { applyLogArgs, logArgs } from './common/log-options.ts';
 import { intOption, stringOption } from './common/options.ts';
 import { about } from './common/queue.ts';
 import {
@@ -80,6 +81,7 @@ const args = {
   deployment: { type: 'string', description: 'With --export keda: the Deployment to scale' },
   namespace: { type: 'string', description: 'With --export keda: its namespace' },
   'auth-ref': { type: 'string', description: 'With --export keda: a TriggerAuthentication name' },
+  ...logArgs,
   ...connectionArgs,
 } as const;
 
@@ -162,6 +164,7 @@ export default defineCommand({
   },
   args,
   async run({ args: a }) {
+    applyLogArgs(a);
     const path = resolve(String(a.file));
     if (!existsSync(path)) throw new Error(`${a.file}: no such file`);
     const o = options(a);
@@ -217,6 +220,7 @@ export default defineCommand({
         idPrefix: o.prefix,
         env: {
           ...process.env,
+          ...logEnv(), // every worker process logs at the pool's level, in its format
           ...(connection.endpoint ? { SLUICE_ENDPOINT: connection.endpoint } : {}),
           ...(connection.region ? { AWS_REGION: connection.region } : {}),
         },

@@ -21,6 +21,7 @@ import { runSystem } from '../config/run-system.ts';
 import { untilSignal } from '../config/until-signal.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
 import { createLogger } from '../observe/logger.ts';
+import { applyLogArgs, logArgs } from './common/log-options.ts';
 
 export default defineCommand({
   meta: {
@@ -32,8 +33,10 @@ export default defineCommand({
     'create-queues': { type: 'boolean', description: 'Create the config’s queues and DLQs first' },
     producers: { type: 'boolean', description: 'Also run the config’s producers' },
     data: { type: 'string', description: 'Directory for the system’s own local data', default: 'data' },
+    ...logArgs,
   },
   async run({ args }) {
+    applyLogArgs(args);
     const configPath = configPathOf(args.config);
     const env = readWorkerEnv(process.env);
     const logger = createLogger();

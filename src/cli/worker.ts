@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { runWorkers } from '../worker/run.ts';
+import { applyLogArgs, logArgs } from './common/log-options.ts';
 
 /** The worker definitions among a module's exports, each once. */
 export function workersOf(module: Record<string, unknown>): WorkerDefinition[] {
@@ -25,8 +26,10 @@ export default defineCommand({
   meta: { name: 'worker', description: 'Run the workers a file exports, in one process' },
   args: {
     file: { type: 'positional', required: true, description: 'Module exporting defineWorker(...) results' },
+    ...logArgs,
   },
   async run({ args }) {
+    applyLogArgs(args);
     const path = resolve(String(args.file));
     if (!existsSync(path)) throw new Error(`${args.file}: no such file`);
     const workers = workersOf((await import(pathToFileURL(path).href)) as Record<string, unknown>);

@@ -10,6 +10,14 @@
  * (queue out of reach, actuator refused) is logged and the loop goes on: the
  * scaler must outlive its callbacks.
  *
+ * The pool's start is no scaling decision: bringing the count up to `min`,
+ * or activation from zero, does not start the scale-out cooldown, so the
+ * first real decision (a backlog waiting at start) scales out at once.
+ *
+ * A hold (a rule keeps the count another wants changed: a cooldown, the
+ * scale-in window, max) is logged at info with its reason when the holding
+ * rule changes, not at every sample; the rest of the steady ticks at debug.
+ *
  * With several queues, the sample is their sum (visible, in flight, delayed)
  * and the oldest age among them; an unknown age counts as 0 (no age step fires).
  */
@@ -17,7 +25,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../time/clock.ts';
 import type { Actuator } from './actuator.ts';
 import type { ScalePolicy } from './config.ts';
-import { decideScale, type Sample, type ScaleState } from './policy.ts';
+import { decideScale, type Hold, type Sample, SCALE_IN_MARGIN, type ScaleState } from './policy.ts';
 import type { QueueObservation } from './sampler.ts';
 
 /** What the loop saw and did at one tick. */
@@ -48,6 +56,21 @@ export interface Autoscaler {
   /** Runs one tick now (tests, and the first tick at start). */
   tick(): Promise<DecisionRecord | undefined>;
   stop(): void;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
+/** One line saying what holds the count and for how long, e.g. `holding 3 (wants 8): the scale-out cooldown holds for 45 s more`. */
+export function holdMessage(count: number, held: Hold, now: number, policy: ScalePolicy): string {
+  const left = held.until === undefined ? 0 : Math.max(0, held.until - now);
+  const why = {
+    'scale-out cooldown': `the scale-out cooldown holds for ${Math.ceil(left / 1000)} s more`,
+    'scale-in cooldown': `the scale-in cooldown holds for ${Math.ceil(left / 1000)} s more`,
+    'scale-in window': `scale-in waits for ${Math.max(1, Math.ceil(left / (policy.periodSeconds * 1000)))} more low period${left > policy.periodSeconds * 1000 ? 's' : ''} of ${policy.periodSeconds} s`,
+    'scale-in margin': `scale-in waits until each worker would hold under ${Math.round(SCALE_IN_MARGIN * 100)} % of the target`,
+    max: `max is ${policy.max}`,
+  }[held.by];
+  return `holding ${count} (wants ${held.wanted}): ${why}`;
 }
 
 /** Sums the queues into one sample at `at`. */
@@ -89,6 +112,8 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
   let lastProcessed: { at: number; total: number } | undefined;
   let stopped = false;
   let warnedAge = false;
+  /** The rule that held at the last tick, so a hold is said once, not every interval. */
+  let lastHold: Hold['by'] | undefined;
   let cancel: (() => void) | undefined;
   let running: Promise<DecisionRecord | undefined> | undefined;
 
@@ -117,8 +142,22 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
     const sample: Sample = perWorker === undefined ? base : { ...base, throughputPerWorker: perWorker };
     history = [...history.filter((s) => s.at > at - lookBackMs), sample];
     const scaleState: ScaleState = { count, ...state };
-    const { desired, reason, byStep } = decideScale(history, scaleState, policy);
+    const { desired, reason, byStep, held } = decideScale(history, scaleState, policy);
     const record: DecisionRecord = { at, sample, ageKnown, from: count, to: desired, reason };
+    if (held && held.by !== lastHold) {
+      log.info(
+        {
+          count,
+          wanted: held.wanted,
+          ...(held.until !== undefined ? { until: iso(held.until) } : {}),
+          reason,
+          visible: sample.visible,
+          inFlight: sample.inFlight,
+        },
+        holdMessage(count, held, at, policy),
+      );
+    }
+    lastHold = held?.by;
     if (desired !== count) {
       log.info(
         {
@@ -132,9 +171,12 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
         desired > count ? 'scaling out' : 'scaling in',
       );
       await actuator.apply(desired, reason);
-      state = desired > count ? { ...state, lastScaleOutAt: at } : { ...state, lastScaleInAt: at };
+      // Bringing the pool up (its start to min, activation from zero) is not a decision the cooldown paces.
+      const start = count < policy.min || (count === 0 && policy.activation);
+      if (desired < count) state = { ...state, lastScaleInAt: at };
+      else if (!start) state = { ...state, lastScaleOutAt: at };
       if (byStep) state = { ...state, lastStepAt: at };
-    } else {
+    } else if (!held) {
       log.debug({ count, reason }, 'holding');
     }
     options.onDecision?.(record);

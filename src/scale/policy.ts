@@ -27,7 +27,10 @@
  *    count. A count outside [min, max] is corrected regardless. With
  *    activation off, leaving zero waits out the scale-out cooldown too.
  *
- * The reason names the rule that decided, with its numbers.
+ * The reason names the rule that decided, with its numbers. A decision that
+ * keeps the count although a rule wants another carries `held`: which rule
+ * holds, the count it would go to, and when it lets go if that is known (the
+ * autoscaler logs it once per rule, not at every sample).
  */
 import type { ScalePolicy } from './config.ts';
 import { evaluateSteps } from './steps.ts';
@@ -53,11 +56,22 @@ export interface ScaleState {
   readonly lastStepAt?: number;
 }
 
+/** Why the count stays although the policy wants another. */
+export interface Hold {
+  readonly by: 'scale-out cooldown' | 'scale-in cooldown' | 'scale-in window' | 'scale-in margin' | 'max';
+  /** The count it would go to without this rule. */
+  readonly wanted: number;
+  /** When the rule lets go (ms), if the queue stays as it is; unknown for the margin and max. */
+  readonly until?: number;
+}
+
 export interface ScaleDecision {
   readonly desired: number;
   readonly reason: string;
   /** True when an age step decided (the caller records it as lastStepAt once applied). */
   readonly byStep?: boolean;
+  /** Set when a rule keeps the count that another would change. */
+  readonly held?: Hold;
 }
 
 /** Target tracking scales in only when the backlog per worker is below this share of the target. */
@@ -69,6 +83,7 @@ interface Candidate {
   readonly count: number;
   readonly why: string;
   readonly step?: boolean;
+  readonly held?: Hold;
 }
 
 /** The target backlog per worker, given, derived, or from measured throughput. */
@@ -115,20 +130,30 @@ function scaleInCandidate(
     const seen = Math.round((newest.at - first.at) / 1000);
     return {
       count,
+      held: { by: 'scale-in window', wanted: Math.max(n, policy.min), until: first.at + windowMs - periodMs },
       why: `${why}, but scale-in waits for ${policy.scaleInEvaluationPeriods} × ${policy.periodSeconds} s of samples (${seen} s so far): holding ${count}`,
     };
   }
-  const peak = Math.max(
-    ...samples.filter((s) => s.at > newest.at - windowMs).map((s) => backlogOf(s, policy)),
-  );
+  const window = samples.filter((s) => s.at > newest.at - windowMs);
+  const peak = Math.max(...window.map((s) => backlogOf(s, policy)));
   const floor = Math.ceil(peak / (target * SCALE_IN_MARGIN));
   if (floor >= count) {
     const over =
       peak > backlogOf(newest, policy)
         ? ` (up to ${peak} in the last ${policy.scaleInEvaluationPeriods} × ${policy.periodSeconds} s)`
         : '';
+    // The newest sample that keeps every worker busy enough: scale-in may come once it leaves the window.
+    const blocking = window.filter(
+      (s) => Math.ceil(backlogOf(s, policy) / (target * SCALE_IN_MARGIN)) >= count,
+    );
+    const last = blocking.at(-1);
+    const wanted = Math.max(n, policy.min);
     return {
       count,
+      held:
+        last === undefined || last === newest
+          ? { by: 'scale-in margin', wanted }
+          : { by: 'scale-in window', wanted, until: last.at + windowMs },
       why: `${why}, but ${count} workers hold ${round1(peak / count)} each${over}, not below ${round1(target * SCALE_IN_MARGIN)} (90 % of the target): holding ${count}`,
     };
   }
@@ -210,14 +235,16 @@ export function decideScale(
     newest.visible === 0 && newest.inFlight === 0 && (!policy.scaleOnDelayed || newest.delayed === 0);
   const { found } = candidates(samples, newest, state, policy);
   const sorted = [...found].sort((a, b) => b.count - a.count);
-  const winner = sorted[0] ?? { count, why: 'no rule fired: holding' };
+  const winner: Candidate = sorted[0] ?? { count, why: 'no rule fired: holding' };
   const others = sorted.slice(1).map((c) => c.why);
   let reason = winner.why + (others.length ? ` (larger than ${others.join('; ')})` : '');
 
   const floor = empty ? policy.min : Math.max(policy.min, 1);
   let desired = winner.count;
+  let held = winner.held;
   if (desired > policy.max) {
     reason = `clamped to max ${policy.max}: ${reason}`;
+    if (count === policy.max) held = { by: 'max', wanted: desired };
     desired = policy.max;
   } else if (desired < floor) {
     const rule = floor === policy.min ? `min ${policy.min}` : '1 while the queue is not empty';
@@ -233,8 +260,10 @@ export function decideScale(
   if (desired > count && !outside && state.lastScaleOutAt !== undefined) {
     const since = (now - state.lastScaleOutAt) / 1000;
     if (since < policy.scaleOutCooldownSeconds) {
+      const until = state.lastScaleOutAt + policy.scaleOutCooldownSeconds * 1000;
       return {
         desired: count,
+        held: { by: 'scale-out cooldown', wanted: desired, until },
         reason: `scale-out cooldown: ${since} s of ${policy.scaleOutCooldownSeconds} s since last scale-out, holding ${count} (wanted ${desired}: ${reason})`,
       };
     }
@@ -242,11 +271,15 @@ export function decideScale(
   if (desired < count && !outside && state.lastScaleInAt !== undefined) {
     const since = (now - state.lastScaleInAt) / 1000;
     if (since < policy.scaleInCooldownSeconds) {
+      const until = state.lastScaleInAt + policy.scaleInCooldownSeconds * 1000;
       return {
         desired: count,
+        held: { by: 'scale-in cooldown', wanted: desired, until },
         reason: `scale-in cooldown: ${since} s of ${policy.scaleInCooldownSeconds} s since last scale-in, holding ${count} (wanted ${desired}: ${reason})`,
       };
     }
   }
-  return winner.step && desired !== count ? { desired, reason, byStep: true } : { desired, reason };
+  if (desired !== count) return winner.step ? { desired, reason, byStep: true } : { desired, reason };
+  // Only a count that differs is held back (min already asks for this one: nothing to say).
+  return held && held.wanted !== count ? { desired, reason, held } : { desired, reason };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../src/observe/logger.ts';
+import { createLogger, logEnv, logSettingsOf } from '../../src/observe/logger.ts';
 
 /** A destination that keeps each JSON line as an object. */
 function capture() {
@@ -71,6 +71,46 @@ describe('createLogger', () => {
     assert.throws(() => createLogger({ level: 'loud', destination: capture().destination }), {
       name: 'RangeError',
       message: 'unknown log level "loud" (expected one of trace, debug, info, warn, error, fatal, silent)',
+    });
+  });
+});
+
+describe('logSettingsOf', () => {
+  it('is pretty on a terminal and JSON otherwise, at info, unless told', () => {
+    assert.deepEqual(logSettingsOf({}, {}, true), { level: 'info', format: 'pretty', colour: true });
+    assert.deepEqual(logSettingsOf({}, {}, false), { level: 'info', format: 'json', colour: false });
+  });
+
+  it('reads LOG_LEVEL and LOG_FORMAT; the flags win over them', () => {
+    const env = { LOG_LEVEL: 'debug', LOG_FORMAT: 'json' };
+    assert.deepEqual(logSettingsOf(env, {}, true), { level: 'debug', format: 'json', colour: false });
+    assert.deepEqual(logSettingsOf(env, { level: 'warn', format: 'pretty' }, false), {
+      level: 'warn',
+      format: 'pretty',
+      colour: false,
+    });
+  });
+
+  it('leaves colour out under NO_COLOR', () => {
+    assert.equal(logSettingsOf({ NO_COLOR: '1' }, {}, true).colour, false);
+  });
+
+  it('refuses a bad value, naming the flag or the variable', () => {
+    assert.throws(() => logSettingsOf({}, { level: 'loud' }, false), {
+      message: '--log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+    });
+    assert.throws(() => logSettingsOf({ LOG_LEVEL: 'verbose' }, {}, false), {
+      message: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
+    });
+    assert.throws(() => logSettingsOf({ LOG_FORMAT: 'text' }, {}, false), {
+      message: 'LOG_FORMAT must be one of json, pretty, got "text"',
+    });
+  });
+
+  it('hands the same settings to a child process as variables', () => {
+    assert.deepEqual(logEnv(logSettingsOf({}, { level: 'debug' }, true)), {
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
     });
   });
 });

@@ -42,6 +42,8 @@ before(async () => {
       '--data',
       dir,
       '--no-producers',
+      '--log-format',
+      'json',
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -152,6 +154,23 @@ describe('sluice dev (the reference system)', () => {
       ((finished?.failed ?? []) as { accountId: string }[]).map((f) => f.accountId),
       ['acct-hooli'],
     );
+  });
+
+  it('refuses a bad --log-level or LOG_FORMAT in one line, naming it, before starting anything', () => {
+    const dev = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'dev', '--port', '0', ...args], {
+        env: { ...env, ...extra },
+        encoding: 'utf8',
+      });
+    const level = dev(['--log-level', 'loud']);
+    assert.equal(level.status, 1);
+    assert.equal(
+      level.stderr,
+      'sluice: --log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"\n',
+    );
+    const format = dev([], { LOG_FORMAT: 'text' });
+    assert.equal(format.status, 1);
+    assert.equal(format.stderr, 'sluice: LOG_FORMAT must be one of json, pretty, got "text"\n');
   });
 
   it('drains and exits 0 on SIGTERM', async () => {

@@ -42,13 +42,15 @@ function setUp(input: ScalePolicyInput, start = 1, observe?: () => Promise<Queue
   let processed = 0;
   const errors: string[] = [];
   const warnings: string[] = [];
+  const infos: Record<string, unknown>[] = [];
   const log = pino(
     { level: 'debug' },
     {
       write: (line: string) => {
-        const { level } = JSON.parse(line) as { level: number };
-        if (level >= 50) errors.push(line);
-        else if (level === 40) warnings.push(line);
+        const parsed = JSON.parse(line) as { level: number };
+        if (parsed.level >= 50) errors.push(line);
+        else if (parsed.level === 40) warnings.push(line);
+        else if (parsed.level === 30) infos.push(parsed);
       },
     },
   );
@@ -68,6 +70,9 @@ function setUp(input: ScalePolicyInput, start = 1, observe?: () => Promise<Queue
     applied,
     errors,
     warnings,
+    infos,
+    /** The info lines that explain a hold. */
+    holds: () => infos.filter((l) => String(l.msg).startsWith('holding')),
     failOnce,
     scaler,
     set: (q: Partial<QueueObservation>) => (queue = { ...queue, ...q }),
@@ -140,6 +145,61 @@ describe('startAutoscaler', () => {
     assert.deepEqual(s.applied, [3, 8, 1, 6], 'within 300 s of the last scale-in');
     await s.clock.advance(300_000);
     assert.deepEqual(s.applied, [3, 8, 1, 6, 1]);
+    s.scaler.stop();
+  });
+
+  it('does not count its own start (0 → min) as a scale-out: the first real decision scales out at once', async () => {
+    const s = setUp({ min: 1, max: 30, targetBacklogPerWorker: 100 }, 0); // the default 60-s cooldown
+    await s.settle(); // t = 0: the pool starts, the queue still empty
+    assert.deepEqual(s.applied, [1]);
+    s.set({ visible: 1843 });
+    await s.clock.advance(15_000); // the first tick after the start
+    assert.deepEqual(s.applied, [1, 19], s.records.at(-1)!.reason);
+    s.scaler.stop();
+  });
+
+  it('does not count activation from zero as a scale-out: the measured target applies at the next tick', async () => {
+    const queue = { visible: 1843, inFlight: 0, delayed: 0, oldestAgeSeconds: 0 }; // waiting at start
+    const s = setUp({ min: 0, max: 30, acceptableLatencySeconds: 60 }, 0, async () => [queue]);
+    await s.settle(); // no throughput measured yet: activation to 1
+    assert.deepEqual(s.applied, [1]);
+    s.process(150); // 1 worker, 15 s: 10 msg/s → target 600 per worker
+    await s.clock.advance(15_000);
+    assert.deepEqual(s.applied, [1, 4], s.records.at(-1)!.reason);
+    s.scaler.stop();
+  });
+
+  it('logs a hold at info with its reason, once per reason, not at every tick', async () => {
+    const s = setUp({
+      min: 1,
+      max: 10,
+      targetBacklogPerWorker: 100,
+      scaleInEvaluationPeriods: 2,
+      periodSeconds: 60,
+    });
+    await s.settle();
+    s.set({ visible: 300 });
+    await s.clock.advance(15_000); // t = 15 s: 1 → 3, the cooldown starts
+    s.set({ visible: 800 });
+    await s.clock.advance(45_000); // t = 30, 45, 60 s: held three times
+    assert.deepEqual(s.applied, [3]);
+    assert.equal(s.holds().length, 1, JSON.stringify(s.holds()));
+    const out = s.holds()[0]!;
+    assert.equal(out.msg, 'holding 3 (wants 8): the scale-out cooldown holds for 45 s more');
+    assert.equal(out.wanted, 8);
+    assert.equal(out.until, new Date(s.clock.now() - 45_000 + 60_000).toISOString().replace(/\.000Z$/, 'Z'));
+    assert.match(String(out.reason), /^scale-out cooldown: 15 s of 60 s/);
+    await s.clock.advance(15_000); // t = 75 s: 3 → 8
+    assert.deepEqual(s.applied, [3, 8]);
+    s.set({ visible: 100 });
+    await s.clock.advance(60_000); // four low ticks inside the 2 × 60-s scale-in window
+    assert.deepEqual(s.applied, [3, 8]);
+    const holds = s.holds().slice(1);
+    assert.equal(holds.length, 1, JSON.stringify(holds));
+    assert.match(
+      String(holds[0]!.msg),
+      /^holding 8 \(wants 1\): scale-in waits for \d more low periods? of 60 s/,
+    );
     s.scaler.stop();
   });
 

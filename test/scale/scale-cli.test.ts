@@ -483,4 +483,34 @@ describe('sluice scale <worker file>', () => {
       'd',
     );
   });
+
+  it('--log-level reaches every worker process; a bad level is refused naming it', async () => {
+    const name = 'scale-log-level';
+    const q = await queue(name);
+    const record = join(t.dir, 'log-level.txt');
+    await q.send(['quiet']);
+    const s = scale(['--workers', '2', '--prefix', 'lv', '--log-level', 'warn'], {
+      QUEUE_NAME: name,
+      RECORD_FILE: record,
+    });
+    await eventually(() => recorded(record).length === 1, 'the message handled', {
+      withinMs: 30_000,
+      detail: s.transcript,
+    });
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.transcript());
+    const chatty = s.lines().filter((l) => l.level === 'info' || l.level === 'debug');
+    assert.deepEqual(chatty, [], 'neither the pool nor its processes log below warn');
+
+    await fails(
+      t,
+      'sluice: --log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+      'scale',
+      FIXTURE,
+      '--workers',
+      '1',
+      '--log-level',
+      'loud',
+    );
+  });
 });
