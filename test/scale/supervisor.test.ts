@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, afterEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { Supervisor, type SupervisorEvent } from '../../src/scale/supervisor.ts';
 import { ManualClock } from '../../src/time/clock.ts';
@@ -47,6 +47,13 @@ report();
 `,
 );
 
+/** Every pool a test made: whatever a failed test left running is killed after it. */
+const pools: Supervisor[] = [];
+afterEach(() => {
+  for (const supervisor of pools.splice(0))
+    for (const { child } of supervisor.children()) child.kill('SIGKILL');
+});
+
 function pool(
   file: string,
   options: { env?: NodeJS.ProcessEnv; memoryLimitBytes?: number; drainTimeoutMs?: number } = {},
@@ -67,6 +74,7 @@ function pool(
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     onEvent: (e) => events.push(e),
   });
+  pools.push(supervisor);
   const of = (type: SupervisorEvent['type']) => events.filter((e) => e.type === type);
   return { clock, events, supervisor, of };
 }
