@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { cliEnv, fails, sluice } from '../cli/ops-harness.ts';
 import { startTestServer, type TestServer } from '../server/harness.ts';
@@ -34,11 +34,24 @@ interface Scale {
   exit: Promise<number | null>;
 }
 
+/** Process groups of every pool a test started: a failed test's pool and its workers are killed after it. */
+const groups: number[] = [];
+afterEach(() => {
+  for (const pgid of groups.splice(0))
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // the whole group has exited
+    }
+});
+
 function scale(args: string[], env: NodeJS.ProcessEnv, file = FIXTURE): Scale {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scale', file, ...args], {
     env: { ...cliEnv(t), WORKER_HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // a group of its own, with its workers
   });
+  if (child.pid !== undefined) groups.push(child.pid);
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => {
