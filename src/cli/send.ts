@@ -51,27 +51,31 @@ export default defineCommand({
     attr: { type: 'string', description: 'Message attribute key=value or key:Number=value (repeatable)' },
   },
   run: ({ args, rawArgs }) =>
-    withClient(args, async (client, c) => {
-      const MessageBody = bodyOf(String(args.body));
-      const attributes = parseAttributes(repeated(rawArgs, 'attr'));
-      const delay = intOption(args, 'delay', 0, 900);
-      const group = stringOption(args, 'group');
-      const dedup = stringOption(args, 'dedup');
-      const queue = await resolveQueue(client, String(args.queue));
-      const input: SendMessageInput = { QueueUrl: queue.url, MessageBody };
-      if (Object.keys(attributes).length) input.MessageAttributes = attributes;
-      if (delay !== undefined) input.DelaySeconds = delay;
-      if (group !== undefined) input.MessageGroupId = group;
-      if (dedup !== undefined) input.MessageDeduplicationId = dedup;
-      const sent = await about(queue.name, client.sendMessage(input));
-      const result = {
-        queue: queue.name,
-        messageId: sent.MessageId,
-        md5OfBody: sent.MD5OfMessageBody,
-        ...(sent.SequenceNumber ? { sequenceNumber: sent.SequenceNumber } : {}),
-      };
-      print(c.json, result, () =>
-        table(['QUEUE', 'MESSAGE ID', 'SEQUENCE'], [[queue.name, sent.MessageId, sent.SequenceNumber]]),
-      );
-    }),
+    withClient(
+      args,
+      async (client, c) => {
+        const MessageBody = bodyOf(String(args.body));
+        const attributes = parseAttributes(repeated(rawArgs, 'attr'));
+        const delay = intOption(args, 'delay', 0, 900);
+        const group = stringOption(args, 'group');
+        const dedup = stringOption(args, 'dedup');
+        const queue = await resolveQueue(client, String(args.queue));
+        const input: SendMessageInput = { QueueUrl: queue.url, MessageBody };
+        if (Object.keys(attributes).length) input.MessageAttributes = attributes;
+        if (delay !== undefined) input.DelaySeconds = delay;
+        if (group !== undefined) input.MessageGroupId = group;
+        if (dedup !== undefined) input.MessageDeduplicationId = dedup;
+        const sent = await about(queue.name, client.sendMessage(input));
+        const result = {
+          queue: queue.name,
+          messageId: sent.MessageId,
+          md5OfBody: sent.MD5OfMessageBody,
+          ...(sent.SequenceNumber ? { sequenceNumber: sent.SequenceNumber } : {}),
+        };
+        print(c.json, result, () =>
+          table(['QUEUE', 'MESSAGE ID', 'SEQUENCE'], [[queue.name, sent.MessageId, sent.SequenceNumber]]),
+        );
+      },
+      { announce: 'always' },
+    ),
 });

@@ -107,13 +107,13 @@ describe('sluice send', () => {
 describe('sluice purge', () => {
   it('empties a queue, and names a queue that does not exist', async () => {
     await ok(t, 'send', 'mail', 'to be purged');
-    assert.equal(await ok(t, 'purge', 'mail'), 'purged mail\n');
+    assert.equal(await ok(t, 'purge', 'mail', '--yes'), 'purged mail\n');
     const { Attributes } = await t.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
     assert.equal(Attributes?.ApproximateNumberOfMessages, '0');
     await fails(t, 'sluice: gone: The specified queue does not exist.', 'purge', 'gone');
-    assert.deepEqual(await okJson(t, 'purge', 'ledger.fifo'), {
+    assert.deepEqual(await okJson(t, 'purge', 'ledger.fifo', '--yes'), {
       name: 'ledger.fifo',
       url: fifoUrl,
       purged: true,
