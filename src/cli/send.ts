@@ -1,19 +1,35 @@
 /**
- * `sluice send <queue> <body|@file>`: one message, to a queue by name or URL.
+ * `sluice send <queue> …`: one message, or many, to a queue by name or URL.
  *
  *   sluice send jobs '{"id":1}' [--group ID] [--dedup ID] [--delay S]
  *                               [--attr key=value …]
+ *   sluice send jobs --file messages.ndjson     one message per line
+ *   producer | sluice send jobs                 one per line of stdin (or --file -)
+ *   sluice send jobs '{"id":{{i}}}' --count 1000
  *
- * `@path` reads the body from a file (`@-` from stdin). An attribute is a
+ * `@path` reads one body from a file (`@-` from stdin). An attribute is a
  * String unless written `key:Number=42` (or `key:String=…`).
+ *
+ * Many messages: each line is one body, verbatim (empty lines are skipped;
+ * line numbers count them). `--count N` sends the body N times, `{{i}}`
+ * replaced by 1…N; `{{i}}` in --group and --dedup is replaced too (the line
+ * number, with --file). They go out in SendMessageBatch requests of 10, 8
+ * requests in flight (common/send-many.ts; one at a time to a FIFO queue, to
+ * keep the order of the input), with a progress bar on a
+ * terminal; every message SQS refuses is reported with its line (or index)
+ * and SQS's reason, and the command then exits 1.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { defineCommand } from 'citty';
 import type { MessageAttributeMap, SendMessageInput } from '../store/types.ts';
-import { connectionArgs, withClient } from './common/connection.ts';
+import { messages } from './common/confirm.ts';
+import { connectionArgs, reasonOf, withClient } from './common/connection.ts';
 import { intOption, repeated, stringOption } from './common/options.ts';
 import { print, table } from './common/output.ts';
+import { progress } from './common/progress.ts';
 import { about, resolveQueue } from './common/queue.ts';
+import { type Outgoing, sendMany } from './common/send-many.ts';
 
 /** `key=value` / `key:Type=value` → message attributes; throws naming the bad one. */
 export function parseAttributes(specs: readonly string[]): MessageAttributeMap {
@@ -39,39 +55,132 @@ function bodyOf(text: string): string {
   }
 }
 
+/** Non-empty lines of a file or stdin (`-`), numbered from 1, as they are read. */
+async function* linesOf(path: string): AsyncGenerator<{ n: number; body: string }> {
+  const input = path === '-' ? process.stdin : createReadStream(path, 'utf8');
+  const opened = new Promise<void>((resolve, reject) => {
+    if (path === '-') return resolve();
+    input.once('open', () => resolve());
+    input.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`--file ${path}: cannot read it (${e.code ?? e.message})`)),
+    );
+  });
+  await opened;
+  let n = 0;
+  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    n++;
+    if (line !== '') yield { n, body: line };
+  }
+}
+
+async function* repeat(template: string, count: number): AsyncGenerator<{ n: number; body: string }> {
+  for (let n = 1; n <= count; n++) yield { n, body: template.replaceAll('{{i}}', String(n)) };
+}
+
 export default defineCommand({
-  meta: { name: 'send', description: 'Send one message to a queue' },
+  meta: { name: 'send', description: 'Send a message, or many (--file, stdin, --count), to a queue' },
   args: {
     ...connectionArgs,
     queue: { type: 'positional', required: true, description: 'Queue name or URL' },
-    body: { type: 'positional', required: true, description: 'Message body, or @file to read it (@- stdin)' },
-    group: { type: 'string', description: 'MessageGroupId (FIFO queues)' },
-    dedup: { type: 'string', description: 'MessageDeduplicationId (FIFO queues)' },
+    body: {
+      type: 'positional',
+      required: false,
+      description: 'Message body, or @file to read it (@- stdin); none: one message per line of stdin',
+    },
+    file: { type: 'string', description: 'Send one message per line of this file (- for stdin)' },
+    count: { type: 'string', description: 'Send the body N times, {{i}} replaced by 1…N (1–1000000)' },
+    group: { type: 'string', description: 'MessageGroupId (FIFO queues; {{i}}: the line or index)' },
+    dedup: { type: 'string', description: 'MessageDeduplicationId (FIFO queues; {{i}} as for --group)' },
     delay: { type: 'string', description: 'DelaySeconds (0–900)' },
     attr: { type: 'string', description: 'Message attribute key=value or key:Number=value (repeatable)' },
   },
   run: ({ args, rawArgs }) =>
-    withClient(args, async (client, c) => {
-      const MessageBody = bodyOf(String(args.body));
-      const attributes = parseAttributes(repeated(rawArgs, 'attr'));
-      const delay = intOption(args, 'delay', 0, 900);
-      const group = stringOption(args, 'group');
-      const dedup = stringOption(args, 'dedup');
-      const queue = await resolveQueue(client, String(args.queue));
-      const input: SendMessageInput = { QueueUrl: queue.url, MessageBody };
-      if (Object.keys(attributes).length) input.MessageAttributes = attributes;
-      if (delay !== undefined) input.DelaySeconds = delay;
-      if (group !== undefined) input.MessageGroupId = group;
-      if (dedup !== undefined) input.MessageDeduplicationId = dedup;
-      const sent = await about(queue.name, client.sendMessage(input));
-      const result = {
-        queue: queue.name,
-        messageId: sent.MessageId,
-        md5OfBody: sent.MD5OfMessageBody,
-        ...(sent.SequenceNumber ? { sequenceNumber: sent.SequenceNumber } : {}),
-      };
-      print(c.json, result, () =>
-        table(['QUEUE', 'MESSAGE ID', 'SEQUENCE'], [[queue.name, sent.MessageId, sent.SequenceNumber]]),
-      );
-    }),
+    withClient(
+      args,
+      async (client, c) => {
+        const attributes = parseAttributes(repeated(rawArgs, 'attr'));
+        const delay = intOption(args, 'delay', 0, 900);
+        const group = stringOption(args, 'group');
+        const dedup = stringOption(args, 'dedup');
+        const file = stringOption(args, 'file');
+        const count = intOption(args, 'count', 1, 1_000_000);
+        const body = typeof args.body === 'string' ? args.body : undefined;
+        if (file !== undefined && body !== undefined) throw new Error('give a body or --file, not both');
+        if (count !== undefined && body === undefined) throw new Error('--count needs a body (its template)');
+        if (file === undefined && body === undefined && process.stdin.isTTY === true)
+          throw new Error('give a body, --file FILE, or messages on stdin (one per line)');
+        const template = body === undefined ? undefined : bodyOf(body);
+
+        const queue = await resolveQueue(client, String(args.queue));
+        const entryOf = (MessageBody: string, n?: number): Omit<SendMessageInput, 'QueueUrl'> => {
+          const at = (text: string) => (n === undefined ? text : text.replaceAll('{{i}}', String(n)));
+          return {
+            MessageBody,
+            ...(Object.keys(attributes).length ? { MessageAttributes: attributes } : {}),
+            ...(delay !== undefined ? { DelaySeconds: delay } : {}),
+            ...(group !== undefined ? { MessageGroupId: at(group) } : {}),
+            ...(dedup !== undefined ? { MessageDeduplicationId: at(dedup) } : {}),
+          };
+        };
+
+        if (template !== undefined && count === undefined) {
+          const sent = await about(
+            queue.name,
+            client.sendMessage({ QueueUrl: queue.url, ...entryOf(template) }),
+          );
+          const result = {
+            queue: queue.name,
+            messageId: sent.MessageId,
+            md5OfBody: sent.MD5OfMessageBody,
+            ...(sent.SequenceNumber ? { sequenceNumber: sent.SequenceNumber } : {}),
+          };
+          print(c.json, result, () =>
+            table(['QUEUE', 'MESSAGE ID', 'SEQUENCE'], [[queue.name, sent.MessageId, sent.SequenceNumber]]),
+          );
+          return;
+        }
+
+        const what = count !== undefined ? 'message' : 'line';
+        const bodies = template !== undefined ? repeat(template, count!) : linesOf(file ?? '-');
+        async function* outgoing(): AsyncGenerator<Outgoing> {
+          for await (const { n, body } of bodies) yield { n, entry: entryOf(body, n) };
+        }
+        const bar = process.stderr.isTTY ? progress(process.stderr, `→ ${queue.name}`, 'sent') : undefined;
+        let drawn = 0;
+        const result = await sendMany(client, queue.url, outgoing(), {
+          // A FIFO queue keeps the order it receives: one request at a time.
+          inFlight: queue.attributes.FifoQueue === 'true' ? 1 : 8,
+          onProgress: (done) => {
+            if (Date.now() - drawn < 100) return;
+            drawn = Date.now();
+            bar?.update(done, count);
+          },
+        });
+        const total = result.sent + result.failures.length;
+        bar?.update(total, count);
+        bar?.finish();
+        if (total === 0 && result.stopped === undefined)
+          throw new Error(
+            `nothing to send: ${file === undefined || file === '-' ? 'stdin' : file} has no lines`,
+          );
+        for (const f of result.failures) process.stderr.write(`sluice: ${what} ${f.n}: ${f.reason}\n`);
+        print(
+          c.json,
+          {
+            queue: queue.name,
+            sent: result.sent,
+            failed: result.failures.map((f) => ({ [what]: f.n, code: f.code, reason: f.reason })),
+          },
+          () =>
+            `sent ${result.failures.length > 0 ? `${result.sent} of ${messages(total)}` : messages(result.sent)} to ${queue.name}`,
+        );
+        if (result.stopped !== undefined)
+          throw new Error(`${reasonOf(result.stopped, c)} (stopped after sending ${messages(result.sent)})`, {
+            cause: result.stopped,
+          });
+        if (result.failures.length > 0)
+          throw new Error(`${result.failures.length} of ${messages(total)} not sent`);
+      },
+      { announce: 'always' },
+    ),
 });

@@ -21,10 +21,10 @@
 import { defineCommand } from 'citty';
 import type { QueueClient } from '../client/queue-client.ts';
 import { oldestAges } from '../client/server-stats.ts';
-import { connectionArgs, withClient } from './common/connection.ts';
+import { connectionArgs, targetOf, withClient } from './common/connection.ts';
 import { intOption, stringOption } from './common/options.ts';
 import { table } from './common/output.ts';
-import { describeQueue, listQueueUrls, type ResolvedQueue } from './common/queue.ts';
+import { describeAll, describeQueue, type ResolvedQueue } from './common/queue.ts';
 
 export interface QueueRow {
   name: string;
@@ -46,10 +46,7 @@ async function collect(
   endpoint?: string,
 ): Promise<QueueRow[]> {
   const ages = await oldestAges(endpoint);
-  const urls = await listQueueUrls(client, prefix);
-  const queues: ResolvedQueue[] = [];
-  for (let i = 0; i < urls.length; i += 8)
-    queues.push(...(await Promise.all(urls.slice(i, i + 8).map((url) => describeQueue(client, url)))));
+  const queues = await describeAll(client, prefix);
   const byArn = new Map(queues.map((q) => [q.arn, q]));
   const dlqDepth = async (arn: string, name: string): Promise<number | null> => {
     const known = byArn.get(arn);
@@ -62,7 +59,7 @@ async function collect(
     }
   };
   const rows: QueueRow[] = [];
-  for (const q of queues.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const q of queues) {
     rows.push({
       name: q.name,
       url: q.url,
@@ -117,35 +114,39 @@ export default defineCommand({
     interval: { type: 'string', description: 'Seconds between redraws with --watch (1–3600, default 2)' },
   },
   run: ({ args }) =>
-    withClient(args, async (client, c) => {
-      const prefix = stringOption(args, 'prefix');
-      const interval = intOption(args, 'interval', 1, 3600, 2)!;
-      if (args.interval !== undefined && args.watch !== true) throw new Error('--interval needs --watch');
-      if (args.watch !== true) {
-        const rows = await collect(client, prefix, c.endpoint);
-        process.stdout.write(c.json ? `${JSON.stringify(rows, null, 2)}\n` : `${statsTable(rows)}\n`);
-        return;
-      }
-      const stop = new AbortController();
-      const onSigint = () => stop.abort();
-      process.once('SIGINT', onSigint);
-      process.once('SIGTERM', onSigint);
-      const tty = process.stdout.isTTY === true && !c.json;
-      try {
-        while (!stop.signal.aborted) {
+    withClient(
+      args,
+      async (client, c) => {
+        const prefix = stringOption(args, 'prefix');
+        const interval = intOption(args, 'interval', 1, 3600, 2)!;
+        if (args.interval !== undefined && args.watch !== true) throw new Error('--interval needs --watch');
+        if (args.watch !== true) {
           const rows = await collect(client, prefix, c.endpoint);
-          const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-          if (c.json) process.stdout.write(`${JSON.stringify({ at, queues: rows })}\n`);
-          else if (tty)
-            process.stdout.write(
-              `\x1b[H\x1b[2J${statsTable(rows)}\n\n${at} · every ${interval}s · Ctrl-C to stop\n`,
-            );
-          else process.stdout.write(`${at}\n${statsTable(rows)}\n\n`);
-          await sleep(interval * 1000, stop.signal);
+          process.stdout.write(c.json ? `${JSON.stringify(rows, null, 2)}\n` : `${statsTable(rows)}\n`);
+          return;
         }
-      } finally {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
-      }
-    }),
+        const stop = new AbortController();
+        const onSigint = () => stop.abort();
+        process.once('SIGINT', onSigint);
+        process.once('SIGTERM', onSigint);
+        const tty = process.stdout.isTTY === true && !c.json;
+        try {
+          while (!stop.signal.aborted) {
+            const rows = await collect(client, prefix, c.endpoint);
+            const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+            if (c.json) process.stdout.write(`${JSON.stringify({ at, queues: rows })}\n`);
+            else if (tty)
+              process.stdout.write(
+                `\x1b[H\x1b[2J${statsTable(rows)}\n\n${at} · ${targetOf(c)} · every ${interval}s · Ctrl-C to stop\n`,
+              );
+            else process.stdout.write(`${at}\n${statsTable(rows)}\n\n`);
+            await sleep(interval * 1000, stop.signal);
+          }
+        } finally {
+          process.off('SIGINT', onSigint);
+          process.off('SIGTERM', onSigint);
+        }
+      },
+      { announce: 'table' },
+    ),
 });

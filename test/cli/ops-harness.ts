@@ -16,15 +16,27 @@ export function cliEnv(t: TestServer): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `sluice ...args`, to completion. */
+/** `sluice ...args`, to completion (stdin: a pipe, never a terminal). */
 export const sluice = (t: TestServer, ...args: string[]): Promise<ProcessResult> =>
   run(process.execPath, [...CLI, ...args], cliEnv(t));
+
+/** `sluice ...args` with `input` on its stdin, to completion. */
+export const sluiceWithInput = (t: TestServer, input: string, ...args: string[]): Promise<ProcessResult> =>
+  run(process.execPath, [...CLI, ...args], cliEnv(t), input);
+
+/** The line naming the endpoint and region a command acts on (src/cli/common/connection.ts). */
+export const targetLine = (t: TestServer) => `sluice: endpoint ${t.url} (region us-east-1)`;
+const TARGET = /^sluice: (endpoint \S+|Amazon SQS) \(region [^)]+\)$/;
+
+/** stderr's lines other than the target line. */
+export const reasons = (stderr: string): string[] =>
+  stderr.split('\n').filter((line) => line !== '' && !TARGET.test(line));
 
 /** `sluice ...args` that must succeed; returns stdout. */
 export async function ok(t: TestServer, ...args: string[]): Promise<string> {
   const r = await sluice(t, ...args);
   assert.equal(r.code, 0, `sluice ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  assert.equal(r.stderr, '', `sluice ${args.join(' ')} wrote to stderr`);
+  assert.deepEqual(reasons(r.stderr), [], `sluice ${args.join(' ')} wrote to stderr`);
   return r.stdout;
 }
 
@@ -32,12 +44,12 @@ export async function ok(t: TestServer, ...args: string[]): Promise<string> {
 export const okJson = async <T = unknown>(t: TestServer, ...args: string[]): Promise<T> =>
   JSON.parse(await ok(t, ...args, '--json')) as T;
 
-/** `sluice ...args` that must fail with exactly one line on stderr matching `reason`. */
+/** `sluice ...args` that must fail with exactly one line (besides the target) on stderr matching `reason`. */
 export async function fails(t: TestServer, reason: RegExp | string, ...args: string[]): Promise<void> {
   const r = await sluice(t, ...args);
   assert.equal(r.code, 1, `sluice ${args.join(' ')} should exit 1: ${r.stdout}`);
   assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n');
+  const lines = reasons(r.stderr);
   assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
   if (typeof reason === 'string') assert.equal(lines[0], reason);
   else assert.match(lines[0]!, reason);

@@ -86,7 +86,7 @@ describe('sluice queues', () => {
       ),
       fails(
         t,
-        'sluice: q-dlq: A queue already exists with the same name and a different value for attribute VisibilityTimeout',
+        'sluice: q-dlq already exists with other attributes: VisibilityTimeout is 30, not 7',
         ...['queues', 'create', 'q-dlq', '--visibility-timeout', '7'],
       ),
       fails(

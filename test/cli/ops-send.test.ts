@@ -4,9 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { startTestServer, type TestServer } from '../server/harness.ts';
-import { fails, ok, okJson, rows } from './ops-harness.ts';
+import { eventually } from '../support/eventually.ts';
+import { fails, ok, okJson, reasons, rows, sluice, sluiceWithInput } from './ops-harness.ts';
 
 let t: TestServer;
 let url: string;
@@ -104,16 +110,130 @@ describe('sluice send', () => {
   });
 });
 
+describe('sluice send, many messages', () => {
+  const queue = async (QueueName: string, Attributes?: Record<string, string>) =>
+    (await t.sqs.send(new CreateQueueCommand({ QueueName, Attributes }))).QueueUrl!;
+  /** Every message of the queue, received once (hidden for 5 minutes). */
+  const drain = async (QueueUrl: string, expected: number) => {
+    const bodies: string[] = [];
+    await eventually(
+      async () => {
+        const { Messages = [] } = await t.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }),
+        );
+        bodies.push(...Messages.map((m) => m.Body!));
+        return bodies.length >= expected;
+      },
+      `${expected} messages`,
+      { withinMs: 30_000 },
+    );
+    return bodies;
+  };
+
+  it('--file: one message per line, in batches, and a summary', async () => {
+    const url = await queue('bulk-file');
+    const lines = Array.from({ length: 25 }, (_, i) => JSON.stringify({ n: i + 1, text: `line ${i + 1}` }));
+    const file = join(dir, 'messages.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    assert.equal(await ok(t, 'send', 'bulk-file', '--file', file), 'sent 25 messages to bulk-file\n');
+    assert.deepEqual((await drain(url, 25)).sort(), [...lines].sort());
+  });
+
+  it('stdin: one message per line when no body is given', async () => {
+    const url = await queue('bulk-stdin');
+    const lines = Array.from({ length: 12 }, (_, i) => `piped ${i}`);
+    const r = await sluiceWithInput(t, `${lines.join('\r\n')}\r\n\r\n`, 'send', 'bulk-stdin', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { queue: 'bulk-stdin', sent: 12, failed: [] });
+    assert.deepEqual((await drain(url, 12)).sort(), [...lines].sort());
+  });
+
+  it('--count: the body N times with {{i}} replaced, also in FIFO ids; a FIFO queue gets them in order', async () => {
+    const url = await queue('bulk-count.fifo', { FifoQueue: 'true' });
+    assert.equal(
+      await ok(
+        t,
+        'send',
+        'bulk-count.fifo',
+        'job {{i}}',
+        '--count',
+        '15',
+        '--group',
+        'g',
+        '--dedup',
+        'd-{{i}}',
+      ),
+      'sent 15 messages to bulk-count.fifo\n',
+    );
+    const bodies: string[] = [];
+    for (let i = 0; i < 15; i++) {
+      const { Messages = [] } = await t.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }),
+      );
+      bodies.push(...Messages.map((m) => m.Body!));
+      if (bodies.length === 15) break;
+      // A group's next messages are delivered once these are gone.
+      for (const m of Messages)
+        await t.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    }
+    assert.deepEqual(
+      bodies,
+      Array.from({ length: 15 }, (_, i) => `job ${i + 1}`),
+      'in order within the group, none deduplicated away',
+    );
+  });
+
+  it('reports each refused line with its number and SQS’s reason, sends the rest, exits 1', async () => {
+    const url = await queue('bulk-bad');
+    const file = join(dir, 'bad.ndjson');
+    writeFileSync(file, ['one', 'two', 'bad \u0001 char', '', 'four', 'five'].join('\n'));
+    const r = await sluice(t, 'send', 'bulk-bad', '--file', file);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'sent 4 of 5 messages to bulk-bad\n');
+    const [line, summary, ...rest] = reasons(r.stderr);
+    assert.match(line!, /^sluice: line 3: .*[Ii]nvalid/);
+    assert.equal(summary, 'sluice: 1 of 5 messages not sent');
+    assert.deepEqual(rest, []);
+    assert.deepEqual((await drain(url, 4)).sort(), ['five', 'four', 'one', 'two']);
+  });
+
+  it('refuses what it cannot send, one line each', async () => {
+    await Promise.all([
+      fails(
+        t,
+        'sluice: --count needs a body (its template)',
+        'send',
+        'mail',
+        '--count',
+        '3',
+        '--file',
+        '/dev/null',
+      ),
+      fails(t, 'sluice: give a body or --file, not both', 'send', 'mail', 'x', '--file', '/dev/null'),
+      fails(t, 'sluice: nothing to send: /dev/null has no lines', 'send', 'mail', '--file', '/dev/null'),
+      fails(
+        t,
+        /^sluice: --file \/no\/such: cannot read it \(ENOENT\)$/,
+        'send',
+        'mail',
+        '--file',
+        '/no/such',
+      ),
+      fails(t, 'sluice: --count must be an integer 1–1000000, got "0"', 'send', 'mail', 'x', '--count', '0'),
+    ]);
+  });
+});
+
 describe('sluice purge', () => {
   it('empties a queue, and names a queue that does not exist', async () => {
     await ok(t, 'send', 'mail', 'to be purged');
-    assert.equal(await ok(t, 'purge', 'mail'), 'purged mail\n');
+    assert.equal(await ok(t, 'purge', 'mail', '--yes'), 'purged mail\n');
     const { Attributes } = await t.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
     assert.equal(Attributes?.ApproximateNumberOfMessages, '0');
     await fails(t, 'sluice: gone: The specified queue does not exist.', 'purge', 'gone');
-    assert.deepEqual(await okJson(t, 'purge', 'ledger.fifo'), {
+    assert.deepEqual(await okJson(t, 'purge', 'ledger.fifo', '--yes'), {
       name: 'ledger.fifo',
       url: fifoUrl,
       purged: true,

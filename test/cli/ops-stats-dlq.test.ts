@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateQueueCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -11,7 +12,7 @@ import {
 import type { FailedMessage } from '../../src/cli/common/dead-letters.ts';
 import type { QueueRow } from '../../src/cli/stats.ts';
 import { startTestServer, type TestServer } from '../server/harness.ts';
-import { fails, ok, okJson, rows, start } from './ops-harness.ts';
+import { fails, ok, okJson, reasons, rows, start, targetLine } from './ops-harness.ts';
 
 let t: TestServer;
 const urls: Record<string, string> = {};
@@ -162,6 +163,60 @@ describe('sluice dlq', () => {
     );
   });
 
+  it('list without a queue: every DLQ with its depth and source queues', async () => {
+    await create('st-other', {
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:st-dlq',
+        maxReceiveCount: 5,
+      }),
+    });
+    await create('st-gone'); // a DLQ deleted after its source was set up
+    await create('st-lost', {
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:st-gone',
+        maxReceiveCount: 2,
+      }),
+    });
+    await t.sqs.send(new DeleteQueueCommand({ QueueUrl: urls['st-gone'] }));
+    try {
+      assert.deepEqual(rows(await ok(t, 'dlq', 'list')), [
+        ['DLQ', 'VISIBLE', 'IN FLIGHT', 'SOURCE QUEUES'],
+        ['st-dlq', '3', '0', 'st-other, st-work'],
+        ['st-gone', '–', '–', 'st-lost'],
+      ]);
+      const json = await okJson<{ name: string; visible: number | null; sources: { name: string }[] }[]>(
+        t,
+        'dlq',
+        'list',
+      );
+      assert.deepEqual(
+        json.map((d) => [d.name, d.visible, d.sources.map((s) => s.name)]),
+        [
+          ['st-dlq', 3, ['st-other', 'st-work']],
+          ['st-gone', null, ['st-lost']],
+        ],
+      );
+    } finally {
+      for (const name of ['st-other', 'st-lost'])
+        await t.sqs.send(new DeleteQueueCommand({ QueueUrl: urls[name] }));
+    }
+  });
+
+  it('show: says how many of how many it shows', async () => {
+    const text = await ok(t, 'dlq', 'show', 'st-dlq', '--max', '2');
+    assert.match(text, /\n\nshowing 2 of 3 message\(s\) in st-dlq, left in place/);
+    assert.match(await ok(t, 'dlq', 'show', 'st-dlq'), /\n\n3 message\(s\) in st-dlq, left in place/);
+    const json = await okJson<{ total: number; messages: unknown[] }>(
+      t,
+      'dlq',
+      'show',
+      'st-dlq',
+      '--max',
+      '1',
+    );
+    assert.deepEqual([json.total, json.messages.length], [3, 1]);
+  });
+
   it('show: bodies, the worker’s record and receive counts, leaving the messages in place', async () => {
     const table = rows(await ok(t, 'dlq', 'show', 'st-work'));
     assert.deepEqual(table[0], ['MESSAGE ID', 'SENT', 'RECEIVES', 'SOURCE', 'ERROR', 'BODY']);
@@ -217,10 +272,12 @@ describe('sluice dlq', () => {
     });
     const [code] = await once(child, 'exit');
     assert.equal(code, 1, out);
-    assert.match(err, /^sluice: redrive of st-dlq cancelled after \d message\(s\)\n$/);
+    assert.equal(err.split('\n')[0], targetLine(t));
+    assert.deepEqual(reasons(err), [err.split('\n')[1]]);
+    assert.match(reasons(err)[0]!, /^sluice: redrive of st-dlq cancelled after \d message\(s\)$/);
     const [visible] = await depth('st-dlq');
     assert.ok(visible! > 0 && visible! < 6, `some moved, some left: ${visible}`);
-    await ok(t, 'purge', 'st-dlq');
+    await ok(t, 'purge', 'st-dlq', '--yes');
   });
 
   it('refuses a queue that is no DLQ, unknown queues and bad values, one line each', async () => {

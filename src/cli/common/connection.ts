@@ -42,6 +42,30 @@ export function connectionOf(args: Args, env: NodeJS.ProcessEnv): Connection {
   });
 }
 
+/**
+ * Where a connection goes, for people: `endpoint http://127.0.0.1:9324 (region
+ * us-east-1)` or `Amazon SQS (region eu-west-1)`; without a region, the SDK
+ * takes the one of the AWS profile.
+ */
+export function targetOf(connection: Connection): string {
+  const region = connection.region ?? 'of the AWS profile';
+  return connection.endpoint
+    ? `endpoint ${connection.endpoint} (region ${region})`
+    : `Amazon SQS (region ${region})`;
+}
+
+/**
+ * Whether the endpoint is this machine (host localhost, 127.0.0.0/8 or ::1):
+ * a developer's own server, where a destructive command need not ask.
+ */
+export function isLocal(connection: Connection): boolean {
+  if (!connection.endpoint) return false;
+  const host = new URL(connection.endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
 /** One line for anything a command can fail with: SQS's wording, or what a network error means. */
 export function reasonOf(e: unknown, connection: Connection): string {
   if (isSqsError(e)) return e.message;
@@ -54,6 +78,16 @@ export function reasonOf(e: unknown, connection: Connection): string {
   return message.split('\n')[0] ?? message;
 }
 
+export interface WithClientOptions {
+  /**
+   * Name the target on stderr before acting (`sluice: endpoint … (region …)`),
+   * so that an unset SLUICE_ENDPOINT cannot send a command to Amazon SQS
+   * unnoticed: 'always' for a command that changes queues or messages,
+   * 'table' for one that only reads (a script's `--json` run is left quiet).
+   */
+  announce?: 'always' | 'table';
+}
+
 /**
  * Runs `body` with a client for the invocation's connection, closes it, and
  * turns any failure into one line (an Error whose message main.ts prints).
@@ -61,8 +95,11 @@ export function reasonOf(e: unknown, connection: Connection): string {
 export async function withClient<T>(
   args: Args,
   body: (client: QueueClient, connection: Connection) => Promise<T>,
+  options: WithClientOptions = {},
 ): Promise<T> {
   const connection = connectionOf(args, process.env);
+  if (options.announce === 'always' || (options.announce === 'table' && !connection.json))
+    process.stderr.write(`sluice: ${targetOf(connection)}\n`);
   // On Node 20 the SDK warns on stderr that its 2027 releases need Node 22; an
   // operator's command keeps stderr to its one-line reason (sluice supports 20).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

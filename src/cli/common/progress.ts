@@ -10,21 +10,22 @@ export interface Progress {
 
 const WIDTH = 30;
 
-export function progress(stream: NodeJS.WriteStream, label: string): Progress {
+/** `verb` follows the count: `3/10 moved`. */
+export function progress(stream: NodeJS.WriteStream, label: string, verb = 'moved'): Progress {
   const tty = stream.isTTY === true;
   let last = '';
   return {
     update(done, total) {
       const of = total !== undefined && total > 0 ? `${done}/${total}` : `${done}`;
       if (!tty) {
-        if (of !== last) stream.write(`${label}: ${of} moved\n`);
+        if (of !== last) stream.write(`${label}: ${of} ${verb}\n`);
         last = of;
         return;
       }
       const ratio = total ? Math.min(1, done / total) : 0;
       const filled = Math.round(ratio * WIDTH);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
-      stream.write(`\r\x1b[K${label} [${bar}] ${of} moved (${Math.round(ratio * 100)}%)`);
+      stream.write(`\r\x1b[K${label} [${bar}] ${of} ${verb}${total ? ` (${Math.round(ratio * 100)}%)` : ''}`);
       last = of;
     },
     finish() {

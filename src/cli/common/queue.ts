@@ -24,6 +24,16 @@ const nameOfUrl = (url: string) =>
     .filter(Boolean)
     .at(-1) ?? url;
 
+/** Messages a queue holds: visible, in flight and delayed (SQS's approximate counts). */
+export const messageCount = (q: ResolvedQueue) =>
+  [
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+    'ApproximateNumberOfMessagesDelayed',
+  ]
+    .map((name) => Number(q.attributes[name] ?? 0))
+    .reduce((a, b) => a + b, 0);
+
 /** Runs a request about queue `ref`; an SQS error reads `ref: <AWS's reason>`. */
 export async function about<T>(ref: string, request: Promise<T>): Promise<T> {
   try {
@@ -76,6 +86,26 @@ export async function listQueueUrls(client: QueueClient, prefix?: string): Promi
     NextToken = page.NextToken;
   } while (NextToken);
   return urls;
+}
+
+/**
+ * Every queue (optionally by name prefix) with its attributes, a few requests
+ * at a time, by name; a queue deleted while this runs is left out.
+ */
+export async function describeAll(client: QueueClient, prefix?: string): Promise<ResolvedQueue[]> {
+  const urls = await listQueueUrls(client, prefix);
+  const queues: ResolvedQueue[] = [];
+  const gone = (e: unknown) => {
+    if (isSqsError(e) && e.errorName === 'NonExistentQueue') return undefined;
+    throw e;
+  };
+  for (let i = 0; i < urls.length; i += 8) {
+    const described = await Promise.all(
+      urls.slice(i, i + 8).map((url) => describeQueue(client, url).catch(gone)),
+    );
+    for (const q of described) if (q) queues.push(q);
+  }
+  return queues.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The queue URLs whose RedrivePolicy targets `dlqUrl`, following NextToken. */
