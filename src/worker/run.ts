@@ -7,7 +7,9 @@
  * loop is live; /ready: every worker is running and none is draining;
  * /metrics). SIGTERM or SIGINT aborts the one shutdown controller: every
  * worker drains, then the stats line is flushed and the health server and
- * the client are closed, and `done` resolves (the CLI then exits 0). Under
+ * the client are closed, and `done` resolves; the CLI then exits with
+ * `exitCode` (0 when every handler finished). A second signal of the same
+ * kind abandons the handlers at once (config/until-signal.ts). Under
  * `sluice scale` it also reports memory and counts to the supervisor
  * (observe/supervised.ts).
  */
@@ -16,7 +18,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { awsClient } from '../client/aws.ts';
 import type { QueueClient } from '../client/queue-client.ts';
-import { onStopSignal } from '../config/until-signal.ts';
+import { exitCodeOf, onStopSignal, type StopOutcome } from '../config/until-signal.ts';
 import { readWorkerEnv, type WorkerEnv } from '../config/worker-env.ts';
 import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
 import { PollLiveness } from '../observe/liveness.ts';
@@ -48,6 +50,12 @@ export interface RunningWorkers {
   readonly health: HealthServer;
   /** Drains every worker and closes what runWorkers opened; resolves with `done`. */
   stop(reason?: string): Promise<void>;
+  /** Stops at once: handlers' signals abort and their messages are handed back; resolves with `done`. */
+  abandon(reason?: string): Promise<void>;
+  /** How the stop went, once `done` has resolved (see config/until-signal.ts). */
+  readonly outcome: StopOutcome;
+  /** The process's exit code for `outcome`: 0 drained, 1 handlers abandoned, 128 + n forced by signal n. */
+  readonly exitCode: number;
   /** Resolves when everything has stopped; never rejects. */
   readonly done: Promise<void>;
 }
@@ -123,11 +131,23 @@ export async function runWorkers(
   // Listening before the first receive: a SIGTERM that comes while the workers start
   // (a supervisor's quick scale-in) drains them instead of killing the process.
   const handleSignals = options.handleSignals ?? true;
+  let forcedBy: NodeJS.Signals | undefined;
+  const abandonAll = (reason: string) => {
+    if (!shutdown.signal.aborted) shutdown.abort(reason);
+    for (const { worker } of workers) void worker.abandon(reason);
+  };
   const stopListening = handleSignals
-    ? onStopSignal((signal) => {
-        logger.info({ signal }, 'signal received; draining');
-        shutdown.abort(signal);
-      })
+    ? onStopSignal(
+        (signal) => {
+          logger.info({ signal }, 'signal received; draining');
+          shutdown.abort(signal);
+        },
+        (signal) => {
+          logger.warn({ signal }, 'second signal: handing back what is held and exiting now');
+          forcedBy = signal;
+          abandonAll(`second ${signal}`);
+        },
+      )
     : () => {};
 
   const workers = defs.map((definition) => {
@@ -198,6 +218,10 @@ export async function runWorkers(
     'workers running',
   );
 
+  const outcome = (): StopOutcome => {
+    if (forcedBy) return { kind: 'forced', signal: forcedBy };
+    return workers.some(({ worker }) => worker.abandoned > 0) ? { kind: 'abandoned' } : { kind: 'drained' };
+  };
   const done = (async () => {
     await new Promise<void>((resolve) =>
       shutdown.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -219,6 +243,16 @@ export async function runWorkers(
     stop(reason = 'stop() called') {
       if (!shutdown.signal.aborted) shutdown.abort(reason);
       return done;
+    },
+    abandon(reason = 'abandon() called') {
+      abandonAll(reason);
+      return done;
+    },
+    get outcome() {
+      return outcome();
+    },
+    get exitCode() {
+      return exitCodeOf(outcome());
     },
     done,
   };

@@ -66,3 +66,72 @@ describe('sluice worker <file>', () => {
     }
   });
 });
+
+describe('sluice worker: stopping a handler that ignores ctx.signal', () => {
+  const STUBBORN = 'test/cli/fixtures/stubborn-worker.ts';
+  let n = 0;
+
+  /** A worker on a fresh queue with one message, its handler running (it never finishes on its own in time). */
+  async function started(env: NodeJS.ProcessEnv) {
+    const queue = `stubborn-${++n}`;
+    const { QueueUrl } = await t.store.createQueue({ QueueName: queue });
+    await t.store.sendMessage({ QueueUrl, MessageBody: 'job' });
+    const files = {
+      STARTED_FILE: join(t.dir, `${queue}.started`),
+      MARKER_FILE: join(t.dir, `${queue}.marker`),
+    };
+    const child = cli(['worker', STUBBORN], { QUEUE_NAME: queue, HANDLER_MS: '60000', ...files, ...env });
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = exited(child);
+    await eventually(() => existsSync(files.STARTED_FILE), 'the handler to start');
+    const handedBack = async () => {
+      const [s] = await t.store.stats(queue);
+      return s?.visible === 1 && s.inFlight === 0;
+    };
+    return { child, code, files, handedBack, log: () => stdout };
+  }
+  const running: ChildProcess[] = [];
+  after(() => {
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('exits 1 soon after WORKER_SHUTDOWN_TIMEOUT_MS, the message handed back, the side effect never done', async () => {
+    const w = await started({ WORKER_SHUTDOWN_TIMEOUT_MS: '1500' });
+    running.push(w.child);
+    const sentAt = Date.now();
+    w.child.kill('SIGINT');
+    let code: number | null | undefined;
+    void w.code.then((c) => (code = c));
+    await eventually(() => code !== undefined, 'the worker to exit', { withinMs: 20_000, detail: w.log });
+    assert.equal(code, 1, 'handlers were abandoned');
+    assert.ok(Date.now() - sentAt >= 1500, 'not before the timeout');
+    assert.ok(await w.handedBack(), 'the message is visible again');
+    assert.equal(existsSync(w.files.MARKER_FILE), false, 'the abandoned handler died with the process');
+    assert.match(w.log(), /shutdownTimeoutMs \(1500\) passed/);
+  });
+
+  it('a second SIGINT during the drain exits 130 at once, the message handed back', async () => {
+    const w = await started({ WORKER_SHUTDOWN_TIMEOUT_MS: '600000' });
+    running.push(w.child);
+    w.child.kill('SIGINT');
+    await eventually(() => w.log().includes('draining'), 'the drain to begin', { detail: w.log });
+    w.child.kill('SIGINT');
+    let code: number | null | undefined;
+    void w.code.then((c) => (code = c));
+    await eventually(() => code !== undefined, 'the worker to exit', { withinMs: 20_000, detail: w.log });
+    assert.equal(code, 130);
+    assert.ok(await w.handedBack(), 'the message is visible again');
+    assert.equal(existsSync(w.files.MARKER_FILE), false);
+  });
+
+  it('SIGINT then SIGTERM (Ctrl-C under sluice scale, then its supervisor) does not cut the drain short', async () => {
+    const w = await started({ WORKER_SHUTDOWN_TIMEOUT_MS: '600000', HANDLER_MS: '2000' });
+    running.push(w.child);
+    w.child.kill('SIGINT');
+    await eventually(() => w.log().includes('draining'), 'the drain to begin', { detail: w.log });
+    w.child.kill('SIGTERM');
+    assert.equal(await w.code, 0);
+    assert.equal(existsSync(w.files.MARKER_FILE), true, 'the handler finished');
+  });
+});
