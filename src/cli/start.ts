@@ -17,7 +17,7 @@
 import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
-import { ensureQueues, missingQueues } from '../config/queues.ts';
+import { ensureQueues, missingQueues, noSuchQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { exitCodeOf, onStopSignal } from '../config/until-signal.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
@@ -47,11 +47,14 @@ export default defineCommand({
       else {
         const missing = await missingQueues(client, config.queues);
         if (missing.length > 0)
-          throw new Error(
-            `no such queue${missing.length > 1 ? 's' : ''} at ${env.endpoint ?? 'Amazon SQS'}: ${missing.join(', ')} (create them, or pass --create-queues)`,
-          );
+          throw noSuchQueues(missing, env.endpoint, 'create them, or pass --create-queues');
       }
-      system = await runSystem(config, { client, logger, producers: args.producers === true });
+      system = await runSystem(config, {
+        client,
+        logger,
+        producers: args.producers === true,
+        ...(env.endpoint ? { endpoint: env.endpoint } : {}),
+      });
     } catch (e) {
       await client.close();
       throw e;

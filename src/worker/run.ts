@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { awsClient } from '../client/aws.ts';
 import type { QueueClient } from '../client/queue-client.ts';
+import { missingOf, noSuchQueues } from '../config/queues.ts';
 import { exitCodeOf, onStopSignal, type StopOutcome } from '../config/until-signal.ts';
 import { readWorkerEnv, type WorkerEnv } from '../config/worker-env.ts';
 import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
@@ -42,6 +43,8 @@ export interface RunWorkersOptions {
   writeStats?: (line: string) => void;
   /** Stop on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
+  /** Where `client` goes, for messages (default SLUICE_ENDPOINT, else Amazon SQS). */
+  endpoint?: string;
 }
 
 export interface RunningWorkers {
@@ -97,8 +100,29 @@ function metricsFor(prometheus: WorkerMetricsSink, stats: StatsLine): WorkerMetr
 }
 
 /**
+ * Refuses to start when a worker's queue does not exist: polling it would
+ * fail forever. Any other answer (the endpoint is not up yet) is left to the
+ * workers, which retry resolving their queues until it is.
+ */
+async function requireQueues(client: QueueClient, defs: readonly WorkerDefinition[], where?: string) {
+  let missing: string[];
+  try {
+    missing = await missingOf(
+      client,
+      defs.flatMap((d) => d.queues.map((q) => q.queue)),
+    );
+  } catch {
+    return;
+  }
+  if (missing.length === 0) return;
+  const them = missing.length > 1 ? 'them' : 'it';
+  throw noSuchQueues(missing, where, `create ${them} first, e.g. sluice queues create ${missing[0]}`);
+}
+
+/**
  * Runs worker definitions in this process until SIGTERM/SIGINT (or `stop()`).
- * Throws at once, naming the variable, if the environment is invalid.
+ * Throws at once, naming the variable, if the environment is invalid, and
+ * naming the queue if one does not exist.
  *
  * @example
  * import { defineWorker, runWorkers } from 'sluice';
@@ -117,6 +141,12 @@ export async function runWorkers(
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
   const client = options.client ?? awsClient({ endpoint: config.endpoint, region: config.region });
+  try {
+    await requireQueues(client, defs, options.endpoint ?? config.endpoint);
+  } catch (error) {
+    if (!options.client) await client.close();
+    throw error;
+  }
   const registry = new Registry();
   registry.setDefaultLabels({ worker_id: config.workerId });
   const stats = new StatsLine({

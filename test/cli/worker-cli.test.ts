@@ -12,6 +12,11 @@ import { startTestServer, type TestServer } from '../server/harness.ts';
 import { eventually } from '../support/eventually.ts';
 
 const FIXTURE = 'test/cli/fixtures/recording-worker.ts';
+/** What every `sluice worker` prints on stderr first on Node.js 20 (and nothing on 22+). */
+const NODE_NOTICE =
+  Number(process.versions.node.split('.')[0]) === 20
+    ? 'sluice: Node.js 20 reached end of life on 2026-04-30; AWS SDK releases after early 2027 need Node.js 22 or later\n'
+    : '';
 let t: TestServer;
 
 before(async () => {
@@ -64,6 +69,62 @@ describe('sluice worker <file>', () => {
       assert.equal(lines.length, 1, run.stderr);
       assert.match(lines[0]!, reason);
     }
+  });
+});
+
+describe('sluice worker: refusals at start', () => {
+  /** Runs `sluice worker` to its end (not spawnSync: the server runs in this process); stderr and code. */
+  async function run(args: string[], env: NodeJS.ProcessEnv) {
+    const child = cli(args, env);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await exited(child);
+    clearTimeout(timer);
+    return { code, stderr };
+  }
+
+  it('a queue that does not exist: one line naming it and the endpoint, exit 1', async () => {
+    const { code, stderr } = await run(['worker', FIXTURE], { QUEUE_NAME: 'no-such-queue' });
+    assert.equal(code, 1);
+    assert.equal(
+      stderr.replace(NODE_NOTICE, ''),
+      `sluice: no such queue at ${t.url}: no-such-queue (create it first, e.g. sluice queues create no-such-queue)\n`,
+    );
+  });
+});
+
+describe('sluice worker on Node.js before 22', () => {
+  const major = Number(process.versions.node.split('.')[0]);
+  let stderr: Promise<string> | undefined;
+  /** One run of a worker to its end: what it wrote on stderr. */
+  const runOnce = () => {
+    stderr ??= (async () => {
+      const { QueueUrl } = await t.store.createQueue({ QueueName: 'node-notice' });
+      await t.store.sendMessage({ QueueUrl, MessageBody: 'x' });
+      const record = join(t.dir, 'node-notice.txt');
+      const child = cli(['worker', FIXTURE], { RECORD_FILE: record, QUEUE_NAME: 'node-notice' });
+      let err = '';
+      child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      const code = exited(child);
+      try {
+        await eventually(() => existsSync(record), 'the message to be handled');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      await code;
+      return err;
+    })();
+    return stderr;
+  };
+
+  it('the AWS SDK’s nine-line NodeVersionSupportWarning is never printed', async () => {
+    assert.doesNotMatch(await runOnce(), /NodeVersionSupportWarning/);
+  });
+
+  it('prints one line of its own about Node.js 20’s end of life, once', async (c) => {
+    if (major >= 22) return c.skip(`Node.js ${major} is supported by the AWS SDK: no line is due`);
+    assert.equal(await runOnce(), NODE_NOTICE);
   });
 });
 
