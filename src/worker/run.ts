@@ -99,6 +99,26 @@ function metricsFor(prometheus: WorkerMetricsSink, stats: StatsLine): WorkerMetr
   };
 }
 
+/** The health server's failure to listen, saying which setting moves it. */
+function healthServerError(error: unknown, config: WorkerEnv): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new Error(`health port ${config.healthPort} is in use (set WORKER_HEALTH_PORT to move it)`, {
+      cause: error,
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new Error(
+      `health host ${config.healthHost} is not an address of this machine (set WORKER_HEALTH_HOST)`,
+      { cause: error },
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `health port ${config.healthPort} needs privileges (set WORKER_HEALTH_PORT to 1024 or above)`,
+      { cause: error },
+    );
+  return error;
+}
+
 /**
  * Refuses to start when a worker's queue does not exist: polling it would
  * fail forever. Any other answer (the endpoint is not up yet) is left to the
@@ -231,7 +251,7 @@ export async function runWorkers(
     for (const { stopProbe } of workers) stopProbe();
     stopListening();
     if (!options.client) await client.close();
-    throw error;
+    throw healthServerError(error, config);
   }
   stats.start();
   const stopReporting = reportToSupervisor({
@@ -244,7 +264,12 @@ export async function runWorkers(
     },
   });
   logger.info(
-    { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
+    {
+      workerId: config.workerId,
+      workers: defs.map((d) => d.name),
+      health: health.url,
+      healthHost: `${config.healthHost}: ${config.healthHostReason}`,
+    },
     'workers running',
   );
 

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server/harness.ts';
@@ -91,6 +93,48 @@ describe('sluice worker: refusals at start', () => {
       stderr.replace(NODE_NOTICE, ''),
       `sluice: no such queue at ${t.url}: no-such-queue (create it first, e.g. sluice queues create no-such-queue)\n`,
     );
+  });
+});
+
+describe('sluice worker: the health port', () => {
+  it('taken: says it is the health port and which setting moves it, exit 1', async () => {
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'port-taken' });
+    assert.ok(QueueUrl);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    after(() => taken.close());
+    const { port } = taken.address() as AddressInfo;
+    const child = cli(['worker', FIXTURE], {
+      QUEUE_NAME: 'port-taken',
+      WORKER_HEALTH_HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: String(port),
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await exited(child);
+    clearTimeout(timer);
+    assert.equal(code, 1);
+    assert.equal(
+      stderr.replace(NODE_NOTICE, ''),
+      `sluice: health port ${port} is in use (set WORKER_HEALTH_PORT to move it)\n`,
+    );
+  });
+
+  it('the log says which host the health server listens on, and why', async () => {
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'health-host' });
+    assert.ok(QueueUrl);
+    const child = cli(['worker', FIXTURE], { QUEUE_NAME: 'health-host', WORKER_HEALTH_HOST: '127.0.0.1' });
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = exited(child);
+    try {
+      await eventually(() => stdout.includes('"workers running"'), 'the workers to run');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await code, 0);
+    assert.match(stdout, /"healthHost":"127\.0\.0\.1: WORKER_HEALTH_HOST"/);
   });
 });
 
