@@ -107,7 +107,10 @@ export function healthHostDefault(
     if (env[v]) return anywhere(`in ECS (${v} is set)`);
   for (const file of ['/.dockerenv', '/run/.containerenv'])
     if (fileExists(file)) return anywhere(`in a container (${file} exists)`);
-  return { host: '127.0.0.1', reason: 'not in a container (set WORKER_HEALTH_HOST=0.0.0.0 to be probed from outside)' };
+  return {
+    host: '127.0.0.1',
+    reason: 'not in a container (set WORKER_HEALTH_HOST=0.0.0.0 to be probed from outside)',
+  };
 }
 
 /** What an unset variable means (WORKER_ID, AWS_REGION and WORKER_HEALTH_HOST are computed: see readWorkerEnv). */
