@@ -11,8 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
+import { importFile } from '../config/import-file.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { runWorkers } from '../worker/run.ts';
 
@@ -33,7 +33,7 @@ export default defineCommand({
   async run({ args }) {
     const path = resolve(String(args.file));
     if (!existsSync(path)) throw new Error(`${args.file}: no such file`);
-    const workers = workersOf((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    const workers = workersOf(await importFile(path, String(args.file)));
     if (workers.length === 0) throw new Error(`${args.file} exports no worker (see defineWorker)`);
     const running = await runWorkers(workers);
     await running.done;

@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server/harness.ts';
 import { eventually } from '../support/eventually.ts';
@@ -93,6 +94,40 @@ describe('sluice worker: refusals at start', () => {
       stderr.replace(NODE_NOTICE, ''),
       `sluice: no such queue at ${t.url}: no-such-queue (create it first, e.g. sluice queues create no-such-queue)\n`,
     );
+  });
+});
+
+describe('sluice worker: a file that does not load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-load-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const stderrOf = async (file: string) => {
+    const child = cli(['worker', file], {});
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await exited(child);
+    clearTimeout(timer);
+    assert.equal(code, 1, stderr);
+    return stderr.replace(NODE_NOTICE, '');
+  };
+
+  it('a .ts worker in a CommonJS package: says what to change', async () => {
+    writeFileSync(join(dir, 'package.json'), '{ "name": "cjs-app" }\n');
+    const file = join(dir, 'x.ts');
+    writeFileSync(
+      file,
+      `import { defineWorker } from '${resolve('src/index.ts')}';\nawait Promise.resolve();\nexport const w = defineWorker({ queue: 'q', handler: () => {} });\n`,
+    );
+    assert.equal(
+      await stderrOf(file),
+      `sluice: ${file} is loaded as CommonJS: add "type": "module" to ${join(dir, 'package.json')} or rename it to .mts\n`,
+    );
+  });
+
+  it('a syntax error in x.mts names x.mts, line and column', async () => {
+    const file = join(dir, 'y.mts');
+    writeFileSync(file, 'export const a = 1;\nexport const b = (1;\n');
+    assert.equal(await stderrOf(file), `sluice: ${file}:2:20: Expected ")" but found ";"\n`);
   });
 });
 
