@@ -10,15 +10,17 @@
  * `--producers` (in production the traffic comes from real applications; the
  * flag is for load tests and staging). Each replica may run the schedules: the
  * scheduler's FIFO deduplication keeps one message per tick. SIGTERM/SIGINT
- * drain the workers and exit 0.
+ * drain the workers, then the process exits at once with the drain's code
+ * (0 when every handler finished; see config/until-signal.ts); the same
+ * signal again hands back what is held and exits within seconds.
  */
 import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
-import { ensureQueues, missingQueues } from '../config/queues.ts';
+import { ensureQueues, missingQueues, noSuchQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
-import { untilSignal } from '../config/until-signal.ts';
+import { exitCodeOf, onStopSignal } from '../config/until-signal.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
 import { createLogger } from '../observe/logger.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
@@ -48,11 +50,14 @@ export default defineCommand({
       else {
         const missing = await missingQueues(client, config.queues);
         if (missing.length > 0)
-          throw new Error(
-            `no such queue${missing.length > 1 ? 's' : ''} at ${env.endpoint ?? 'Amazon SQS'}: ${missing.join(', ')} (create them, or pass --create-queues)`,
-          );
+          throw noSuchQueues(missing, env.endpoint, 'create them, or pass --create-queues');
       }
-      system = await runSystem(config, { client, logger, producers: args.producers === true });
+      system = await runSystem(config, {
+        client,
+        logger,
+        producers: args.producers === true,
+        ...(env.endpoint ? { endpoint: env.endpoint } : {}),
+      });
     } catch (e) {
       await client.close();
       throw e;
@@ -67,8 +72,20 @@ export default defineCommand({
       'sluice start: running',
     );
     // A signal, or the workers stopping on their own (under `sluice scale`, when the supervisor is gone).
-    const signal = await Promise.race([untilSignal(), system.workers.done.then(() => 'workers stopped')]);
-    await system.stop(signal);
+    let forcedBy: NodeJS.Signals | undefined;
+    const signalled = new Promise<string>((resolve) =>
+      onStopSignal(resolve, (signal) => {
+        forcedBy = signal;
+        logger.warn({ signal }, 'second signal: handing back what is held and exiting now');
+        void system.workers.abandon(`second ${signal}`);
+        // onShutdown is the config's code: it gets a few seconds, not forever.
+        setTimeout(() => process.exit(exitCodeOf({ kind: 'forced', signal })), 5000).unref();
+      }),
+    );
+    const reason = await Promise.race([signalled, system.workers.done.then(() => 'workers stopped')]);
+    await system.stop(reason);
     await client.close();
+    // Whatever the config left running (abandoned handlers, timers) ends here.
+    process.exit(forcedBy ? exitCodeOf({ kind: 'forced', signal: forcedBy }) : system.workers.exitCode);
   },
 });

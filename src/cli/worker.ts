@@ -2,13 +2,17 @@
  * `sluice worker <file>`: runs, in this process, every worker the file
  * exports (named or default exports, or arrays of them, made by defineWorker),
  * against SLUICE_ENDPOINT or Amazon SQS, configured from WORKER_* variables.
- * SIGTERM/SIGINT drain the workers (nothing lost, nothing left in flight) and
- * the process exits 0. A bad file or variable is one line and exit 1.
+ * SIGTERM/SIGINT drain the workers (nothing lost, nothing left in flight);
+ * then the process exits at once — 0 if every handler finished, 1 if the
+ * shutdown timeout cut some short, 130/143 if a second signal forced it
+ * (config/until-signal.ts) — so a handler that ignored its signal dies with
+ * it rather than act on a message already handed back. A bad file or
+ * variable is one line and exit 1.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
+import { importFile } from '../config/import-file.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { runWorkers } from '../worker/run.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
@@ -32,9 +36,11 @@ export default defineCommand({
     applyLogArgs(args);
     const path = resolve(String(args.file));
     if (!existsSync(path)) throw new Error(`${args.file}: no such file`);
-    const workers = workersOf((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    const workers = workersOf(await importFile(path, String(args.file)));
     if (workers.length === 0) throw new Error(`${args.file} exports no worker (see defineWorker)`);
     const running = await runWorkers(workers);
     await running.done;
+    // Whatever the file left running (abandoned handlers, open pools, timers) ends here.
+    process.exit(running.exitCode);
   },
 });

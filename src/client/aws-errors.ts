@@ -48,8 +48,11 @@ export function registryNameOf(e: unknown): ErrorName | undefined {
 
 /**
  * Converts an SDK service exception into the matching `SqsError` (AWS's message
- * kept, the SDK exception as `cause`); anything else — network failures,
- * throttling, errors the registry does not know — is returned unchanged.
+ * kept, and the request id as `requestId`, which AWS support asks for); anything
+ * else — network failures, throttling, errors the registry does not know — is
+ * returned unchanged. The SDK exception is not kept as `cause`: it says the
+ * same sentence, and pino logs a cause's message after the error's own
+ * (`The specified queue does not exist.: The specified queue does not exist.`).
  *
  * @example
  * try {
@@ -62,6 +65,7 @@ export function fromSdkError(e: unknown): unknown {
   const name = registryNameOf(e);
   if (name === undefined) return e;
   const error = new SqsError(name, (e as Error).message);
-  error.cause = e;
+  const requestId = (e as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
+  if (typeof requestId === 'string') Object.assign(error, { requestId });
   return error;
 }

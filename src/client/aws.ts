@@ -30,6 +30,7 @@ import {
   UntagQueueCommand,
 } from '@aws-sdk/client-sqs';
 import { fromSdkError } from './aws-errors.ts';
+import { noteNodeVersion } from './node-version.ts';
 import { OpenPolls } from './open-polls.ts';
 import type { QueueClient } from './queue-client.ts';
 
@@ -86,6 +87,7 @@ function credentialsFor(
 
 export function awsClient(options: AwsClientOptions = {}): QueueClient {
   const owned = options.sqs === undefined;
+  if (owned) noteNodeVersion();
   const sqs =
     options.sqs ??
     new SQSClient({

@@ -21,6 +21,7 @@ import {
 } from '../scale/config.ts';
 import { isSchedule, type Schedule } from '../scheduler/index.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
+import { explainImportError } from './import-file.ts';
 import { isProducerDefinition, type ProducerDefinition } from './producer.ts';
 
 /** A queue the system needs; `sluice dev` (and `sluice start --create-queues`) creates it. */
@@ -316,7 +317,7 @@ export async function loadConfig(path: string, context: ConfigContext): Promise<
   } catch (e) {
     if (e instanceof ConfigFileError) throw new ConfigFileError(e.problems, path);
     if (e instanceof TypeError) throw new ConfigFileError(e.message.split('\n'), path);
-    throw e;
+    throw explainImportError(e, file, path);
   }
   const exported = module.default;
   if (!isConfigDefinition(exported))

@@ -76,16 +76,38 @@ export async function ensureQueues(
 }
 
 /** The names of the config's queues (DLQs included) that the service does not have. */
-export async function missingQueues(client: QueueClient, queues: readonly QueueConfig[]): Promise<string[]> {
-  const names = queues.flatMap((q) => (q.dlq ? [q.name, q.dlq.name] : [q.name]));
+export function missingQueues(client: QueueClient, queues: readonly QueueConfig[]): Promise<string[]> {
+  return missingOf(
+    client,
+    queues.flatMap((q) => (q.dlq ? [q.name, q.dlq.name] : [q.name])),
+  );
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+/**
+ * The queues (names or URLs) the service does not have, each once, in order.
+ * Anything but "does not exist" (a network error, access denied) is thrown.
+ */
+export async function missingOf(client: QueueClient, queues: readonly string[]): Promise<string[]> {
   const missing: string[] = [];
-  for (const name of names) {
+  for (const queue of new Set(queues)) {
     try {
-      await client.getQueueUrl({ QueueName: name });
+      if (isUrl(queue)) await client.getQueueAttributes({ QueueUrl: queue, AttributeNames: ['QueueArn'] });
+      else await client.getQueueUrl({ QueueName: queue });
     } catch (e) {
       if (!isSqsError(e) || e.errorName !== 'NonExistentQueue') throw e;
-      missing.push(name);
+      missing.push(queue);
     }
   }
   return missing;
+}
+
+/**
+ * The one refusal for queues that are not there, for `sluice start` and `sluice worker`:
+ * `no such queue at http://127.0.0.1:9324: emails (create it, …)`.
+ */
+export function noSuchQueues(missing: readonly string[], where: string | undefined, hint: string): Error {
+  const s = missing.length > 1 ? 's' : '';
+  return new Error(`no such queue${s} at ${where ?? 'Amazon SQS'}: ${missing.join(', ')} (${hint})`);
 }

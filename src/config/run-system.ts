@@ -22,6 +22,8 @@ export interface RunSystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Run the producers (default false). */
   producers?: boolean;
+  /** Where `client` goes, for messages (default SLUICE_ENDPOINT, else Amazon SQS). */
+  endpoint?: string;
 }
 
 export interface RunningSystem {
@@ -73,6 +75,7 @@ export async function runSystem(config: SluiceConfig, options: RunSystemOptions)
     logger,
     handleSignals: false,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   const scheduler: RunningScheduler | undefined =
     config.schedules.length > 0

@@ -13,7 +13,12 @@
  * the AWS SDK then finds the region the way every AWS tool does (the profile
  * in ~/.aws/config; ECS, Fargate, Lambda and EKS set AWS_REGION themselves),
  * and the client should resolve it at start to fail early when there is none.
+ *
+ * WORKER_HEALTH_HOST: unset, it is 0.0.0.0 in a container (so Kubernetes
+ * httpGet probes and ECS/Docker health checks from outside reach it) and
+ * 127.0.0.1 elsewhere (a laptop's probes stay private); see healthHostDefault.
  */
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { z } from 'zod';
@@ -45,6 +50,8 @@ export type WorkerEnv = Readonly<{
   /** The pause after an empty short poll only; never between batches that return messages. */
   pollIntervalMs: number;
   healthHost: string;
+  /** Why `healthHost` is what it is (the variable, or what was detected), for the log. */
+  healthHostReason: string;
   healthPort: number;
   shutdownTimeoutMs: number;
 }>;
@@ -79,13 +86,39 @@ const RULES = {
 type Variable = keyof typeof RULES;
 const VARIABLES = Object.keys(RULES) as Variable[];
 
-/** What an unset variable means (WORKER_ID and AWS_REGION are computed: see readWorkerEnv). */
+/**
+ * WORKER_HEALTH_HOST's default: 0.0.0.0 in a container, else 127.0.0.1, and
+ * why. A container is told by what the runtimes leave behind: Docker's
+ * /.dockerenv, Podman's /run/.containerenv, Kubernetes' KUBERNETES_SERVICE_HOST
+ * (set in every pod), ECS's ECS_CONTAINER_METADATA_URI(_V4) (every task,
+ * Fargate included).
+ *
+ * @example
+ * healthHostDefault({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, () => false);
+ * // { host: '0.0.0.0', reason: 'in Kubernetes (KUBERNETES_SERVICE_HOST is set)' }
+ */
+export function healthHostDefault(
+  env: NodeJS.ProcessEnv,
+  fileExists: (path: string) => boolean,
+): { host: string; reason: string } {
+  const anywhere = (reason: string) => ({ host: '0.0.0.0', reason });
+  if (env.KUBERNETES_SERVICE_HOST) return anywhere('in Kubernetes (KUBERNETES_SERVICE_HOST is set)');
+  for (const v of ['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI'])
+    if (env[v]) return anywhere(`in ECS (${v} is set)`);
+  for (const file of ['/.dockerenv', '/run/.containerenv'])
+    if (fileExists(file)) return anywhere(`in a container (${file} exists)`);
+  return {
+    host: '127.0.0.1',
+    reason: 'not in a container (set WORKER_HEALTH_HOST=0.0.0.0 to be probed from outside)',
+  };
+}
+
+/** What an unset variable means (WORKER_ID, AWS_REGION and WORKER_HEALTH_HOST are computed: see readWorkerEnv). */
 export const WORKER_ENV_DEFAULTS = Object.freeze({
   concurrency: 10,
   batchSize: 10,
   visibilityTimeout: 30,
   pollIntervalMs: 1000,
-  healthHost: '127.0.0.1',
   healthPort: 3003,
   shutdownTimeoutMs: 30_000,
 });
@@ -106,7 +139,6 @@ const schema = z
       batchSize: v.WORKER_BATCH_SIZE ?? d.batchSize,
       visibilityTimeout: v.WORKER_VISIBILITY_TIMEOUT ?? d.visibilityTimeout,
       pollIntervalMs: v.WORKER_POLL_INTERVAL_MS ?? d.pollIntervalMs,
-      healthHost: v.WORKER_HEALTH_HOST ?? d.healthHost,
       healthPort: v.WORKER_HEALTH_PORT ?? d.healthPort,
       shutdownTimeoutMs: v.WORKER_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,
     };
@@ -117,19 +149,28 @@ const shown = (value: string) => JSON.stringify(value.length > 80 ? `${value.sli
 
 /**
  * Reads and validates the worker's variables; throws a ConfigError naming every bad one.
+ * `fileExists` is how a container is detected (healthHostDefault).
  *
  * @example
  * const config = readWorkerEnv(process.env);
  * config.concurrency; // 10 unless WORKER_CONCURRENCY says otherwise
  */
-export function readWorkerEnv(env: NodeJS.ProcessEnv): WorkerEnv {
+export function readWorkerEnv(
+  env: NodeJS.ProcessEnv,
+  fileExists: (path: string) => boolean = existsSync,
+): WorkerEnv {
   const input: Partial<Record<Variable, string>> = {};
   for (const v of VARIABLES) {
     const value = env[v];
     if (value !== undefined && value !== '') input[v] = value;
   }
   const result = schema.safeParse(input);
-  if (result.success) return Object.freeze(result.data);
+  if (result.success) {
+    const health = input.WORKER_HEALTH_HOST
+      ? { host: input.WORKER_HEALTH_HOST, reason: 'WORKER_HEALTH_HOST' }
+      : healthHostDefault(env, fileExists);
+    return Object.freeze({ ...result.data, healthHost: health.host, healthHostReason: health.reason });
+  }
   const bad = new Set(result.error.issues.map((issue) => issue.path[0]));
   const problems = VARIABLES.filter((v) => bad.has(v)).map((variable) => ({
     variable,

@@ -14,7 +14,7 @@ export interface CheckResult {
 }
 
 export interface HealthServerOptions {
-  /** Defaults to 127.0.0.1; in a container probed from outside (Kubernetes httpGet) use 0.0.0.0. */
+  /** Defaults to 127.0.0.1; in a container probed from outside (Kubernetes httpGet), 0.0.0.0 (see healthHostDefault). */
   host?: string;
   /** 0 picks a free port. */
   port: number;
@@ -25,7 +25,7 @@ export interface HealthServerOptions {
 }
 
 export interface HealthServer {
-  /** e.g. `http://127.0.0.1:3003` (IPv6 hosts in brackets). */
+  /** e.g. `http://127.0.0.1:3003` (IPv6 hosts in brackets; loopback when listening on every address). */
   readonly url: string;
   readonly port: number;
   /** Stops listening and drops open connections (probes keep them alive). Idempotent. */
@@ -105,7 +105,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   });
 
   const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  // Listening on every address (0.0.0.0 in a container): the URL is the one a local client can use.
+  const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  const host = reachable.includes(':') ? `[${reachable}]` : reachable;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,

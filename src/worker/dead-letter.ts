@@ -1,6 +1,7 @@
 /**
  * Sends a message straight to its queue's dead-letter queue (for a
- * PermanentError or a body that fails the schema): the DLQ is the
+ * PermanentError, a body that fails the schema, or a failure on the last
+ * receive the RedrivePolicy allows): the DLQ is the
  * RedrivePolicy's deadLetterTargetArn, looked up with GetQueueAttributes and
  * cached for `cacheMs`. The copy keeps the body, the message attributes and
  * the AWSTraceHeader, and records why in `sluice.*` message attributes — as
@@ -21,6 +22,8 @@ export interface DeadLetterTarget {
   url: string;
   name: string;
   fifo: boolean;
+  /** The RedrivePolicy's maxReceiveCount: SQS moves the message after this many receives. */
+  maxReceiveCount: number;
 }
 
 /** How much of an error message is recorded (SQS counts attributes against the message size). */
@@ -119,12 +122,18 @@ export class DeadLetters {
     });
     const policy = Attributes?.RedrivePolicy;
     if (!policy) return undefined;
-    const arn = parseQueueArn(parseRedrivePolicy(policy).deadLetterTargetArn);
+    const redrive = parseRedrivePolicy(policy);
+    const arn = parseQueueArn(redrive.deadLetterTargetArn);
     if (!arn) return undefined;
     const { QueueUrl } = await this.#o.client.getQueueUrl({
       QueueName: arn.name,
       QueueOwnerAWSAccountId: arn.accountId,
     });
-    return { url: QueueUrl, name: arn.name, fifo: arn.name.endsWith('.fifo') };
+    return {
+      url: QueueUrl,
+      name: arn.name,
+      fifo: arn.name.endsWith('.fifo'),
+      maxReceiveCount: redrive.maxReceiveCount,
+    };
   }
 }

@@ -4,8 +4,12 @@
  * - Retryable (the handler threw, or a batch handler listed it in
  *   batchItemFailures): its visibility is set to the backoff delay
  *   (exponential in ApproximateReceiveCount, full jitter, capped), so it
- *   comes back soon rather than after the whole visibility timeout; the
- *   queue's own RedrivePolicy moves it to the DLQ after maxReceiveCount.
+ *   comes back soon rather than after the whole visibility timeout.
+ * - Out of retries (retryable, but this was receive number maxReceiveCount
+ *   of the queue's RedrivePolicy): dead-lettered by the worker itself, as a
+ *   permanent failure is, so the DLQ copy records why it failed; SQS's own
+ *   move on the next receive would carry no error. If the policy cannot be
+ *   read it is retried, and SQS moves it.
  * - Permanent (a PermanentError, or a body that fails the schema): sent to
  *   the DLQ at once with the error recorded, then deleted. When that cannot
  *   be done (no RedrivePolicy, or the send fails) it is logged and retried
@@ -49,7 +53,7 @@ export class Failures {
       receiveCount: message.receiveCount,
       err: error,
     };
-    if (error instanceof PermanentError) {
+    if (error instanceof PermanentError || (await this.#lastReceive(queue, message))) {
       const sent = await this.#o.deadLetters.send(queue, message, error);
       if (sent.ok) {
         this.#o.acker.delete(queue.url, message.receiptHandle, message.messageId);
@@ -69,6 +73,16 @@ export class Failures {
     log.warn({ ...about, retryInSeconds: seconds }, 'handler failed; retrying');
     await this.#retry(queue, message, seconds);
     return 'retried';
+  }
+
+  /** True when SQS would move the message to the DLQ on its next receive. */
+  async #lastReceive(queue: QueueRef, message: WorkerMessage<unknown>): Promise<boolean> {
+    try {
+      const target = await this.#o.deadLetters.target(queue);
+      return target !== undefined && message.receiveCount >= target.maxReceiveCount;
+    } catch {
+      return false; // the lookup failed: retry, and let SQS's redrive move it
+    }
   }
 
   async #retry(queue: QueueRef, message: WorkerMessage<unknown>, seconds: number): Promise<void> {

@@ -101,11 +101,17 @@ export class Holdings {
     this.#remove(held);
   }
 
-  /** The shutdown timeout ran out: abort every handler's signal, then hand back all that is not settling. */
-  abandon(reason: Error): void {
+  /**
+   * The shutdown timeout ran out (or a second signal came): abort every
+   * handler's signal, then hand back all that is not settling. Returns how
+   * many handlers were running (cut short, not merely unstarted).
+   */
+  abandon(reason: Error): number {
     const open = [...this.#held].filter((h) => h.state === 'waiting' || h.state === 'running');
+    const running = open.filter((h) => h.state === 'running').length;
     for (const h of open) h.lease.abort(reason);
     for (const h of open) this.release(h, 'shutdown timeout');
+    return running;
   }
 
   /** Resolves when nothing is held. */

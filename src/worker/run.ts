@@ -7,7 +7,9 @@
  * loop is live; /ready: every worker is running and none is draining;
  * /metrics). SIGTERM or SIGINT aborts the one shutdown controller: every
  * worker drains, then the stats line is flushed and the health server and
- * the client are closed, and `done` resolves (the CLI then exits 0). Under
+ * the client are closed, and `done` resolves; the CLI then exits with
+ * `exitCode` (0 when every handler finished). A second signal of the same
+ * kind abandons the handlers at once (config/until-signal.ts). Under
  * `sluice scale` it also reports memory and counts to the supervisor
  * (observe/supervised.ts).
  */
@@ -16,7 +18,8 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { awsClient } from '../client/aws.ts';
 import type { QueueClient } from '../client/queue-client.ts';
-import { onStopSignal } from '../config/until-signal.ts';
+import { missingOf, noSuchQueues } from '../config/queues.ts';
+import { exitCodeOf, onStopSignal, type StopOutcome } from '../config/until-signal.ts';
 import { readWorkerEnv, type WorkerEnv } from '../config/worker-env.ts';
 import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
 import { PollLiveness } from '../observe/liveness.ts';
@@ -40,6 +43,8 @@ export interface RunWorkersOptions {
   writeStats?: (line: string) => void;
   /** Stop on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
+  /** Where `client` goes, for messages (default SLUICE_ENDPOINT, else Amazon SQS). */
+  endpoint?: string;
 }
 
 export interface RunningWorkers {
@@ -48,6 +53,12 @@ export interface RunningWorkers {
   readonly health: HealthServer;
   /** Drains every worker and closes what runWorkers opened; resolves with `done`. */
   stop(reason?: string): Promise<void>;
+  /** Stops at once: handlers' signals abort and their messages are handed back; resolves with `done`. */
+  abandon(reason?: string): Promise<void>;
+  /** How the stop went, once `done` has resolved (see config/until-signal.ts). */
+  readonly outcome: StopOutcome;
+  /** The process's exit code for `outcome`: 0 drained, 1 handlers abandoned, 128 + n forced by signal n. */
+  readonly exitCode: number;
   /** Resolves when everything has stopped; never rejects. */
   readonly done: Promise<void>;
 }
@@ -88,9 +99,50 @@ function metricsFor(prometheus: WorkerMetricsSink, stats: StatsLine): WorkerMetr
   };
 }
 
+/** The health server's failure to listen, saying which setting moves it. */
+function healthServerError(error: unknown, config: WorkerEnv): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new Error(`health port ${config.healthPort} is in use (set WORKER_HEALTH_PORT to move it)`, {
+      cause: error,
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new Error(
+      `health host ${config.healthHost} is not an address of this machine (set WORKER_HEALTH_HOST)`,
+      { cause: error },
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `health port ${config.healthPort} needs privileges (set WORKER_HEALTH_PORT to 1024 or above)`,
+      { cause: error },
+    );
+  return error;
+}
+
+/**
+ * Refuses to start when a worker's queue does not exist: polling it would
+ * fail forever. Any other answer (the endpoint is not up yet) is left to the
+ * workers, which retry resolving their queues until it is.
+ */
+async function requireQueues(client: QueueClient, defs: readonly WorkerDefinition[], where?: string) {
+  let missing: string[];
+  try {
+    missing = await missingOf(
+      client,
+      defs.flatMap((d) => d.queues.map((q) => q.queue)),
+    );
+  } catch {
+    return;
+  }
+  if (missing.length === 0) return;
+  const them = missing.length > 1 ? 'them' : 'it';
+  throw noSuchQueues(missing, where, `create ${them} first, e.g. sluice queues create ${missing[0]}`);
+}
+
 /**
  * Runs worker definitions in this process until SIGTERM/SIGINT (or `stop()`).
- * Throws at once, naming the variable, if the environment is invalid.
+ * Throws at once, naming the variable, if the environment is invalid, and
+ * naming the queue if one does not exist.
  *
  * @example
  * import { defineWorker, runWorkers } from 'sluice';
@@ -109,6 +161,12 @@ export async function runWorkers(
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
   const client = options.client ?? awsClient({ endpoint: config.endpoint, region: config.region });
+  try {
+    await requireQueues(client, defs, options.endpoint ?? config.endpoint);
+  } catch (error) {
+    if (!options.client) await client.close();
+    throw error;
+  }
   const registry = new Registry();
   registry.setDefaultLabels({ worker_id: config.workerId });
   const stats = new StatsLine({
@@ -123,11 +181,23 @@ export async function runWorkers(
   // Listening before the first receive: a SIGTERM that comes while the workers start
   // (a supervisor's quick scale-in) drains them instead of killing the process.
   const handleSignals = options.handleSignals ?? true;
+  let forcedBy: NodeJS.Signals | undefined;
+  const abandonAll = (reason: string) => {
+    if (!shutdown.signal.aborted) shutdown.abort(reason);
+    for (const { worker } of workers) void worker.abandon(reason);
+  };
   const stopListening = handleSignals
-    ? onStopSignal((signal) => {
-        logger.info({ signal }, 'signal received; draining');
-        shutdown.abort(signal);
-      })
+    ? onStopSignal(
+        (signal) => {
+          logger.info({ signal }, 'signal received; draining');
+          shutdown.abort(signal);
+        },
+        (signal) => {
+          logger.warn({ signal }, 'second signal: handing back what is held and exiting now');
+          forcedBy = signal;
+          abandonAll(`second ${signal}`);
+        },
+      )
     : () => {};
 
   const workers = defs.map((definition) => {
@@ -181,7 +251,7 @@ export async function runWorkers(
     for (const { stopProbe } of workers) stopProbe();
     stopListening();
     if (!options.client) await client.close();
-    throw error;
+    throw healthServerError(error, config);
   }
   stats.start();
   const stopReporting = reportToSupervisor({
@@ -194,10 +264,19 @@ export async function runWorkers(
     },
   });
   logger.info(
-    { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
+    {
+      workerId: config.workerId,
+      workers: defs.map((d) => d.name),
+      health: health.url,
+      healthHost: `${config.healthHost}: ${config.healthHostReason}`,
+    },
     'workers running',
   );
 
+  const outcome = (): StopOutcome => {
+    if (forcedBy) return { kind: 'forced', signal: forcedBy };
+    return workers.some(({ worker }) => worker.abandoned > 0) ? { kind: 'abandoned' } : { kind: 'drained' };
+  };
   const done = (async () => {
     await new Promise<void>((resolve) =>
       shutdown.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -219,6 +298,16 @@ export async function runWorkers(
     stop(reason = 'stop() called') {
       if (!shutdown.signal.aborted) shutdown.abort(reason);
       return done;
+    },
+    abandon(reason = 'abandon() called') {
+      abandonAll(reason);
+      return done;
+    },
+    get outcome() {
+      return outcome();
+    },
+    get exitCode() {
+      return exitCodeOf(outcome());
     },
     done,
   };

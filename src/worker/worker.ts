@@ -14,7 +14,17 @@
  *             signals abort and their messages are handed back at once (a
  *             late result is ignored). When nothing is held and no receive
  *             is open, deletes and visibility changes are flushed → STOPPED.
- *   STOPPED   `done` resolves. Nothing was lost; nothing is left in flight.
+ *             `abandon()` (a second signal) ends the wait for handlers at
+ *             once, as the timeout would, and gives what is left of the
+ *             drain FORCED_LIMIT_MS at most.
+ *   STOPPED   `done` resolves. Nothing was lost; nothing is left in flight
+ *             (after a forced stop: unless its hand-back did not get through,
+ *             then the message returns after its visibility timeout).
+ *
+ * An abandoned handler is not stopped by anything but its `ctx.signal`; one
+ * that ignores it runs on, so the process should exit once `done` resolves
+ * (the CLI does): its side effects must not land on a message that is
+ * visible again.
  */
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
@@ -75,14 +85,20 @@ export interface RunningWorker {
   readonly queues: readonly QueueRef[];
   /** Resolves when the queues are resolved and polling has begun (or the worker stopped first). */
   readonly ready: Promise<void>;
+  /** Handlers cut short by the shutdown timeout or `abandon()` (their messages were handed back). */
+  readonly abandoned: number;
   /** Resolves when the worker has stopped; never rejects. */
   readonly done: Promise<void>;
   /** Stops receiving and drains (see the states above); resolves with `done`. */
   stop(reason?: string): Promise<void>;
+  /** Stops at once: handlers' signals abort, their messages are handed back; resolves with `done`. */
+  abandon(reason?: string): Promise<void>;
 }
 
 /** How long a stopping worker waits for its last deletes and hand-backs to be answered. */
 const FLUSH_LIMIT_MS = 10_000;
+/** After `abandon()`: how long the rest of the drain (hand-backs, deletes) may take. */
+const FORCED_LIMIT_MS = 1500;
 
 /** True when `promise` resolves within `ms` on the clock, false when the time runs out first. */
 function withLimit(promise: Promise<true>, clock: Clock, ms: number): Promise<boolean> {
@@ -188,6 +204,17 @@ export function startWorker<Body>(
     poller.pump();
   })();
 
+  let abandoned = 0;
+  const cutShort = (why: string) => {
+    if (holdings.size === 0) return;
+    log.warn({ inFlight: holdings.size }, `${why}: aborting handlers and handing their messages back`);
+    abandoned += holdings.abandon(new ShutdownError(`worker stopping: ${why}`));
+  };
+  let forced: () => void = () => {};
+  const whenForced = new Promise<void>((resolve) => {
+    forced = resolve;
+  });
+
   /** DRAINING begins in the abort event itself, so the shutdown timeout counts from the stop. */
   const draining = new Promise<() => void>((resolve) => {
     signal.addEventListener(
@@ -196,38 +223,47 @@ export function startWorker<Body>(
         state = 'draining';
         log.info({ reason: String(signal.reason), inFlight: holdings.size }, 'worker stopping');
         dispatcher.cancelQueued();
-        const cancelDeadline = clock.setTimer(s.shutdownTimeoutMs, () => {
-          if (holdings.size === 0) return;
-          log.warn(
-            { inFlight: holdings.size },
-            'shutdown timeout: aborting handlers and handing their messages back',
-          );
-          holdings.abandon(
-            new ShutdownError(`worker stopping: shutdownTimeoutMs (${s.shutdownTimeoutMs}) passed`),
-          );
-        });
-        resolve(cancelDeadline);
+        resolve(
+          clock.setTimer(s.shutdownTimeoutMs, () =>
+            cutShort(`shutdownTimeoutMs (${s.shutdownTimeoutMs}) passed`),
+          ),
+        );
       },
       { once: true },
     );
   });
 
+  const settle = async (cancelDeadline: () => void): Promise<void> => {
+    await ready;
+    await poller?.idle;
+    await holdings.empty();
+    cancelDeadline();
+    heartbeat.stop();
+    // Deletes and hand-backs go out now; on a dead network this gives up after FLUSH_LIMIT_MS
+    // (the messages then come back after their visibility timeout: at least once, never lost).
+    const flushed = Promise.all([acker.flush(), visibility.flush()]).then(() => true as const);
+    if (!(await withLimit(flushed, clock, FLUSH_LIMIT_MS))) {
+      log.warn({ limitMs: FLUSH_LIMIT_MS }, 'gave up waiting for the last deletes and hand-backs');
+    }
+  };
+
   const drain = async (): Promise<void> => {
     const cancelDeadline = await draining;
-    try {
-      await ready;
-      await poller?.idle;
-      await holdings.empty();
-      cancelDeadline();
+    const settled = settle(cancelDeadline).then(
+      () => true as const,
+      (thrown: unknown) => {
+        log.error({ err: coerceError(thrown) }, 'error while stopping');
+        return true as const;
+      },
+    );
+    // Forced: whatever is still pending (a settling DLQ send, the flush) gets FORCED_LIMIT_MS.
+    const cut = whenForced.then(() => withLimit(settled, clock, FORCED_LIMIT_MS));
+    if (!(await Promise.race([settled, cut]))) {
       heartbeat.stop();
-      // Deletes and hand-backs go out now; on a dead network this gives up after FLUSH_LIMIT_MS
-      // (the messages then come back after their visibility timeout: at least once, never lost).
-      const flushed = Promise.all([acker.flush(), visibility.flush()]).then(() => true as const);
-      if (!(await withLimit(flushed, clock, FLUSH_LIMIT_MS))) {
-        log.warn({ limitMs: FLUSH_LIMIT_MS }, 'gave up waiting for the last deletes and hand-backs');
-      }
-    } catch (thrown) {
-      log.error({ err: coerceError(thrown) }, 'error while stopping');
+      log.warn(
+        { limitMs: FORCED_LIMIT_MS },
+        'forced stop: gave up waiting for the last deletes and hand-backs',
+      );
     }
     state = 'stopped';
     log.info('worker stopped');
@@ -236,6 +272,12 @@ export function startWorker<Body>(
 
   const stop = (reason = 'stop() called'): Promise<void> => {
     if (!signal.aborted) shutdown.abort(reason);
+    return done;
+  };
+  const abandon = (reason = 'abandon() called'): Promise<void> => {
+    void stop(reason);
+    cutShort(reason);
+    forced();
     return done;
   };
   if (options.signal?.aborted) void stop(String(options.signal.reason));
@@ -256,11 +298,15 @@ export function startWorker<Body>(
     get running() {
       return dispatcher.running;
     },
+    get abandoned() {
+      return abandoned;
+    },
     get queues() {
       return resolved;
     },
     ready,
     done,
     stop,
+    abandon,
   };
 }

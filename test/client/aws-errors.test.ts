@@ -10,6 +10,7 @@ import { SQSServiceException } from '@aws-sdk/client-sqs';
 import { awsClient } from '../../src/client/aws.ts';
 import { fromSdkError, registryNameOf } from '../../src/client/aws-errors.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
+import { createLogger } from '../../src/observe/logger.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { ERRORS, type ErrorName, SqsError } from '../../src/sqs/errors.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
@@ -60,9 +61,18 @@ describe('AWS adapter: errors', () => {
       assert.equal(err.errorName, name);
       assert.equal(err.code, ERRORS[name].code);
       assert.equal(err.message, messageOf(name));
-      assert.ok(err.cause instanceof SQSServiceException, 'the SDK exception is kept as the cause');
+      const { requestId } = err as { requestId?: unknown };
+      assert.ok(typeof requestId === 'string' && requestId !== '', 'the request id is kept');
     });
   }
+
+  it('is logged with AWS’s sentence once (no SDK cause repeating it)', async () => {
+    const err = await client.getQueueUrl({ QueueName: 'NonExistentQueue' }).catch((e: unknown) => e);
+    const lines: string[] = [];
+    createLogger({ destination: { write: (line: string) => void lines.push(line) } }).error({ err }, 'x');
+    const logged = JSON.parse(lines[0] ?? '{}').err;
+    assert.equal(logged.message, messageOf('NonExistentQueue'));
+  });
 
   it('a real store error keeps its code and AWS wording', async () => {
     await assert.rejects(client.getQueueAttributes({ QueueUrl: `${server.url}/000000000000/missing` }), {

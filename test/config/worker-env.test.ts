@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { ConfigError, readWorkerEnv } from '../../src/config/worker-env.ts';
+import { ConfigError, healthHostDefault, readWorkerEnv } from '../../src/config/worker-env.ts';
 
 /** Asserts that `env` is refused with exactly `message`. */
 function refused(env: NodeJS.ProcessEnv, message: string) {
@@ -18,7 +18,7 @@ function refused(env: NodeJS.ProcessEnv, message: string) {
 
 describe('readWorkerEnv', () => {
   it('gives the documented defaults for an empty environment, frozen', () => {
-    const config = readWorkerEnv({});
+    const config = readWorkerEnv({}, () => false);
     assert.deepEqual(config, {
       endpoint: undefined,
       region: undefined,
@@ -28,6 +28,7 @@ describe('readWorkerEnv', () => {
       visibilityTimeout: 30,
       pollIntervalMs: 1000,
       healthHost: '127.0.0.1',
+      healthHostReason: 'not in a container (set WORKER_HEALTH_HOST=0.0.0.0 to be probed from outside)',
       healthPort: 3003,
       shutdownTimeoutMs: 30000,
     });
@@ -57,6 +58,7 @@ describe('readWorkerEnv', () => {
       visibilityTimeout: 120,
       pollIntervalMs: 250,
       healthHost: '0.0.0.0',
+      healthHostReason: 'WORKER_HEALTH_HOST',
       healthPort: 9000,
       shutdownTimeoutMs: 25000,
     });
@@ -178,5 +180,37 @@ describe('readWorkerEnv', () => {
       caught.problems.map((p) => p.variable),
       ['SLUICE_ENDPOINT', 'WORKER_CONCURRENCY', 'WORKER_HEALTH_PORT'],
     );
+  });
+
+  describe('WORKER_HEALTH_HOST unset: 0.0.0.0 in a container, so probes from outside reach it', () => {
+    const files =
+      (...present: string[]) =>
+      (path: string) =>
+        present.includes(path);
+    for (const [env, exists, host, reason] of [
+      [{}, files(), '127.0.0.1', /^not in a container/],
+      [{ KUBERNETES_SERVICE_HOST: '10.96.0.1' }, files(), '0.0.0.0', /Kubernetes \(KUBERNETES_SERVICE_HOST/],
+      [{ ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/x' }, files(), '0.0.0.0', /ECS/],
+      [{ ECS_CONTAINER_METADATA_URI: 'http://169.254.170.2/v3/x' }, files(), '0.0.0.0', /ECS/],
+      [{}, files('/.dockerenv'), '0.0.0.0', /\/\.dockerenv exists/],
+      [{}, files('/run/.containerenv'), '0.0.0.0', /\/run\/\.containerenv exists/],
+      [{ KUBERNETES_SERVICE_HOST: '' }, files(), '127.0.0.1', /^not in a container/],
+    ] as const) {
+      it(`${JSON.stringify(env)} ${exists('/.dockerenv') || exists('/run/.containerenv') ? '+ file ' : ''}→ ${host}`, () => {
+        const d = healthHostDefault(env, exists);
+        assert.equal(d.host, host);
+        assert.match(d.reason, reason);
+        const config = readWorkerEnv(env, exists);
+        assert.deepEqual([config.healthHost, config.healthHostReason], [d.host, d.reason]);
+      });
+    }
+
+    it('WORKER_HEALTH_HOST wins over the detection', () => {
+      const config = readWorkerEnv(
+        { WORKER_HEALTH_HOST: '127.0.0.1', KUBERNETES_SERVICE_HOST: 'x' },
+        () => true,
+      );
+      assert.deepEqual([config.healthHost, config.healthHostReason], ['127.0.0.1', 'WORKER_HEALTH_HOST']);
+    });
   });
 });

@@ -36,6 +36,16 @@ describe('startHealthServer', () => {
     assert.equal(server.url, `http://127.0.0.1:${server.port}`);
   });
 
+  it('on 0.0.0.0 (a container), its URL is the loopback one a local client can fetch', async () => {
+    const anywhere = await startHealthServer({ host: '0.0.0.0', port: 0, registry, live, ready });
+    try {
+      assert.equal(anywhere.url, `http://127.0.0.1:${anywhere.port}`);
+      assert.equal((await fetch(`${anywhere.url}/health`)).status, 200);
+    } finally {
+      await anywhere.close();
+    }
+  });
+
   it('GET /health and /ready answer 200 {"status":"ok"} as JSON', async () => {
     for (const path of ['/health', '/ready', '/health?probe=1']) {
       const res = await fetch(`${server.url}${path}`);

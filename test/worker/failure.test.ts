@@ -64,7 +64,7 @@ describe('failures', () => {
     await worker.stop();
   });
 
-  it("after maxReceiveCount the queue's RedrivePolicy moves it to the DLQ", async () => {
+  it('a failure on receive number maxReceiveCount dead-letters it with the error recorded (not a bare SQS move)', async () => {
     const { url, dlqUrl } = await queueWithDlq(env.store, 'jobs', 3);
     await send(env.store, url, ['poison']);
     let attempts = 0;
@@ -79,11 +79,16 @@ describe('failures', () => {
       { client: env.store, clock: env.clock, logger: env.log.logger, random: () => 0 },
     );
     await until(async () => (await stats(env.store, 'jobs-dlq')).visible === 1, env.clock, { stepMs: 100 });
+    await until(async () => (await stats(env.store, 'jobs')).inFlight === 0, env.clock, { stepMs: 5 });
     assert.equal(attempts, 3);
     const s = await stats(env.store, 'jobs');
     assert.deepEqual([s.visible, s.inFlight], [0, 0]);
     const [moved] = await drainQueue(env.store, dlqUrl);
     assert.equal(moved?.Body, 'poison');
+    const attrs = moved?.MessageAttributes ?? {};
+    assert.equal(attrs['sluice.error']?.StringValue, 'Error: always', 'dlq show has a reason');
+    assert.equal(attrs['sluice.receiveCount']?.StringValue, '3');
+    assert.equal(attrs['sluice.sourceQueue']?.StringValue, 'jobs');
     await worker.stop();
   });
 

@@ -190,6 +190,43 @@ describe('worker over HTTP (awsClient → sluice server)', () => {
     await worker.stop();
   });
 
+  it('out of retries: the worker dead-letters it on the last receive, with the error attribute', async () => {
+    const dlqUrl = await queue('tired-dlq');
+    const url = await queue('tired', {
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:tired-dlq',
+        maxReceiveCount: 2,
+      }),
+    });
+    await send(url, ['flaky']);
+    let attempts = 0;
+    const worker = startWorker(
+      defineWorker({
+        queue: url,
+        handler: () => {
+          attempts++;
+          throw new Error(`attempt ${attempts} failed`);
+        },
+      }),
+      { client, logger: log.logger, random: () => 0 }, // no backoff: retried at once
+    );
+    let copy: { Body?: string; MessageAttributes?: Record<string, { StringValue?: string }> } | undefined;
+    await eventually(async () => {
+      const { Messages = [] } = await client.receiveMessage({
+        QueueUrl: dlqUrl,
+        MessageAttributeNames: ['All'],
+      });
+      copy = Messages[0];
+      return copy !== undefined;
+    }, 'the DLQ copy');
+    assert.equal(copy?.Body, 'flaky');
+    assert.equal(copy?.MessageAttributes?.['sluice.error']?.StringValue, 'Error: attempt 2 failed');
+    assert.equal(copy?.MessageAttributes?.['sluice.receiveCount']?.StringValue, '2');
+    assert.equal(attempts, 2);
+    await eventually(async () => (await counts(url)).join() === '0,0', 'original deleted');
+    await worker.stop();
+  });
+
   it('survives the server going away and coming back', async () => {
     const url = await queue('jobs');
     let done = 0;

@@ -93,6 +93,30 @@ describe('shutdown', () => {
     const s = await stats(env.store, 'jobs');
     assert.deepEqual([s.visible, s.inFlight], [6, 0]);
     assert.equal(worker.inFlight, 0);
+    assert.equal(worker.abandoned, 4, 'four handlers were cut short');
+  });
+
+  it('abandon() during the drain (a second signal) hands back at once, without waiting for the timeout', async () => {
+    const url = await createQueue(env.store, 'jobs');
+    await send(env.store, url, bodies(3));
+    const worker = startWorker(
+      defineWorker({
+        queue: 'jobs',
+        concurrency: 3,
+        shutdownTimeoutMs: 600_000,
+        handler: () => new Promise(() => {}), // ignores its signal
+      }),
+      { client: env.store, clock: env.clock, logger: env.log.logger },
+    );
+    await until(() => worker.running === 3, env.clock);
+    void worker.stop('SIGINT');
+    await settle();
+    assert.equal(worker.state, 'draining');
+    await worker.abandon('second SIGINT'); // the clock does not move
+    assert.equal(worker.state, 'stopped');
+    assert.equal(worker.abandoned, 3);
+    const s = await stats(env.store, 'jobs');
+    assert.deepEqual([s.visible, s.inFlight], [3, 0]);
   });
 
   it('hands back at once what was received but not started (a FIFO group waiting behind its head)', async () => {
