@@ -23,7 +23,7 @@ import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
-import { untilSignal } from '../config/until-signal.ts';
+import { exitCodeOf, onStopSignal } from '../config/until-signal.ts';
 import { createLogger, logSettings } from '../observe/logger.ts';
 import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
@@ -71,8 +71,6 @@ export default defineCommand({
   },
   async run({ args }) {
     applyLogArgs(args);
-    // One line per error, and no nine-line AWS SDK notice about Node versions at the top of `npm start`.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const configPath = configPathOf(args.config);
     const port = portOption(args.port, 'port');
     const healthPort =
@@ -127,7 +125,8 @@ export default defineCommand({
       ),
       `  producers  ${system.producers > 0 ? 'running' : 'off'}`,
       `  send one   npx sluice send ${example} '{"to":"ana","title":"hello"}' --endpoint ${server.url}`,
-      '  stop       Ctrl-C (drains the workers, then closes the server)',
+      `  other CLI  export SLUICE_ENDPOINT=${server.url}   then: npx sluice stats, npx sluice queues list`,
+      '  stop       Ctrl-C drains the workers, then closes the server; Ctrl-C again hands back and exits now',
       '',
     ];
     process.stderr.write(`${lines.join('\n')}\n`);
@@ -141,12 +140,23 @@ export default defineCommand({
           })
         : () => {};
 
-    const signal = await untilSignal();
+    // As `sluice start`: a signal drains; the same signal again hands back what is held and exits now.
+    let forcedBy: NodeJS.Signals | undefined;
+    const signal = await new Promise<NodeJS.Signals>((resolve) =>
+      onStopSignal(resolve, (again) => {
+        forcedBy = again;
+        process.stderr.write(`sluice dev: second ${again}: handing back what is held and exiting now\n`);
+        void system.workers.abandon(`second ${again}`);
+        setTimeout(() => process.exit(exitCodeOf({ kind: 'forced', signal: again })), 5000).unref();
+      }),
+    );
     stopSummary();
     process.stderr.write(`sluice dev: ${signal}, draining\n`);
     await system.stop(signal);
     await client.close();
     await server.shutdown();
     process.stderr.write('sluice dev: stopped\n');
+    // Whatever the config left running (abandoned handlers, timers) ends here.
+    process.exit(forcedBy ? exitCodeOf({ kind: 'forced', signal: forcedBy }) : system.workers.exitCode);
   },
 });

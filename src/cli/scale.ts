@@ -24,6 +24,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
 import { createClient, type QueueClient } from '../client/index.ts';
+import { noteNodeVersion } from '../client/node-version.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
 import { createLogger, logEnv } from '../observe/logger.ts';
@@ -169,8 +170,8 @@ export default defineCommand({
     if (!existsSync(path)) throw new Error(`${a.file}: no such file`);
     const o = options(a);
     const connection = connectionOf(a, process.env);
-    // As in the other operator's commands: errors stay one line (the SDK's Node 20 notice is not one).
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    // sluice's one line about Node 20 instead of the SDK's nine; the pool's processes inherit the switch.
+    noteNodeVersion();
     const health = readWorkerEnv({ ...process.env, WORKER_ID: 'scale' }); // the pool's probes: WORKER_HEALTH_*
     const client = createClient({
       ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
