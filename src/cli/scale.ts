@@ -170,8 +170,10 @@ export default defineCommand({
     if (!existsSync(path)) throw new Error(`${a.file}: no such file`);
     const o = options(a);
     const connection = connectionOf(a, process.env);
-    // sluice's one line about Node 20 instead of the SDK's nine; the pool's processes inherit the switch.
-    noteNodeVersion();
+    // sluice's one line about Node 20 instead of the SDK's nine (the pool's processes inherit the
+    // switch), said once the pool starts, so a refusal stays one line.
+    let nodeNotice = '';
+    noteNodeVersion(process.env, (line) => (nodeNotice = line));
     const health = readWorkerEnv({ ...process.env, WORKER_ID: 'scale' }); // the pool's probes: WORKER_HEALTH_*
     const client = createClient({
       ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
@@ -213,6 +215,7 @@ export default defineCommand({
         ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
         ...(cloudWatch ? { cloudWatch } : {}),
       });
+      process.stderr.write(nodeNotice);
       const running = await runScale({
         childArgs,
         mode: policy ? { policy, observe } : { fixed: o.fixed ?? 0 },
