@@ -73,6 +73,13 @@ describe('long polls and shutdown', () => {
   it('shutdown ends open long polls empty, finishes requests in flight, then refuses connections', async () => {
     t = await startTestServer();
     const { QueueUrl } = await t.sqs.send(new CreateQueueCommand({ QueueName: 'life-shutdown' }));
+    // Shutdown waits until both requests have reached the server, however loaded the machine is.
+    const arrived = (target: string) =>
+      new Promise<void>((resolve) =>
+        t?.server.http.on('request', (r) => r.headers['x-amz-target'] === `AmazonSQS.${target}` && resolve()),
+      );
+    const pollArrived = arrived('ReceiveMessage');
+    const sendArrived = arrived('SendMessage');
     const started = Date.now();
     const poll = t.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
     // A request in flight: headers and half its body have arrived when shutdown begins.
@@ -96,7 +103,7 @@ describe('long polls and shutdown', () => {
       req.on('error', reject);
     });
     req.write(body.slice(0, 10));
-    await sleep(100);
+    await Promise.all([pollArrived, sendArrived]);
     const shutdown = t.server.shutdown();
     await sleep(100);
     req.end(body.slice(10));
