@@ -7,7 +7,7 @@
  * Options are checked once, here; a bad value is refused with its name.
  * SIGTERM/SIGINT drain the server (requests in flight finish) and close the store.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
@@ -83,7 +83,6 @@ export default defineCommand({
           '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
           '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
       );
-    if (config.dbPath !== ':memory:') mkdirSync(join(config.dbPath, '..'), { recursive: true });
     const { openSqliteStore } = await import('../store/sqlite/index.ts');
     const server = await startServer({
       host: config.host,
