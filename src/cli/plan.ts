@@ -16,6 +16,7 @@
  * src/scale/cost.ts; this file parses, measures and prints.
  */
 import { defineCommand } from 'citty';
+import type { QueueClient } from '../client/queue-client.ts';
 import { type QueueDepth, queueDepth } from '../client/queue-depth.ts';
 import { type CostEstimate, estimateCost, HOURS_PER_MONTH } from '../scale/cost.ts';
 import { type MeasuredThroughput, measuredThroughput } from '../scale/measured.ts';
@@ -70,7 +71,7 @@ export interface PlanReport {
   readonly assumptions: PlanAssumptions;
 }
 
-interface MeasureRequest {
+export interface MeasureRequest {
   readonly queue: string;
   readonly running: number;
   readonly windowSeconds: number;
@@ -103,35 +104,45 @@ function throughputSource(args: Record<string, unknown>) {
   return given[0]!;
 }
 
-async function measure(
-  args: Record<string, unknown>,
+/** How a measurement waits out its window and reads the time (tests pass their own). */
+export interface MeasureTiming {
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Milliseconds, monotonic. */
+  readonly now: () => number;
+}
+
+const realTiming: MeasureTiming = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => performance.now(),
+};
+
+/**
+ * Observes the queue's depth twice, `windowSeconds` apart, and derives what
+ * each of the running workers processed (src/scale/measured.ts). `arriving`:
+ * messages may arrive meanwhile (--incoming > 0); they are not seen, so the
+ * figure is a lower bound, never topped up with the assumed rate.
+ */
+export async function measureQueue(
+  client: QueueClient,
   request: MeasureRequest,
-  incomingPerDay: number,
+  arriving: boolean,
+  timing: MeasureTiming = realTiming,
 ): Promise<NonNullable<PlanReport['measured']>> {
-  return withClient(args, async (client) => {
-    const queue = await resolveQueue(client, request.queue);
-    if (process.stderr.isTTY)
-      process.stderr.write(`measuring ${queue.name} for ${request.windowSeconds} s…\n`);
-    const before = await queueDepth(client, queue.url);
-    const start = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, request.windowSeconds * 1000));
-    const after = await queueDepth(client, queue.url);
-    const seconds = (performance.now() - start) / 1000;
-    const m = measuredThroughput({
-      before,
-      after,
-      seconds,
-      running: request.running,
-      arrivalsPerDay: incomingPerDay,
-    });
-    if (!(m.processed > 0))
-      throw new Error(
-        `--measure ${request.queue}: nothing measurably processed in ${round2(seconds)} s` +
-          ` (depth ${m.depthBefore} → ${m.depthAfter}, ~${round2(m.arrived)} arrived);` +
-          ' measure longer (--window) or give --per-worker',
-      );
-    return { ...request, queue: queue.name, windowSeconds: round2(seconds), before, after, ...m };
-  });
+  const queue = await resolveQueue(client, request.queue);
+  if (process.stderr.isTTY) process.stderr.write(`measuring ${queue.name} for ${request.windowSeconds} s…\n`);
+  const before = await queueDepth(client, queue.url);
+  const start = timing.now();
+  await timing.sleep(request.windowSeconds * 1000);
+  const after = await queueDepth(client, queue.url);
+  const seconds = (timing.now() - start) / 1000;
+  const m = measuredThroughput({ before, after, seconds, running: request.running, arriving });
+  if (!(m.processed > 0))
+    throw new Error(
+      `--measure ${request.queue}: nothing measurably processed in ${round2(seconds)} s` +
+        ` (depth ${m.depthBefore} → ${m.depthAfter}${arriving ? '; arrivals kept pace or outran the workers' : ''});` +
+        ` measure longer (--window)${arriving ? ' or with the producers paused' : ''}, or give --per-worker`,
+    );
+  return { ...request, queue: queue.name, windowSeconds: round2(seconds), before, after, ...m };
 }
 
 /** Parses the flags, measures if asked, and does the arithmetic. */
@@ -160,7 +171,9 @@ async function planFrom(args: Record<string, unknown>): Promise<PlanReport> {
     const running = intOption(args, 'running', 1, 1_000_000);
     if (running === undefined) throw new Error('--measure needs --running N (the workers consuming it now)');
     const windowSeconds = intOption(args, 'window', 1, 3600, 60)!;
-    measured = await measure(args, { queue, running, windowSeconds }, incoming);
+    measured = await withClient(args, (client) =>
+      measureQueue(client, { queue, running, windowSeconds }, incoming > 0),
+    );
     perWorkerPerDay = round2(measured.perWorkerPerDay);
     backlog ??= measured.depthAfter;
   } else if (source === 'per-worker') {

@@ -7,7 +7,7 @@
  * Options are checked once, here; a bad value is refused with its name.
  * SIGTERM/SIGINT drain the server (requests in flight finish) and close the store.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
@@ -68,7 +68,11 @@ export default defineCommand({
     port: { type: 'string', description: 'Port to listen on (0 picks one)', default: '9324' },
     data: { type: 'string', description: 'Directory of the durable store (default ./data)' },
     memory: { type: 'boolean', description: 'Keep queues in memory only' },
-    advertise: { type: 'string', description: 'Base of the queue URLs handed out, e.g. http://sluice:9324' },
+    advertise: {
+      type: 'string',
+      description:
+        'Base of the queue URLs handed out, e.g. http://sluice:9324 (default: the address bound; for 0.0.0.0 or ::, this machine’s name)',
+    },
     auth: {
       type: 'boolean',
       description: 'Require AWS SigV4 signatures (keys from SLUICE_AUTH_KEYS=AKID:secret,…)',
@@ -83,7 +87,6 @@ export default defineCommand({
           '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
           '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
       );
-    if (config.dbPath !== ':memory:') mkdirSync(join(config.dbPath, '..'), { recursive: true });
     const { openSqliteStore } = await import('../store/sqlite/index.ts');
     const server = await startServer({
       host: config.host,
@@ -96,6 +99,9 @@ export default defineCommand({
     process.stderr.write(
       `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
     );
+    // Bound to every interface (0.0.0.0, ::): the queue URLs carry this machine's name instead.
+    if (!config.advertise && server.baseUrl !== server.url)
+      process.stderr.write(`sluice server: queue URLs use ${server.baseUrl}; set --advertise to change\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         process.stderr.write(`sluice server: ${signal}, finishing requests in flight\n`);

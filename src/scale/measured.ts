@@ -1,19 +1,22 @@
 /**
  * Per-worker throughput measured from a running queue: two observations of
  * its depth (visible + in flight + delayed) `seconds` apart, while `running`
- * workers consume it and messages keep arriving at `arrivalsPerDay`:
+ * workers consume it:
  *
- *   processed  = (depth before − depth after) + arrivalsPerDay × seconds ÷ 86400
+ *   processed  = depth before − depth after
  *   per worker = processed ÷ running ÷ seconds   (messages/s; × 86400 per day)
  *
- * In-flight messages count as not yet processed: a message leaves the depth
- * only when it is deleted. Arrivals are the caller's figure, not observed
- * (SQS has no counter of sends); a window that is short against the
- * arrivals' burstiness measures the burst, not the workers.
+ * Only what was observed counts. Messages that arrive during the window are
+ * not seen (SQS has no counter of sends), and an assumed arrival rate is not
+ * added in: it would be measured back as throughput (with --incoming 190M,
+ * every worker "did" 190M/day). So when messages may be arriving
+ * (`arriving`), the figure is a lower bound: measure with the producers
+ * paused for the workers' full pace.
  *
- * Only workers with messages waiting show what they can do: when the queue
- * had nothing visible at either observation, they may have idled part of the
- * window, and the figure is a lower bound (`lowerBound`).
+ * In-flight messages count as not yet processed: a message leaves the depth
+ * only when it is deleted. When the queue had nothing visible at either
+ * observation, the workers may have idled part of the window: a lower bound
+ * too.
  */
 
 export interface Depth {
@@ -27,18 +30,17 @@ export interface ThroughputInput {
   readonly after: Depth;
   readonly seconds: number;
   readonly running: number;
-  readonly arrivalsPerDay: number;
+  /** Messages may have arrived during the window (unseen: the figure is then a lower bound). */
+  readonly arriving: boolean;
 }
 
 export interface MeasuredThroughput {
   readonly depthBefore: number;
   readonly depthAfter: number;
-  /** Messages assumed to have arrived during the window. */
-  readonly arrived: number;
   readonly processed: number;
   readonly perWorkerPerSecond: number;
   readonly perWorkerPerDay: number;
-  /** Nothing was visible at one of the observations: the workers may have idled. */
+  /** At least this much: the workers may have idled (nothing visible), or arrivals went unseen. */
   readonly lowerBound: boolean;
   readonly reason: string;
 }
@@ -50,32 +52,32 @@ export const depthOf = (d: Depth): number => d.visible + d.inFlight + d.delayed;
  *
  * @example
  * measuredThroughput({ before: { visible: 1000, inFlight: 20, delayed: 0 },
- *   after: { visible: 880, inFlight: 20, delayed: 0 }, seconds: 60, running: 2, arrivalsPerDay: 0 });
+ *   after: { visible: 880, inFlight: 20, delayed: 0 }, seconds: 60, running: 2, arriving: false });
  * // { processed: 120, perWorkerPerSecond: 1, perWorkerPerDay: 86400, … }
  */
 export function measuredThroughput(input: ThroughputInput): MeasuredThroughput {
-  const { seconds, running, arrivalsPerDay } = input;
+  const { seconds, running } = input;
   if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError(`seconds must be > 0, got ${seconds}`);
   if (!(Number.isInteger(running) && running > 0))
     throw new RangeError(`running must be ≥ 1, got ${running}`);
-  if (!(Number.isFinite(arrivalsPerDay) && arrivalsPerDay >= 0))
-    throw new RangeError(`arrivalsPerDay must be ≥ 0, got ${arrivalsPerDay}`);
   const depthBefore = depthOf(input.before);
   const depthAfter = depthOf(input.after);
-  const arrived = (arrivalsPerDay * seconds) / 86_400;
-  const processed = depthBefore - depthAfter + arrived;
+  const processed = depthBefore - depthAfter;
   const perWorkerPerSecond = processed / running / seconds;
   const perWorkerPerDay = perWorkerPerSecond * 86_400;
-  const lowerBound = input.before.visible === 0 || input.after.visible === 0;
+  const idled = input.before.visible === 0 || input.after.visible === 0;
+  const lowerBound = idled || input.arriving;
+  const why = [
+    idled ? 'the queue ran empty, the workers may have idled' : '',
+    input.arriving ? 'messages that arrived meanwhile are not seen' : '',
+  ].filter(Boolean);
   const reason =
-    `(${depthBefore} − ${depthAfter} + ${round2(arrivalsPerDay)}/day × ${round2(seconds)} s ÷ 86400)` +
-    ` ÷ ${running} worker${running === 1 ? '' : 's'} ÷ ${round2(seconds)} s = ${round2(perWorkerPerSecond)}/s` +
-    ` = ${Math.round(perWorkerPerDay)}/day per worker` +
-    (lowerBound ? ' (at least: the queue ran empty, the workers may have idled)' : '');
+    `(${depthBefore} − ${depthAfter}) ÷ ${running} worker${running === 1 ? '' : 's'} ÷ ${round2(seconds)} s` +
+    ` = ${round2(perWorkerPerSecond)}/s = ${Math.round(perWorkerPerDay)}/day per worker` +
+    (lowerBound ? ` (at least: ${why.join('; ')})` : '');
   return {
     depthBefore,
     depthAfter,
-    arrived,
     processed,
     perWorkerPerSecond,
     perWorkerPerDay,

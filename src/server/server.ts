@@ -20,6 +20,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { KeyRing } from '../protocol/sigv4.ts';
 import type { Store } from '../store/store.ts';
 import { answerUnparseable } from './client-error.ts';
@@ -31,7 +32,11 @@ export interface ServerOptions {
   host?: string;
   /** Defaults to 9324; 0 picks a free port. */
   port?: number;
-  /** Base of the queue URLs handed out, when clients reach the server under another name. */
+  /**
+   * Base of the queue URLs handed out, when clients reach the server under
+   * another name. Default: the address listened on, or, for 0.0.0.0 / ::
+   * (every interface; no address to connect to), this machine's name.
+   */
   advertise?: string;
   /** Opens the store once the base URL is known. */
   openStore: (baseUrl: string) => Store | Promise<Store>;
@@ -46,7 +51,7 @@ export interface ServerOptions {
 export interface RunningServer {
   /** Where the server listens, e.g. `http://127.0.0.1:9324`. */
   readonly url: string;
-  /** Base of queue URLs (`url` or the advertised URL). */
+  /** Base of queue URLs: the advertised URL, `url`, or `http://<hostname>:<port>` when `url` is 0.0.0.0 or ::. */
   readonly baseUrl: string;
   readonly http: Server;
   readonly store: Store;
@@ -119,7 +124,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  const baseUrl = (options.advertise ?? url).replace(/\/+$/, '');
+  const unspecified = address.address === '0.0.0.0' || address.address === '::';
+  const baseUrl = (options.advertise ?? (unspecified ? `http://${hostname()}:${address.port}` : url)).replace(
+    /\/+$/,
+    '',
+  );
   let store: Store;
   try {
     store = await options.openStore(baseUrl);

@@ -270,39 +270,34 @@ describe('estimateCost', () => {
   });
 });
 
-// Measured throughput: (depth before − depth after + arrivals in the window)
-// ÷ running ÷ seconds.
+// Measured throughput: (depth before − depth after) ÷ running ÷ seconds; an
+// assumed arrival rate is never added in.
 describe('measuredThroughput', () => {
   const depth = (visible: number, inFlight = 0, delayed = 0) => ({ visible, inFlight, delayed });
   const rows: [string, Parameters<typeof measuredThroughput>[0], number, number][] = [
     // 120 gone in 60 s by 2 workers: 1/s each.
     [
       'no arrivals',
-      { before: depth(1000, 20), after: depth(880, 20), seconds: 60, running: 2, arrivalsPerDay: 0 },
+      { before: depth(1000, 20), after: depth(880, 20), seconds: 60, running: 2, arriving: false },
       120,
       1,
     ],
-    // 864,000/day = 10/s: 600 arrived in 60 s while the depth fell by 300; 900 ÷ 3 ÷ 60 = 5/s.
+    // Arrivals are unseen: only the 300 the depth fell by count (300 ÷ 3 ÷ 60 = 5/3 per second).
     [
       'with arrivals',
-      { before: depth(5000), after: depth(4700), seconds: 60, running: 3, arrivalsPerDay: 864_000 },
-      900,
-      5,
+      { before: depth(5000), after: depth(4700), seconds: 60, running: 3, arriving: true },
+      300,
+      5 / 3,
     ],
     // In flight and delayed are still in the queue: only the 50 deleted count.
     [
       'in flight and delayed count as waiting',
-      { before: depth(100, 0, 0), after: depth(0, 40, 10), seconds: 10, running: 1, arrivalsPerDay: 0 },
+      { before: depth(100, 0, 0), after: depth(0, 40, 10), seconds: 10, running: 1, arriving: false },
       50,
       5,
     ],
-    // The depth grew faster than the given arrivals: nothing measurable (the CLI refuses it).
-    [
-      'growth beyond arrivals',
-      { before: depth(100), after: depth(160), seconds: 10, running: 1, arrivalsPerDay: 0 },
-      -60,
-      -6,
-    ],
+    // The depth grew: nothing measurable (the CLI refuses it).
+    ['growth', { before: depth(100), after: depth(160), seconds: 10, running: 1, arriving: false }, -60, -6],
   ];
   for (const [name, input, processed, perSecond] of rows) {
     it(name, () => {
@@ -313,18 +308,19 @@ describe('measuredThroughput', () => {
     });
   }
 
-  it('is a lower bound when the queue ran empty (the workers may have idled)', () => {
+  it('is a lower bound when the queue ran empty (the workers may have idled) or messages arrived unseen', () => {
     assert.equal(measuredThroughput(rows[0]![1]).lowerBound, false);
     const empty = measuredThroughput(rows[2]![1]);
     assert.equal(empty.lowerBound, true);
     assert.match(empty.reason, /= 432000\/day per worker \(at least: the queue ran empty/);
+    assert.equal(measuredThroughput(rows[1]![1]).lowerBound, true);
   });
 
   it('explains itself', () => {
     const m = measuredThroughput(rows[1]![1]);
     assert.equal(
       m.reason,
-      '(5000 − 4700 + 864000/day × 60 s ÷ 86400) ÷ 3 workers ÷ 60 s = 5/s = 432000/day per worker',
+      '(5000 − 4700) ÷ 3 workers ÷ 60 s = 1.67/s = 144000/day per worker (at least: messages that arrived meanwhile are not seen)',
     );
   });
 

@@ -1,3 +1,5 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { isSqsError } from '../../sqs/errors.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
@@ -9,6 +11,8 @@ import type { StoreContext, StoreTimings } from './context.ts';
 import * as counts from './counts.ts';
 import * as dlq from './dlq.ts';
 import Database from './driver.ts';
+import { lockDatabaseFile } from './file-lock.ts';
+import { fsReason } from './fs-reason.ts';
 import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
@@ -27,7 +31,9 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
 }
 
 /**
- * Opens (creating if needed) a durable SQLite-backed queue store.
+ * Opens (creating it and its directory if needed) a durable SQLite-backed
+ * queue store. A file is held by one store at a time (file-lock.ts): a second
+ * opener, in this process or another, is refused naming the holder's pid.
  *
  * @example
  * import { openSqliteStore } from 'sluice';
@@ -45,9 +51,11 @@ class SqliteStore implements Store {
   readonly #moveTasks: MoveTasks;
   #closed = false;
 
+  readonly #unlock: () => void;
+
   constructor(options: SqliteStoreOptions) {
-    const db = new Database(options.path);
-    prepareDatabase(db, options.synchronous ?? 'NORMAL');
+    const { db, unlock } = openDatabase(options.path, options.synchronous ?? 'NORMAL');
+    this.#unlock = unlock;
     const clock = options.clock ?? systemClock;
     const identity = { ...DEFAULT_IDENTITY, ...options.identity };
     const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
@@ -135,5 +143,40 @@ class SqliteStore implements Store {
     this.#ctx.waiters.close();
     await this.#ctx.committer.close();
     this.#ctx.db.close();
+    this.#unlock();
+  }
+}
+
+/** `:memory:`, `''` (a private temporary database) and `file:` URIs are not plain files to lock. */
+const isPlainFile = (path: string) => path !== ':memory:' && path !== '' && !path.startsWith('file:');
+
+/**
+ * The database, locked, with its schema; every failure is one line naming
+ * the path and why (SQLite itself only says "unable to open database file").
+ */
+function openDatabase(path: string, synchronous: Synchronous) {
+  let unlock = () => {};
+  if (isPlainFile(path)) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new Error(`cannot use data directory ${dirname(path)}: ${fsReason(e)}`);
+    }
+    unlock = lockDatabaseFile(path);
+  }
+  try {
+    const db = new Database(path);
+    try {
+      prepareDatabase(db, synchronous);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return { db, unlock };
+  } catch (e) {
+    unlock();
+    const why =
+      isPlainFile(path) && statSync(path, { throwIfNoEntry: false })?.isDirectory() ? ': is a directory' : '';
+    throw new Error(`cannot open ${path}: ${e instanceof Error ? e.message : String(e)}${why}`);
   }
 }
