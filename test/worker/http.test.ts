@@ -79,6 +79,9 @@ describe('worker over HTTP (awsClient → sluice server)', () => {
     let running = 0;
     let max = 0;
     let done = 0;
+    // The first handlers wait until 25 run at once (as many as the bound allows, however slow the machine).
+    let open = () => {};
+    const full = new Promise<void>((resolve) => (open = resolve));
     const worker = startWorker(
       defineWorker({
         queue: 'jobs',
@@ -86,6 +89,8 @@ describe('worker over HTTP (awsClient → sluice server)', () => {
         handler: async () => {
           running++;
           max = Math.max(max, running);
+          if (running === 25) open();
+          await full;
           await sleep(5);
           running--;
           done++;
