@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
+import { importUserModule } from '../config/user-module.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { runWorkers } from '../worker/run.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
@@ -32,7 +32,7 @@ export default defineCommand({
     applyLogArgs(args);
     const path = resolve(String(args.file));
     if (!existsSync(path)) throw new Error(`${args.file}: no such file`);
-    const workers = workersOf((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    const workers = workersOf(await importUserModule(path));
     if (workers.length === 0) throw new Error(`${args.file} exports no worker (see defineWorker)`);
     const running = await runWorkers(workers);
     await running.done;

@@ -10,7 +10,6 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { QueueClient } from '../client/queue-client.ts';
 import {
@@ -22,6 +21,7 @@ import {
 import { isSchedule, type Schedule } from '../scheduler/index.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { isProducerDefinition, type ProducerDefinition } from './producer.ts';
+import { importUserModule } from './user-module.ts';
 
 /** A queue the system needs; `sluice dev` (and `sluice start --create-queues`) creates it. */
 export interface QueueConfig {
@@ -312,7 +312,7 @@ export async function loadConfig(path: string, context: ConfigContext): Promise<
   if (!existsSync(file)) throw new ConfigFileError(['no such file'], path);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = await importUserModule(file);
   } catch (e) {
     if (e instanceof ConfigFileError) throw new ConfigFileError(e.problems, path);
     if (e instanceof TypeError) throw new ConfigFileError(e.message.split('\n'), path);
