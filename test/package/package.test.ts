@@ -96,51 +96,56 @@ describe('the installed package', { timeout: 900_000 }, () => {
     assert.equal(run.stdout, 'function function\n');
   });
 
-  it('runs a JavaScript worker file with npx sluice worker', async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'package-npx' }));
-    for (const body of ['a', 'b', 'c'])
-      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
-    const worker = npx(['sluice', 'worker', 'worker.js'], {
-      SLUICE_ENDPOINT: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      WORKER_HEALTH_PORT: '0',
-      LOG_FORMAT: 'json',
+  // A TypeScript worker runs with Node's own type stripping on 22.18+ and 24, through tsx on 20.
+  for (const [file, queue] of [
+    ['worker.js', 'package-npx'],
+    ['worker.mts', 'package-npx-ts'],
+  ] as const)
+    it(`runs ${file} with npx sluice worker`, async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queue }));
+      for (const body of ['a', 'b', 'c'])
+        await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+      const worker = npx(['sluice', 'worker', file], {
+        SLUICE_ENDPOINT: endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        WORKER_HEALTH_PORT: '0',
+        LOG_FORMAT: 'json',
+      });
+      await eventually(
+        () => (worker.output().match(/"msg":"handled"/g) ?? []).length === 3,
+        'three handled lines',
+        {
+          withinMs: 60_000,
+          detail: worker.output,
+        },
+      );
+      await eventually(
+        async () => {
+          const { Attributes = {} } = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
+          );
+          return (
+            Attributes.ApproximateNumberOfMessages === '0' &&
+            Attributes.ApproximateNumberOfMessagesNotVisible === '0'
+          );
+        },
+        'the messages deleted',
+        { withinMs: 30_000 },
+      );
+      // To the whole group, as a terminal's Ctrl-C does: npm exec dies of it at once (it does not wait for its
+      // child), so the drain shows in sluice's own last log line, not in npx's exit code.
+      process.kill(-(worker.child.pid ?? 0), 'SIGTERM');
+      await eventually(
+        () => worker.output().includes('"msg":"workers stopped"'),
+        'the worker drained and stopped',
+        {
+          withinMs: 30_000,
+          detail: worker.output,
+        },
+      );
     });
-    await eventually(
-      () => (worker.output().match(/"msg":"handled"/g) ?? []).length === 3,
-      'three handled lines',
-      {
-        withinMs: 60_000,
-        detail: worker.output,
-      },
-    );
-    await eventually(
-      async () => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
-        );
-        return (
-          Attributes.ApproximateNumberOfMessages === '0' &&
-          Attributes.ApproximateNumberOfMessagesNotVisible === '0'
-        );
-      },
-      'the messages deleted',
-      { withinMs: 30_000 },
-    );
-    // To the whole group, as a terminal's Ctrl-C does: npm exec dies of it at once (it does not wait for its
-    // child), so the drain shows in sluice's own last log line, not in npx's exit code.
-    process.kill(-(worker.child.pid ?? 0), 'SIGTERM');
-    await eventually(
-      () => worker.output().includes('"msg":"workers stopped"'),
-      'the worker drained and stopped',
-      {
-        withinMs: 30_000,
-        detail: worker.output,
-      },
-    );
-  });
 
   for (const resolution of ['nodenext', 'bundler'] as const) {
     it(`type-checks a strict TypeScript project (moduleResolution ${resolution}) against the .d.ts`, () => {
