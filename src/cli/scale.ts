@@ -21,11 +21,11 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
 import { createClient, type QueueClient } from '../client/index.ts';
 import { noteNodeVersion } from '../client/node-version.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
+import { importFile } from '../config/import-file.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
 import { createLogger, logEnv } from '../observe/logger.ts';
 import type { Actuator } from '../scale/actuator.ts';
@@ -90,7 +90,7 @@ type Args = Record<string, unknown>;
 
 /** What the file runs in each process, and the workers it declares. */
 async function load(path: string, file: string, dataDir: string, client: QueueClient) {
-  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const module = await importFile(path);
   if (isConfigDefinition(module.default)) {
     const config = await loadConfig(path, { dataDir, mode: 'start', client });
     if (config.workers.length === 0) throw new Error(`${file} declares no worker`);

@@ -11,11 +11,11 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defineCommand } from 'citty';
 import type { QueueClient } from '../client/queue-client.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
+import { importFile } from '../config/import-file.ts';
 import { isSchedule, type Schedule } from '../scheduler/define.ts';
 import { queueUrlOf, sendTick } from '../scheduler/send.ts';
 import { nextFireTimes } from '../scheduler/ticks.ts';
@@ -49,7 +49,7 @@ async function withSchedules<T>(
 ): Promise<T> {
   const file = resolve(path);
   if (!existsSync(file)) throw new Error(`${path}: no such file`);
-  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const module = await importFile(file);
   if (!isConfigDefinition(module.default)) {
     const schedules = schedulesOf(module);
     if (schedules.length === 0) throw new Error(`${path} exports no schedule (see defineSchedule)`);

@@ -10,7 +10,6 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { QueueClient } from '../client/queue-client.ts';
 import {
@@ -21,7 +20,7 @@ import {
 } from '../scale/config.ts';
 import { isSchedule, type Schedule } from '../scheduler/index.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
-import { explainImportError } from './import-file.ts';
+import { importFile } from './import-file.ts';
 import { isProducerDefinition, type ProducerDefinition } from './producer.ts';
 
 /** A queue the system needs; `sluice dev` (and `sluice start --create-queues`) creates it. */
@@ -313,11 +312,11 @@ export async function loadConfig(path: string, context: ConfigContext): Promise<
   if (!existsSync(file)) throw new ConfigFileError(['no such file'], path);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = await importFile(file, path);
   } catch (e) {
     if (e instanceof ConfigFileError) throw new ConfigFileError(e.problems, path);
     if (e instanceof TypeError) throw new ConfigFileError(e.message.split('\n'), path);
-    throw explainImportError(e, file, path);
+    throw e;
   }
   const exported = module.default;
   if (!isConfigDefinition(exported))

@@ -1,6 +1,13 @@
 /**
- * Importing a user's file (a worker module, a config) through tsx, with its
- * failures said in one line a user can act on:
+ * Importing a user's own file (a worker module, a config), the one place that
+ * does it.
+ *
+ * A TypeScript file needs a loader only where Node cannot strip types itself:
+ * Node 22.18+ and 24 do (for files outside node_modules), so tsx is
+ * registered only on an older Node (or for .tsx, which Node never runs),
+ * once, and only when such a file comes. JavaScript never loads tsx.
+ *
+ * Its failures are said in one line a user can act on:
  *
  * - A .ts/.js file in a package without `"type": "module"` is loaded as
  *   CommonJS, where `import`/`export` with top-level await, or an ES-only
@@ -85,13 +92,33 @@ export function explainImportError(error: unknown, file: string, shown: string):
   return error;
 }
 
+const TYPESCRIPT = /\.[mc]?ts$/;
+let tsx: Promise<void> | undefined;
+
+/** Whether this Node runs .ts files itself (`process.features.typescript` is 'strip' or 'transform'). */
+export function stripsTypes(features: { typescript?: unknown } = process.features): boolean {
+  return typeof features.typescript === 'string';
+}
+
+/** Registers tsx once, if `file` needs it on this Node. */
+async function loaderFor(file: string): Promise<void> {
+  if ((TYPESCRIPT.test(file) && !stripsTypes()) || file.endsWith('.tsx')) {
+    tsx ??= import('tsx/esm/api').then(({ register }) => {
+      register();
+    });
+    await tsx;
+  }
+}
+
 /**
- * Imports a user's module; a failure is explained (explainImportError).
+ * Imports a user's module by absolute path; a failure is explained
+ * (explainImportError) with the path as the user wrote it (`shown`).
  *
  * @example
- * const module = await importFile(resolve('workers.ts'), 'workers.ts');
+ * const module = await importFile(resolve('workers.ts'), 'workers.ts'); // { emails: WorkerDefinition, … }
  */
 export async function importFile(file: string, shown = file): Promise<Record<string, unknown>> {
+  await loaderFor(file);
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {

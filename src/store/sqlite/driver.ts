@@ -7,7 +7,8 @@ import type BetterSqlite3 from 'better-sqlite3';
  * builds against Node 20, and on Node 24 it aborts the process when a
  * statement is garbage-collected at an unlucky moment (Node 24 changed
  * ObjectWrap's cleanup hooks). So: 12 on Node 20, 13 from Node 22 on. Both
- * have the same API.
+ * have the same API. 13 is an optional dependency, so that npm on Node 20
+ * skips it quietly (its engines say node>=22) instead of warning EBADENGINE.
  */
 const require = createRequire(import.meta.url);
 const major = Number(process.versions.node.split('.')[0]);
