@@ -32,6 +32,9 @@ const httpCheck = (url: string) => [
   `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
 ];
 
+const sorted = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).sort(([x], [y]) => (x < y ? -1 : 1)));
+
 function services(model: DeployModel, host: boolean) {
   const serverHost = host ? '127.0.0.1' : '0.0.0.0';
   const endpoint = `http://${host ? '127.0.0.1' : SERVER}:${SERVER_PORT}`;
@@ -55,12 +58,12 @@ function services(model: DeployModel, host: boolean) {
       image: model.image,
       command: ['start', model.configFile, '--create-queues'],
       ...network,
-      environment: {
+      environment: sorted({
         ...model.env,
         SLUICE_ENDPOINT: endpoint,
         WORKER_HEALTH_HOST: host ? '127.0.0.1' : '0.0.0.0',
         WORKER_HEALTH_PORT: String(healthPort),
-      },
+      }),
       depends_on: { [SERVER]: { condition: 'service_healthy' } },
       deploy: {
         replicas: model.scale.max,
