@@ -1,4 +1,5 @@
 /** Stopping on SIGTERM/SIGINT, the one way every long-running command does it. */
+import { onShutdownMessage } from '../observe/pm2.ts';
 
 /**
  * Resolves with the first of SIGTERM/SIGINT; later ones are absorbed for the
@@ -26,9 +27,12 @@ export function onStopSignal(stop: (signal: NodeJS.Signals) => void): () => void
     stopped = true;
     stop(signal);
   };
+  // PM2's shutdown_with_message stops a process with a message instead of a signal.
+  const offMessage = onShutdownMessage(() => on('SIGTERM'));
   const off = () => {
     process.off('SIGTERM', on);
     process.off('SIGINT', on);
+    offMessage();
   };
   process.on('SIGTERM', on);
   process.on('SIGINT', on);

@@ -22,6 +22,7 @@ import { type HealthServer, startHealthServer } from '../observe/health-server.t
 import { PollLiveness } from '../observe/liveness.ts';
 import { createLogger } from '../observe/logger.ts';
 import { createWorkerMetrics } from '../observe/metrics.ts';
+import { announceReady } from '../observe/pm2.ts';
 import { StatsLine } from '../observe/stats-line.ts';
 import { reportToSupervisor } from '../observe/supervised.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
@@ -197,6 +198,7 @@ export async function runWorkers(
     { workerId: config.workerId, workers: defs.map((d) => d.name), health: health.url },
     'workers running',
   );
+  announceReady(env); // PM2's wait_ready
 
   const done = (async () => {
     await new Promise<void>((resolve) =>
