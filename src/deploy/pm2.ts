@@ -37,7 +37,12 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 function literal(value: unknown, indent: string): string {
   if (value instanceof Raw) return value.code;
   const inner = `${indent}  `;
-  if (Array.isArray(value)) return `[${value.map((v) => literal(v, inner)).join(', ')}]`;
+  if (Array.isArray(value)) {
+    // Strings on one line; objects one per line.
+    if (!value.some((v) => typeof v === 'object' && v !== null))
+      return `[${value.map((v) => literal(v, inner)).join(', ')}]`;
+    return `[\n${value.map((v) => `${inner}${literal(v, inner)},`).join('\n')}\n${indent}]`;
+  }
   if (typeof value === 'object' && value !== null) {
     const lines = Object.entries(value).map(
       ([k, v]) => `${inner}${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${literal(v, inner)},`,

@@ -60,8 +60,9 @@ export function configOf(n: Numbers = {}, deploy: Record<string, unknown> = {}):
   });
 }
 
-/** Writes `sluice.config.ts` into `dir` and returns its path. */
+/** Writes `sluice.config.ts` into `dir`, an ES module as docs/config.md asks, and returns its path. */
 export function writeConfig(dir: string, n: Numbers = {}, deploy: Record<string, unknown> = {}): string {
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const path = join(dir, 'sluice.config.ts');
   writeFileSync(
     path,
@@ -71,6 +72,8 @@ import { defineConfig, defineWorker } from ${JSON.stringify(INDEX)};
 const recording = defineWorker({
   queue: ${JSON.stringify(QUEUE)},
   handler: async (message) => {
+    // HANDLE_MS: a slow handler, so that messages are in flight when a process is stopped.
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.HANDLE_MS ?? 0)));
     appendFileSync(process.env.RECORD_FILE ?? 'recorded.txt', \`\${process.env.WORKER_ID} \${message.rawBody}\\n\`);
   },
 });
