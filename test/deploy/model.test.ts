@@ -112,12 +112,29 @@ describe('the deployment model', () => {
     assert.deepEqual(renderAll({ steps: true }), renderAll({ steps: true }));
   });
 
-  it('one number changed in the config changes in every artifact', () => {
-    const before = renderAll({ max: 3, shutdownTimeoutSeconds: 30, memoryMiB: 256, target: 50 });
+  it('one number changed in the config changes in every artifact that carries it, and nowhere else', () => {
+    const base = { max: 3, shutdownTimeoutSeconds: 30, memoryMiB: 256, target: 50 };
+    const changed = (n: Numbers) => {
+      const [before, after] = [renderAll(base), renderAll({ ...base, ...n })];
+      return TARGETS.flatMap((t) =>
+        Object.keys(before[t] ?? {})
+          .filter((name) => before[t]?.[name] !== after[t]?.[name])
+          .map((name) => `${t}/${name}`),
+      );
+    };
+    const pods = ['k8s/deployment.yaml', 'k8s/scaledjob.yaml'];
+    const compose = ['compose/compose.yaml', 'compose/compose.host.yaml'];
+    const scalers = ['k8s/scaledobject.yaml', 'k8s/hpa.yaml', 'k8s/scaledjob.yaml'];
+    assert.deepEqual(changed({ max: 7 }), ['pm2/ecosystem.config.cjs', ...compose, ...scalers]);
+    assert.deepEqual(changed({ shutdownTimeoutSeconds: 45 }), [
+      'pm2/ecosystem.config.cjs',
+      ...compose,
+      ...pods,
+    ]);
+    assert.deepEqual(changed({ memoryMiB: 384 }), ['pm2/ecosystem.config.cjs', ...compose, ...pods]);
+    assert.deepEqual(changed({ target: 80 }), scalers, 'only the autoscalers follow the backlog target');
+
     const after = renderAll({ max: 7, shutdownTimeoutSeconds: 45, memoryMiB: 384, target: 80 });
-    for (const target of TARGETS)
-      for (const name of Object.keys(before[target] ?? {}))
-        assert.notEqual(after[target]?.[name], before[target]?.[name], `${target} ${name} changed`);
 
     const [app] = pm2Apps(after.pm2?.['ecosystem.config.cjs'] ?? '');
     assert.equal(app?.instances, 7);
