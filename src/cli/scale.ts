@@ -27,10 +27,10 @@ import { noteNodeVersion } from '../client/node-version.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { importFile } from '../config/import-file.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
+import { kedaScaledObject } from '../deploy/k8s/keda.ts';
 import { createLogger, logEnv } from '../observe/logger.ts';
 import type { Actuator } from '../scale/actuator.ts';
 import { ecsActuator } from '../scale/actuators/ecs.ts';
-import { kedaScaledObject } from '../scale/actuators/keda.ts';
 import { type CloudWatchAges, cloudWatchAges } from '../scale/cloudwatch-age.ts';
 import { parseScalePolicy, type ScalePolicy } from '../scale/config.ts';
 import { runScale } from '../scale/run-scale.ts';
@@ -148,7 +148,7 @@ function exportKeda(policy: ScalePolicy, a: Args, queueUrl: string, connection: 
   const { yaml, warnings } = kedaScaledObject(policy, {
     name: String(a.deployment),
     deployment: String(a.deployment),
-    queueUrl,
+    queueUrls: [queueUrl],
     region: connection.region ?? 'us-east-1',
     ...(typeof a.namespace === 'string' ? { namespace: a.namespace } : {}),
     ...(typeof a['auth-ref'] === 'string' ? { authRef: a['auth-ref'] } : {}),

@@ -13,6 +13,12 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { QueueClient } from '../client/queue-client.ts';
 import {
+  type DeployInput,
+  type DeploySettings,
+  DeploySettingsError,
+  parseDeploySettings,
+} from '../deploy/settings.ts';
+import {
   parseScalePolicy,
   type ScalePolicy,
   ScalePolicyError,
@@ -48,6 +54,8 @@ export interface SluiceConfig {
   readonly producers: readonly ProducerDefinition[];
   /** How `sluice scale <config>` sizes the pool when no policy flag is given (src/scale/config.ts). */
   readonly scale?: ScalePolicy;
+  /** What `sluice deploy` needs beyond the above: image, size, drain time (src/deploy/settings.ts). */
+  readonly deploy?: DeploySettings;
   /** Called once after everything has stopped (close the example's databases, …). */
   readonly onShutdown?: () => void | Promise<void>;
 }
@@ -76,6 +84,8 @@ export interface ConfigInput {
   producers?: readonly ProducerDefinition[];
   /** The scaling policy, e.g. `{ min: 1, max: 10, targetBacklogPerWorker: 100 }`. */
   scale?: ScalePolicyInput;
+  /** For `sluice deploy`, e.g. `{ image: 'ghcr.io/acme/push:1.4.2', memoryMiB: 1024 }`. */
+  deploy?: DeployInput;
   onShutdown?: () => void | Promise<void>;
 }
 
@@ -159,6 +169,7 @@ const configSchema = z.strictObject({
   schedules: z.array(scheduleSchema, { error: 'a list of schedules' }).optional(),
   producers: z.array(producerSchema, { error: 'a list of producers' }).optional(),
   scale: z.unknown().optional(), // checked by parseScalePolicy, the policy's one validator
+  deploy: z.unknown().optional(), // checked by parseDeploySettings, likewise
   onShutdown: fn.optional(),
 });
 
@@ -242,6 +253,13 @@ export function checkConfig(input: unknown, where = 'config'): SluiceConfig {
     if (!(e instanceof ScalePolicyError)) throw e;
     throw new ConfigFileError([e.message.replace(/^scale policy /, 'scale.')], where);
   }
+  let deploy: DeploySettings | undefined;
+  try {
+    deploy = c.deploy === undefined ? undefined : parseDeploySettings(c.deploy);
+  } catch (e) {
+    if (!(e instanceof DeploySettingsError)) throw e;
+    throw new ConfigFileError([e.message], where);
+  }
   const config: SluiceConfig = {
     queues: Object.freeze(
       c.queues.map((q): QueueConfig => {
@@ -264,6 +282,7 @@ export function checkConfig(input: unknown, where = 'config'): SluiceConfig {
     schedules: Object.freeze([...(c.schedules ?? [])]),
     producers: Object.freeze([...(c.producers ?? [])]),
     ...(scale ? { scale } : {}),
+    ...(deploy ? { deploy } : {}),
     ...(c.onShutdown ? { onShutdown: c.onShutdown } : {}),
   };
   const problems = crossCheck(config);

@@ -18,6 +18,7 @@
  * or a script how the stop went.
  */
 import { constants } from 'node:os';
+import { onShutdownMessage } from '../observe/pm2.ts';
 
 /** How a drain ended. */
 export type StopOutcome =
@@ -69,9 +70,12 @@ export function onStopSignal(
       force(signal);
     }
   };
+  // PM2's shutdown_with_message stops a process with a message instead of a signal.
+  const offMessage = onShutdownMessage(() => on('SIGTERM'));
   const off = () => {
     process.off('SIGTERM', on);
     process.off('SIGINT', on);
+    offMessage();
   };
   process.on('SIGTERM', on);
   process.on('SIGINT', on);

@@ -25,6 +25,7 @@ import { type HealthServer, startHealthServer } from '../observe/health-server.t
 import { PollLiveness } from '../observe/liveness.ts';
 import { createLogger } from '../observe/logger.ts';
 import { createWorkerMetrics } from '../observe/metrics.ts';
+import { announceReady } from '../observe/pm2.ts';
 import { StatsLine } from '../observe/stats-line.ts';
 import { reportToSupervisor } from '../observe/supervised.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
@@ -272,6 +273,7 @@ export async function runWorkers(
     },
     'workers running',
   );
+  announceReady(env); // PM2's wait_ready
 
   const outcome = (): StopOutcome => {
     if (forcedBy) return { kind: 'forced', signal: forcedBy };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { kedaScaledObject } from '../../src/deploy/k8s/keda.ts';
 import { ecsActuator } from '../../src/scale/actuators/ecs.ts';
-import { kedaScaledObject } from '../../src/scale/actuators/keda.ts';
 import { parseScalePolicy } from '../../src/scale/config.ts';
 import { fakeEcs } from './fake-ecs.ts';
 
@@ -148,7 +148,7 @@ describe('KEDA ScaledObject export', () => {
     name: 'push-worker',
     namespace: 'workers',
     deployment: 'push-worker',
-    queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/push',
+    queueUrls: ['https://sqs.eu-west-1.amazonaws.com/123456789012/push'],
     region: 'eu-west-1',
     authRef: 'keda-aws',
   };
@@ -215,7 +215,31 @@ describe('KEDA ScaledObject export', () => {
     assert.equal(parse(yaml).spec.minReplicaCount, 0);
   });
 
-  it('the field’s age steps are not representable: a comment and a warning, the rest exported', () => {
+  it('against a sluice server the age steps are not representable: a comment and a warning, the rest exported', () => {
+    const policy = parseScalePolicy({
+      min: 1,
+      max: 10,
+      targetBacklogPerWorker: 100,
+      steps: fieldSteps,
+      evaluationPeriods: 2,
+      periodSeconds: 60,
+    });
+    const { yaml, warnings } = kedaScaledObject(policy, { ...options, awsEndpoint: 'http://sluice:9324' });
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0] ?? '',
+      /age steps not exported \(0–300 s: no change; 300–600 s: \+1; ≥ 600 s: \+2\)/,
+    );
+    assert.match(warnings[0] ?? '', /kedacore\/keda#5754/);
+    assert.match(yaml, /^# NOT EXPORTED: step scaling on the age of the oldest message/m);
+    assert.match(yaml, /^# {3}300–600 s: \+1$/m);
+    assert.match(yaml, /^# {3}≥ 600 s: \+2$/m);
+    assert.match(yaml, /alarm after 2 × 60 s periods/);
+    assert.equal(parse(yaml).spec.triggers.length, 1);
+    assert.equal(parse(yaml).spec.triggers[0].metadata.queueLength, '100');
+  });
+
+  it('on Amazon SQS the age steps become an aws-cloudwatch trigger on the oldest message’s age, named in a comment', () => {
     const policy = parseScalePolicy({
       min: 1,
       max: 10,
@@ -228,14 +252,30 @@ describe('KEDA ScaledObject export', () => {
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0] ?? '',
-      /age steps not exported \(0–300 s: no change; 300–600 s: \+1; ≥ 600 s: \+2\)/,
+      /age steps \(0–300 s: no change; .*\) approximated by an aws-cloudwatch trigger/,
     );
-    assert.match(warnings[0] ?? '', /kedacore\/keda#5754/);
-    assert.match(yaml, /^# NOT EXPORTED: step scaling on the age of the oldest message/m);
-    assert.match(yaml, /^# {3}300–600 s: \+1$/m);
-    assert.match(yaml, /^# {3}≥ 600 s: \+2$/m);
-    assert.match(yaml, /alarm after 2 × 60 s periods/);
-    assert.equal(parse(yaml).spec.triggers[0].metadata.queueLength, '100');
+    assert.match(
+      yaml,
+      /^# MESSAGE AGE: KEDA's aws-sqs-queue scaler cannot scale on it \(kedacore\/keda#5754\)/m,
+    );
+    const [sqs, age] = parse(yaml).spec.triggers;
+    assert.equal(sqs.metadata.queueLength, '100');
+    assert.deepEqual(age, {
+      type: 'aws-cloudwatch',
+      name: 'push-age',
+      metadata: {
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        dimensionName: 'QueueName',
+        dimensionValue: 'push',
+        metricStat: 'Maximum',
+        metricStatPeriod: '60',
+        targetMetricValue: '300',
+        minMetricValue: '0',
+        awsRegion: 'eu-west-1',
+      },
+      authenticationRef: { name: 'keda-aws' },
+    });
   });
 
   it('a steps-only policy cannot be exported', () => {

@@ -31,5 +31,6 @@ export const sluice = defineCommand({
     scale: () => import('../scale.ts').then((m) => m.default),
     pipe: () => import('../pipe.ts').then((m) => m.default),
     plan: () => import('../plan.ts').then((m) => m.default),
+    deploy: () => import('../deploy.ts').then((m) => m.default),
   },
 });

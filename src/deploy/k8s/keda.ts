@@ -1,8 +1,10 @@
 /**
- * The scale policy exported as a KEDA ScaledObject (keda.sh/v1alpha1) with
- * the aws-sqs-queue trigger, so a Kubernetes deployment scales on the same
- * numbers as `sluice scale`. The policy stays the single source: nothing here
- * is a default of its own except what KEDA requires (whole numbers).
+ * The scale policy as a KEDA ScaledObject (keda.sh/v1alpha1) with an
+ * aws-sqs-queue trigger per queue, so a Kubernetes deployment scales on the
+ * same numbers as `sluice scale`. The one place that renders KEDA's scaling:
+ * `sluice deploy k8s` (src/deploy/k8s/) and `sluice scale --export keda` both
+ * call it. The policy stays the single source: nothing here is a default of
+ * its own except what KEDA requires (whole numbers).
  *
  * | policy                         | ScaledObject                                            |
  * | ------------------------------ | ------------------------------------------------------- |
@@ -18,13 +20,18 @@
  * highest (down) or lowest (up) recommendation over the window rather than
  * freezing after a change. What KEDA cannot express:
  * - step scaling on the age of the oldest message: the aws-sqs-queue scaler
- *   has no age metric (kedacore/keda#5754). The bands are written as a
- *   comment and returned as a warning; the rest is exported.
+ *   has no age metric (kedacore/keda#5754). On Amazon SQS an aws-cloudwatch
+ *   trigger on ApproximateAgeOfOldestMessage stands in (one worker per
+ *   first-band seconds of age: near the steps, not equal), named in a
+ *   comment; against another endpoint (no CloudWatch) the bands are a
+ *   comment only. Either way a warning says so.
+ * - several queues: KEDA follows the queue asking for the most workers,
+ *   where `sluice scale` adds the queues' backlogs together (a warning).
  * - no fixed target (a steps-only policy, or a target measured at run time
  *   from throughput): there is no queueLength to write, so it throws.
  */
 import { Document } from 'yaml';
-import type { ScalePolicy, StepBand } from '../config.ts';
+import type { ScalePolicy, StepBand } from '../../scale/config.ts';
 
 export interface KedaOptions {
   /** The ScaledObject's name. */
@@ -32,8 +39,8 @@ export interface KedaOptions {
   readonly namespace?: string;
   /** The Deployment to scale (same namespace). */
   readonly deployment: string;
-  /** The SQS queue URL the trigger reads. */
-  readonly queueUrl: string;
+  /** The SQS queue URLs the triggers read (one trigger each). */
+  readonly queueUrls: readonly string[];
   /** The queue's AWS region (awsRegion, required by KEDA). */
   readonly region: string;
   /**
@@ -46,10 +53,28 @@ export interface KedaOptions {
 }
 
 export interface KedaExport {
+  /** The ScaledObject, for a caller that writes it among other objects. */
+  readonly object: { readonly spec: { readonly triggers: readonly KedaTrigger[] } } & Record<string, unknown>;
   /** The ScaledObject as YAML, with a header comment saying where each number came from. */
   readonly yaml: string;
+  /** The numbers as KEDA takes them (whole, capped), for the HPA and ScaledJob variants. */
+  readonly numbers: {
+    readonly queueLength: number;
+    readonly pollingInterval: number;
+    readonly cooldownPeriod: number;
+    readonly scaleUpWindowSeconds: number;
+    readonly scaleDownWindowSeconds: number;
+  };
   /** What the policy has that KEDA cannot express, or had to round. */
   readonly warnings: readonly string[];
+}
+
+/** One entry of a ScaledObject's (or ScaledJob's) triggers. */
+export interface KedaTrigger {
+  readonly type: string;
+  readonly name?: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly authenticationRef?: { readonly name: string };
 }
 
 /** Thrown when a policy has nothing KEDA can express, or an option is invalid. */
@@ -69,7 +94,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * const policy = parseScalePolicy({ min: 1, max: 10, targetBacklogPerWorker: 100 });
  * const { yaml, warnings } = kedaScaledObject(policy, {
  *   name: 'push-worker', deployment: 'push-worker',
- *   queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/push', region: 'eu-west-1',
+ *   queueUrls: ['https://sqs.eu-west-1.amazonaws.com/123456789012/push'], region: 'eu-west-1',
  *   authRef: 'keda-aws',
  * });
  * // yaml: apiVersion: keda.sh/v1alpha1 … queueLength: "100" …; warnings: []
@@ -114,18 +139,41 @@ export function kedaScaledObject(policy: ScalePolicy, options: KedaOptions): Ked
       'activation is off, but KEDA always wakes a scaled-to-zero deployment at once (activationQueueLength 0)',
     );
   }
+  const names = options.queueUrls.map((url) => url.split('/').at(-1) ?? url);
+  if (names.length > 1)
+    warnings.push(
+      `KEDA scales on the queue that needs the most workers (${names.join(', ')}); sluice scale adds their backlogs`,
+    );
+  const onAws = options.awsEndpoint === undefined;
+  const firstOut = policy.steps.find((s) => s.change > 0);
+  const ageTriggers =
+    onAws && firstOut ? names.map((queue) => ageTrigger(queue, firstOut, policy, options)) : [];
   if (policy.steps.length > 0) {
     const bands = policy.steps.map(describeBand);
-    warnings.push(
-      `age steps not exported (${bands.join('; ')}): KEDA's aws-sqs-queue scaler cannot scale on message age (kedacore/keda#5754)`,
-    );
-    notes.push(
-      '',
-      'NOT EXPORTED: step scaling on the age of the oldest message. KEDA cannot',
-      'scale on message age (kedacore/keda#5754), so these bands of the policy',
-      `run only under sluice scale, local or --ecs (alarm after ${policy.evaluationPeriods} × ${policy.periodSeconds} s periods):`,
-      ...bands.map((b) => `  ${b}`),
-    );
+    if (ageTriggers.length > 0) {
+      warnings.push(
+        `age steps (${bands.join('; ')}) approximated by an aws-cloudwatch trigger: KEDA's aws-sqs-queue scaler cannot scale on message age (kedacore/keda#5754)`,
+      );
+      notes.push(
+        '',
+        `MESSAGE AGE: KEDA's aws-sqs-queue scaler cannot scale on it (kedacore/keda#5754). The`,
+        'aws-cloudwatch trigger on ApproximateAgeOfOldestMessage stands in for the policy’s',
+        `age steps: one worker per ${firstOut?.ageFromSeconds} s of age (CloudWatch Maximum over ${statPeriod(policy)} s),`,
+        'near these bands, not equal:',
+        ...bands.map((b) => `  ${b}`),
+      );
+    } else {
+      warnings.push(
+        `age steps not exported (${bands.join('; ')}): KEDA's aws-sqs-queue scaler cannot scale on message age (kedacore/keda#5754)`,
+      );
+      notes.push(
+        '',
+        'NOT EXPORTED: step scaling on the age of the oldest message. KEDA cannot',
+        'scale on message age (kedacore/keda#5754), so these bands of the policy',
+        `run only under sluice scale, local or --ecs (alarm after ${policy.evaluationPeriods} × ${policy.periodSeconds} s periods):`,
+        ...bands.map((b) => `  ${b}`),
+      );
+    }
   }
   if (options.authRef === undefined) {
     warnings.push(
@@ -133,18 +181,13 @@ export function kedaScaledObject(policy: ScalePolicy, options: KedaOptions): Ked
     );
   }
 
-  const trigger = {
-    type: 'aws-sqs-queue',
-    metadata: {
-      queueURL: options.queueUrl,
-      queueLength: String(queueLength),
-      activationQueueLength: '0',
-      awsRegion: options.region,
-      ...(options.awsEndpoint === undefined ? {} : { awsEndpoint: options.awsEndpoint }),
-      scaleOnInFlight: String(policy.scaleOnInFlight),
-      scaleOnDelayed: String(policy.scaleOnDelayed),
-    },
-    ...(options.authRef === undefined ? {} : { authenticationRef: { name: options.authRef } }),
+  const triggers = [...sqsTriggers(policy, queueLength, options), ...ageTriggers];
+  const numbers = {
+    queueLength,
+    pollingInterval: whole(policy.periodSeconds, 'periodSeconds'),
+    cooldownPeriod: whole(policy.scaleInCooldownSeconds, 'scaleInCooldownSeconds'),
+    scaleUpWindowSeconds: window(policy.scaleOutCooldownSeconds, 'scaleOutCooldownSeconds'),
+    scaleDownWindowSeconds: window(policy.scaleInCooldownSeconds, 'scaleInCooldownSeconds'),
   };
   const scaledObject = {
     apiVersion: 'keda.sh/v1alpha1',
@@ -155,23 +198,23 @@ export function kedaScaledObject(policy: ScalePolicy, options: KedaOptions): Ked
     },
     spec: {
       scaleTargetRef: { name: options.deployment },
-      pollingInterval: whole(policy.periodSeconds, 'periodSeconds'),
-      cooldownPeriod: whole(policy.scaleInCooldownSeconds, 'scaleInCooldownSeconds'),
+      pollingInterval: numbers.pollingInterval,
+      cooldownPeriod: numbers.cooldownPeriod,
       minReplicaCount: policy.min,
       maxReplicaCount: policy.max,
       advanced: {
         horizontalPodAutoscalerConfig: {
           behavior: {
             scaleUp: {
-              stabilizationWindowSeconds: window(policy.scaleOutCooldownSeconds, 'scaleOutCooldownSeconds'),
+              stabilizationWindowSeconds: numbers.scaleUpWindowSeconds,
             },
             scaleDown: {
-              stabilizationWindowSeconds: window(policy.scaleInCooldownSeconds, 'scaleInCooldownSeconds'),
+              stabilizationWindowSeconds: numbers.scaleDownWindowSeconds,
             },
           },
         },
       },
-      triggers: [trigger],
+      triggers,
     },
   };
 
@@ -188,7 +231,52 @@ export function kedaScaledObject(policy: ScalePolicy, options: KedaOptions): Ked
   ]
     .map((line) => (line === '' ? '' : ` ${line}`))
     .join('\n');
-  return { yaml: doc.toString({ lineWidth: 0 }), warnings };
+  return { object: scaledObject, numbers, yaml: doc.toString({ lineWidth: 0 }), warnings };
+}
+
+/** One aws-sqs-queue trigger per queue: the backlog per worker, and any message wakes it from zero. */
+function sqsTriggers(policy: ScalePolicy, queueLength: number, options: KedaOptions): KedaTrigger[] {
+  return options.queueUrls.map((queueURL) => ({
+    type: 'aws-sqs-queue',
+    metadata: {
+      queueURL,
+      queueLength: String(queueLength),
+      activationQueueLength: '0',
+      awsRegion: options.region,
+      ...(options.awsEndpoint === undefined ? {} : { awsEndpoint: options.awsEndpoint }),
+      scaleOnInFlight: String(policy.scaleOnInFlight),
+      scaleOnDelayed: String(policy.scaleOnDelayed),
+    },
+    ...(options.authRef === undefined ? {} : { authenticationRef: { name: options.authRef } }),
+  }));
+}
+
+/** SQS publishes its CloudWatch metrics once a minute: a shorter period reads nothing. */
+const statPeriod = (policy: ScalePolicy) => Math.max(60, Math.ceil(policy.periodSeconds));
+
+/** CloudWatch's age of the oldest message, as KEDA's aws-cloudwatch scaler reads it (Amazon SQS only). */
+function ageTrigger(
+  queue: string,
+  firstOut: StepBand,
+  policy: ScalePolicy,
+  options: KedaOptions,
+): KedaTrigger {
+  return {
+    type: 'aws-cloudwatch',
+    name: `${queue.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}-age`,
+    metadata: {
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensionName: 'QueueName',
+      dimensionValue: queue,
+      metricStat: 'Maximum',
+      metricStatPeriod: String(statPeriod(policy)),
+      targetMetricValue: String(Math.max(1, firstOut.ageFromSeconds)),
+      minMetricValue: '0',
+      awsRegion: options.region,
+    },
+    ...(options.authRef === undefined ? {} : { authenticationRef: { name: options.authRef } }),
+  };
 }
 
 function describeBand(band: StepBand): string {
@@ -212,6 +300,6 @@ function checkOptions(options: KedaOptions): void {
   if (options.namespace !== undefined && !DNS_LABEL.test(options.namespace)) {
     fail(`namespace must be a Kubernetes label (lowercase letters, digits, '-'), got "${options.namespace}"`);
   }
-  if (!options.queueUrl) fail('needs queueUrl');
+  if (options.queueUrls.length === 0 || options.queueUrls.some((url) => !url)) fail('needs queueUrls');
   if (!options.region) fail('needs region');
 }

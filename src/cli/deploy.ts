@@ -1,0 +1,66 @@
+/**
+ * `sluice deploy <target> [config] --out DIR`: writes what runs the config's
+ * workers under PM2 (`pm2`), Docker Compose (`compose`) or Kubernetes with
+ * KEDA (`k8s`), from the same config and scale policy `sluice scale` uses,
+ * and its `deploy` section (src/deploy/settings.ts). Same config, same
+ * bytes. What a target cannot express is a warning on stderr.
+ *
+ *   sluice deploy k8s sluice.config.ts --out deploy/k8s --image ghcr.io/acme/push:1.4.2
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineCommand } from 'citty';
+import { awsClient } from '../client/aws.ts';
+import { loadConfig } from '../config/config-file.ts';
+import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
+import { deployModel } from '../deploy/model.ts';
+import { isTarget, render, TARGETS } from '../deploy/render.ts';
+import { stringOption } from './common/options.ts';
+
+/** The sluice CLI that PM2 runs: this package's own. */
+const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
+
+/** A path from `from` to `to`, with forward slashes (the files must not depend on the OS). */
+const posixRelative = (from: string, to: string) => relative(from, to).replaceAll('\\', '/') || '.';
+
+export default defineCommand({
+  meta: { name: 'deploy', description: 'Write PM2, compose or Kubernetes files for a config’s workers' },
+  args: {
+    target: { type: 'positional', required: true, description: TARGETS.join(' | ') },
+    config: { type: 'positional', required: false, description: `Config file (default ${DEFAULT_CONFIG})` },
+    out: { type: 'string', description: 'Directory to write the files to (created if missing)' },
+    image: { type: 'string', description: 'The sluice image, over deploy.image' },
+  },
+  async run({ args }) {
+    const target = String(args.target);
+    if (!isTarget(target)) throw new Error(`deploy target must be ${TARGETS.join(', ')}, got "${target}"`);
+    const out = stringOption(args, 'out');
+    if (out === undefined) throw new Error('deploy needs --out DIR');
+    const image = stringOption(args, 'image');
+    const configPath = configPathOf(args.config);
+    // As in the other commands: errors stay one line (the SDK's Node 20 notice is not one).
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    // A config written as a function gets a client; deploy never calls it.
+    const client = awsClient({ region: 'us-east-1' });
+    try {
+      const config = await loadConfig(configPath, { dataDir: 'data', mode: 'start', client });
+      const model = deployModel(config, {
+        configFile: posixRelative(process.cwd(), resolve(configPath)),
+        ...(image === undefined ? {} : { overrides: { image } }),
+      });
+      const dir = resolve(out);
+      const { files, warnings } = render(target, model, {
+        pm2: { cwd: posixRelative(dir, process.cwd()), script: posixRelative(dir, SLUICE_BIN) },
+      });
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(files)) {
+        writeFileSync(join(dir, name), text);
+        process.stdout.write(`${join(out, name)}\n`);
+      }
+      for (const w of warnings) process.stderr.write(`sluice: warning: ${w}\n`);
+    } finally {
+      await client.close();
+    }
+  },
+});
