@@ -104,7 +104,7 @@ describe('sluice deploy k8s', () => {
           e.name === 'WORKER_SHUTDOWN_TIMEOUT_MS' && e.value === '50000',
       ),
     );
-    assert.deepEqual(c.ports, [{ name: 'health', containerPort: 3003 }]);
+    assert.deepEqual(c.ports, [{ name: 'health', containerPort: 3003, protocol: 'TCP' }]);
     assert.equal(c.livenessProbe.httpGet.path, '/health');
     assert.equal(c.readinessProbe.httpGet.path, '/ready');
     assert.deepEqual(c.resources, {

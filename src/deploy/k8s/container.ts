@@ -53,7 +53,7 @@ export function podSpec(model: DeployModel, restartPolicy?: 'Never') {
           { name: 'WORKER_HEALTH_HOST', value: '0.0.0.0' },
           ...Object.entries(model.env).map(([name, value]) => ({ name, value })),
         ],
-        ports: [{ name: 'health', containerPort: model.health.port }],
+        ports: [{ name: 'health', containerPort: model.health.port, protocol: 'TCP' }],
         livenessProbe: probe(model.health.live, 10),
         readinessProbe: probe(model.health.ready, 5),
         resources: {
