@@ -15,7 +15,6 @@
  * with --log-format json), and the addresses, which they scroll away, come
  * back as one line on stderr every 60 s.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
@@ -76,7 +75,6 @@ export default defineCommand({
     const healthPort =
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
     const dataDir = String(args.data);
-    mkdirSync(dataDir, { recursive: true });
     const logger = createLogger();
 
     const server = await startServer({

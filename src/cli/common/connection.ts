@@ -4,7 +4,7 @@
  * for an endpoint), and `--json`. Parsed once per command into a frozen
  * object; the environment is not read after that.
  */
-import { createClient, type QueueClient } from '../../client/index.ts';
+import type { QueueClient } from '../../client/index.ts';
 import { isSqsError } from '../../sqs/errors.ts';
 
 export const connectionArgs = {
@@ -103,6 +103,8 @@ export async function withClient<T>(
   // On Node 20 the SDK warns on stderr that its 2027 releases need Node 22; an
   // operator's command keeps stderr to its one-line reason (sluice supports 20).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Loaded when a command talks to a queue, not before: the AWS SDK is most of a cold start.
+  const { createClient } = await import('../../client/index.ts');
   const client = createClient({
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
     ...(connection.region ? { region: connection.region } : {}),
