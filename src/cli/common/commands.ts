@@ -32,5 +32,6 @@ export const sluice = defineCommand({
     pipe: () => import('../pipe.ts').then((m) => m.default),
     plan: () => import('../plan.ts').then((m) => m.default),
     deploy: () => import('../deploy.ts').then((m) => m.default),
+    health: () => import('../health.ts').then((m) => m.default),
   },
 });
