@@ -9,7 +9,8 @@ import { descendants, isTranspiler, killAll } from './processes.ts';
 
 if (process.env.NODE_TEST_CONTEXT !== undefined) {
   process.on('exit', () => {
-    const strays = descendants(process.pid).filter((p) => !isTranspiler(p));
+    // An empty command line: a process already on its way out (killed, not yet reaped).
+    const strays = descendants(process.pid).filter((p) => !isTranspiler(p) && p.command !== '');
     if (strays.length === 0) return;
     killAll(strays);
     const file = process.argv.find((a) => a.endsWith('.test.ts')) ?? process.argv[1];
