@@ -9,11 +9,7 @@
  * line, `sluice: <reason>`, and exits 1.
  */
 import { stripVTControlCharacters } from 'node:util';
-import { runCommand } from 'citty';
-import { resolveChain } from './common/chain.ts';
-import { sluice, VERSION } from './common/commands.ts';
-import { unknownOption } from './common/flags.ts';
-import { usage, wantsColour } from './common/usage.ts';
+import { VERSION } from './common/version.ts';
 
 const fail = (reason: string) => {
   // One plain line: citty colours some of its messages.
@@ -28,6 +24,15 @@ try {
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
     process.stdout.write(`${VERSION}\n`);
   } else {
+    // Loaded only past --version, which answers before anything else is read.
+    const [{ runCommand }, { resolveChain }, { sluice }, { unknownOption }, { usage, wantsColour }] =
+      await Promise.all([
+        import('citty'),
+        import('./common/chain.ts'),
+        import('./common/commands.ts'),
+        import('./common/flags.ts'),
+        import('./common/usage.ts'),
+      ]);
     const chain = await resolveChain(sluice, 'sluice', rawArgs);
     if (rawArgs.length === 0 || own.some((a) => a === '--help' || a === '-h')) {
       process.stdout.write(await usage(chain, wantsColour(process.stdout, process.env)));

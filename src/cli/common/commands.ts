@@ -3,13 +3,8 @@
  * imported only when its command runs (or its usage or flags are checked),
  * so `sluice server` does not load the worker.
  */
-import { readFileSync } from 'node:fs';
 import { defineCommand } from 'citty';
-
-/** The version in package.json, the one `sluice --version` prints. */
-export const VERSION = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { VERSION } from './version.ts';
 
 export const sluice = defineCommand({
   meta: {
