@@ -16,10 +16,11 @@ import { ManualClock } from '../../../src/time/clock.ts';
 /**
  * What a contract runs against: the SQS API of a Store, which a QueueClient
  * bound to a store speaks too (test/client/). Only `stats()`, the store's own
- * read model, is not part of it; the stats contract alone needs a Store, so
- * the compiler keeps clients out of it.
+ * read model, and `inRegion()` (a client's region is its configuration) are
+ * not part of it; the stats and regions contracts alone need a Store, so the
+ * compiler keeps clients out of them.
  */
-export type SqsApi = Omit<Store, 'stats'>;
+export type SqsApi = Omit<Store, 'stats' | 'inRegion'>;
 
 export interface Subject<S extends SqsApi> {
   store: S;

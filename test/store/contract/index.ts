@@ -14,6 +14,7 @@ import { moveTasksContract } from './move-tasks.ts';
 import { purgeContract } from './purge.ts';
 import { queuesContract } from './queues.ts';
 import { receiveContract } from './receive.ts';
+import { regionsContract } from './regions.ts';
 import { sendContract } from './send.ts';
 import { sendBatchContract } from './send-batch.ts';
 import { statsContract } from './stats.ts';
@@ -38,6 +39,7 @@ export const apiContracts: ReadonlyArray<(make: ApiFactory) => void> = [
 export function storeContract(make: StoreFactory): void {
   apiContract(make);
   statsContract(make);
+  regionsContract(make);
 }
 
 export function apiContract(make: ApiFactory): void {
