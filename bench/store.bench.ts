@@ -20,7 +20,7 @@ import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { describeMachine } from './lib/machine.ts';
 import { envInt, envIntList, fmtInt, rate } from './lib/run.ts';
 import { type LoadTarget, measureStore, sendMany } from './store/load.ts';
-import { openRawBench, type PhaseResult, STORE_PRAGMAS } from './store/raw.ts';
+import { openRawBench, type PhaseResult, type RawDriver, rawDrivers, STORE_PRAGMAS } from './store/raw.ts';
 import { type Fill, printTable, type StoreBenchResult, writeJson, writeReadme } from './store/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,23 +47,24 @@ function median(rounds: PhaseResult[]): PhaseResult {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-function runRaw(): { results: PhaseResult[]; sqliteVersion: string } {
-  const raw = openRawBench(join(dataDir, 'raw.db'), config.bodyBytes);
+function runRaw(driver: RawDriver): { results: PhaseResult[]; sqliteVersion: string } {
+  const raw = openRawBench(join(dataDir, 'raw.db'), config.bodyBytes, driver);
   const results: PhaseResult[] = [];
   let queued = 0;
   for (const size of config.sizes) {
     if (size > queued) {
       const s = raw.fill(size - queued);
-      log(`raw pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
+      log(`raw (${driver}) pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
       queued = size;
     }
     raw.measure(config.warmup, size);
     const r = median(Array.from({ length: config.rounds }, () => raw.measure(config.messagesPerPhase, size)));
-    log(`raw @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
+    log(`raw (${driver}) @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
     results.push(r);
   }
   const { sqliteVersion } = raw;
   raw.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `raw.db${suffix}`), { force: true });
   return { results, sqliteVersion };
 }
 
@@ -109,8 +110,16 @@ async function main(): Promise<void> {
     log(
       `sizes ${config.sizes.map(fmtInt).join(', ')}; ${fmtInt(config.messagesPerPhase)} messages per phase`,
     );
-    const raw = runRaw();
-    rmSync(join(dataDir, 'raw.db'), { force: true });
+    const [better, ...others] = rawDrivers();
+    const raw = runRaw(better!.driver);
+    // node:sqlite, where this Node has it: the same raw statements, to compare the drivers.
+    const drivers = [
+      { label: better!.label, sqlite: raw.sqliteVersion, results: raw.results },
+      ...others.map(({ driver, label }) => {
+        const r = runRaw(driver);
+        return { label, sqlite: r.sqliteVersion, results: r.results };
+      }),
+    ];
     const store = await runStore();
     const at = (rs: PhaseResult[], size: number): number =>
       rs.find((r) => r.queued === size)?.lifecyclePerSec ?? 0;
@@ -118,6 +127,7 @@ async function main(): Promise<void> {
       machine: describeMachine(raw.sqliteVersion),
       config,
       raw: raw.results,
+      drivers,
       store: store.results,
       storeFills: store.fills,
       ratios: {
