@@ -47,25 +47,42 @@ function median(rounds: PhaseResult[]): PhaseResult {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-function runRaw(driver: RawDriver): { results: PhaseResult[]; sqliteVersion: string } {
-  const raw = openRawBench(join(dataDir, 'raw.db'), config.bodyBytes, driver);
-  const results: PhaseResult[] = [];
+/**
+ * The raw ceiling on each driver. With more than one, their rounds alternate
+ * (A B A B …) at each depth, so a noisy minute on the shared machine falls on
+ * both and the ratio between them stays fair.
+ */
+function runRaw(drivers: readonly RawDriver[]): { results: PhaseResult[]; sqliteVersion: string }[] {
+  const benches = drivers.map((driver) => ({
+    driver,
+    raw: openRawBench(join(dataDir, `raw-${driver.replace(/\W/g, '')}.db`), config.bodyBytes, driver),
+    rounds: [] as PhaseResult[],
+    results: [] as PhaseResult[],
+  }));
   let queued = 0;
   for (const size of config.sizes) {
-    if (size > queued) {
-      const s = raw.fill(size - queued);
-      log(`raw (${driver}) pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
-      queued = size;
+    for (const b of benches) {
+      if (size > queued) {
+        const s = b.raw.fill(size - queued);
+        log(`raw (${b.driver}) pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
+      }
+      b.raw.measure(config.warmup, size);
+      b.rounds = [];
     }
-    raw.measure(config.warmup, size);
-    const r = median(Array.from({ length: config.rounds }, () => raw.measure(config.messagesPerPhase, size)));
-    log(`raw (${driver}) @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
-    results.push(r);
+    queued = size;
+    for (let i = 0; i < config.rounds; i++)
+      for (const b of benches) b.rounds.push(b.raw.measure(config.messagesPerPhase, size));
+    for (const b of benches) {
+      const r = median(b.rounds);
+      log(`raw (${b.driver}) @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
+      b.results.push(r);
+    }
   }
-  const { sqliteVersion } = raw;
-  raw.close();
-  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `raw.db${suffix}`), { force: true });
-  return { results, sqliteVersion };
+  return benches.map((b) => {
+    const { sqliteVersion } = b.raw;
+    b.raw.close();
+    return { results: b.results, sqliteVersion };
+  });
 }
 
 async function runStore(): Promise<{ results: PhaseResult[]; fills: Fill[] }> {
@@ -110,16 +127,17 @@ async function main(): Promise<void> {
     log(
       `sizes ${config.sizes.map(fmtInt).join(', ')}; ${fmtInt(config.messagesPerPhase)} messages per phase`,
     );
-    const [better, ...others] = rawDrivers();
-    const raw = runRaw(better!.driver);
-    // node:sqlite, where this Node has it: the same raw statements, to compare the drivers.
-    const drivers = [
-      { label: better!.label, sqlite: raw.sqliteVersion, results: raw.results },
-      ...others.map(({ driver, label }) => {
-        const r = runRaw(driver);
-        return { label, sqlite: r.sqliteVersion, results: r.results };
-      }),
-    ];
+    // node:sqlite too, where this Node has it: the same raw statements, to compare the drivers.
+    const available = rawDrivers();
+    const raws = runRaw(available.map((d) => d.driver));
+    const raw = raws[0]!;
+    const drivers = available.map(({ label }, i) => ({
+      label,
+      sqlite: raws[i]!.sqliteVersion,
+      results: raws[i]!.results,
+    }));
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
     const store = await runStore();
     const at = (rs: PhaseResult[], size: number): number =>
       rs.find((r) => r.queued === size)?.lifecyclePerSec ?? 0;
