@@ -22,7 +22,7 @@ import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
-import { exitCodeOf, onStopSignal } from '../config/until-signal.ts';
+import { drainOnSignal } from '../config/until-signal.ts';
 import { createLogger, logSettings } from '../observe/logger.ts';
 import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
@@ -139,15 +139,12 @@ export default defineCommand({
         : () => {};
 
     // As `sluice start`: a signal drains; the same signal again hands back what is held and exits now.
-    let forcedBy: NodeJS.Signals | undefined;
-    const signal = await new Promise<NodeJS.Signals>((resolve) =>
-      onStopSignal(resolve, (again) => {
-        forcedBy = again;
-        process.stderr.write(`sluice dev: second ${again}: handing back what is held and exiting now\n`);
-        void system.workers.abandon(`second ${again}`);
-        setTimeout(() => process.exit(exitCodeOf({ kind: 'forced', signal: again })), 5000).unref();
-      }),
-    );
+    const stopping = drainOnSignal({
+      abandon: (reason) => system.workers.abandon(reason),
+      onForce: (again) =>
+        process.stderr.write(`sluice dev: second ${again}: handing back what is held and exiting now\n`),
+    });
+    const signal = await stopping.signalled;
     stopSummary();
     process.stderr.write(`sluice dev: ${signal}, draining\n`);
     await system.stop(signal);
@@ -155,6 +152,6 @@ export default defineCommand({
     await server.shutdown();
     process.stderr.write('sluice dev: stopped\n');
     // Whatever the config left running (abandoned handlers, timers) ends here.
-    process.exit(forcedBy ? exitCodeOf({ kind: 'forced', signal: forcedBy }) : system.workers.exitCode);
+    process.exit(stopping.exitCode(system.workers.exitCode));
   },
 });

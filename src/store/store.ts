@@ -56,10 +56,17 @@ export interface StoreIdentity {
   baseUrl: string;
   region: string;
   accountId: string;
+  /**
+   * The SenderId messages carry: on AWS the sending principal's id (an access
+   * key id, or an IAM user id such as `AIDA…`), never the account number.
+   */
+  senderId: string;
 }
 
 export const DEFAULT_IDENTITY: StoreIdentity = {
   baseUrl: 'http://127.0.0.1:9324',
   region: 'us-east-1',
   accountId: '000000000000',
+  // IAM-style: AIDA and 17 upper-case letters and digits, as AWS's user ids.
+  senderId: 'AIDASLUICELOCALUSER01',
 };

@@ -14,7 +14,7 @@ import type { Database } from 'better-sqlite3';
  * change of the period applies to messages already queued, as in SQS; since
  * sent_at grows with the rowid, expired messages are a prefix of the table.
  * `receive_count` doubles as the receipt nonce: a handle names the receive it
- * came from, so a handle from an earlier receive is recognisably stale.
+ * came from, so every receive hands out a handle of its own.
  */
 export const SCHEMA_VERSION = 2;
 
