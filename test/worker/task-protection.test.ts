@@ -78,6 +78,8 @@ describe('task scale-in protection on ECS', () => {
       await work.promise;
     });
     await eventually(() => started && agent.requests.length === 1, 'the handler and the PUT');
+    const said = env.log.lines.find((l) => l.msg === 'workers running');
+    assert.equal(said?.taskProtection, 'while messages are held, 60 min at a time');
 
     const [request] = agent.requests;
     assert.equal(request?.method, 'PUT');
@@ -255,6 +257,11 @@ describe('task scale-in protection on ECS', () => {
       await quiet();
       assert.equal(agent.requests.length, 0);
       running = undefined;
+      const said = env.log.lines.find((l) => l.msg === 'workers running');
+      assert.equal(
+        said?.taskProtection,
+        'ECS_AGENT_URI' in extra ? undefined : 'off (WORKER_TASK_PROTECTION=off)',
+      );
     });
   }
 
