@@ -99,7 +99,11 @@ export class Access {
       throw new DashboardError(403, `cross-origin request from ${origin} refused`);
     const sent = header(req, 'x-csrf-token');
     if (sent === undefined || !sameText(sent, session.csrf))
-      throw new DashboardError(403, 'missing or wrong x-csrf-token (read it from GET /api/session)', 'BadCsrfToken');
+      throw new DashboardError(
+        403,
+        'missing or wrong x-csrf-token (read it from GET /api/session)',
+        'BadCsrfToken',
+      );
     if (session.role !== 'operator')
       throw new DashboardError(403, `${session.actor} is a viewer: read only, ask an operator`, 'ReadOnly');
   }

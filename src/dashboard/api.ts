@@ -85,7 +85,8 @@ function overview(stats: QueueStats[]) {
   const byName = new Map(stats.map((s) => [s.name, s]));
   const sources = new Map<string, string[]>();
   for (const s of stats)
-    if (s.deadLetterQueue) sources.set(s.deadLetterQueue, [...(sources.get(s.deadLetterQueue) ?? []), s.name]);
+    if (s.deadLetterQueue)
+      sources.set(s.deadLetterQueue, [...(sources.get(s.deadLetterQueue) ?? []), s.name]);
   return stats.map((s) => {
     const dlq = s.deadLetterQueue ? byName.get(s.deadLetterQueue) : undefined;
     return {
@@ -144,7 +145,10 @@ async function message(call: Call) {
 async function deadLetters(call: Call) {
   const QueueUrl = await queueUrl(call);
   const stats = overview(await call.ctx.store.stats()).find((s) => s.name === call.queue);
-  return { groups: await call.ctx.store.deadLetterGroups({ QueueUrl }), sources: stats?.deadLetterSources ?? [] };
+  return {
+    groups: await call.ctx.store.deadLetterGroups({ QueueUrl }),
+    sources: stats?.deadLetterSources ?? [],
+  };
 }
 
 async function moves(call: Call) {
@@ -178,7 +182,11 @@ const record = (call: Call, action: string, count: number | undefined, detail?: 
 /** Refuses a destructive action unless the body's `confirm` names the queue (the page asks the operator to type it). */
 function confirmed(call: Call, body: Record<string, unknown>): void {
   if (body.confirm !== call.queue)
-    throw new DashboardError(400, `to confirm, send "confirm": "${call.queue}" (the queue's name)`, 'NotConfirmed');
+    throw new DashboardError(
+      400,
+      `to confirm, send "confirm": "${call.queue}" (the queue's name)`,
+      'NotConfirmed',
+    );
 }
 
 function optionalText(body: Record<string, unknown>, name: string): string | undefined {
@@ -194,7 +202,8 @@ async function sendMessage(call: Call, body: Record<string, unknown>) {
   const attributes = body.attributes ?? {};
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
     throw new DashboardError(400, 'attributes must be an object of name → text');
-  const delay = body.delaySeconds === undefined || body.delaySeconds === '' ? undefined : Number(body.delaySeconds);
+  const delay =
+    body.delaySeconds === undefined || body.delaySeconds === '' ? undefined : Number(body.delaySeconds);
   const group = optionalText(body, 'groupId');
   const dedup = optionalText(body, 'deduplicationId');
   const out = await call.ctx.store.sendMessage({
@@ -236,7 +245,8 @@ async function redrive(call: Call, body: Record<string, unknown>) {
   const filter = filterBody(body);
   const to = optionalText(body, 'to');
   const rate = body.rate === undefined || body.rate === '' ? undefined : Number(body.rate);
-  const DestinationUrl = to === undefined ? undefined : (await call.ctx.store.getQueueUrl({ QueueName: to })).QueueUrl;
+  const DestinationUrl =
+    to === undefined ? undefined : (await call.ctx.store.getQueueUrl({ QueueName: to })).QueueUrl;
   const { TaskHandle, toMove } = await call.ctx.store.moveMessages({
     QueueUrl,
     filter,

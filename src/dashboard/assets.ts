@@ -30,7 +30,11 @@ function load(): Map<string, Asset> {
     const type = TYPES[name.slice(name.lastIndexOf('.') + 1)];
     if (!type) continue;
     const body = readFileSync(new URL(name, dir));
-    out.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` });
+    out.set(name, {
+      body,
+      type,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
+    });
   }
   return out;
 }

@@ -14,7 +14,8 @@ export function filterOf(fields: FilterFields): MessageFilter {
   const text = (name: string) => {
     const v = fields[name];
     if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string') throw new DashboardError(400, `${name} must be text, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string')
+      throw new DashboardError(400, `${name} must be text, got ${JSON.stringify(v)}`);
     return v;
   };
   const whole = (name: string) => {
@@ -32,7 +33,8 @@ export function filterOf(fields: FilterFields): MessageFilter {
   const attr = text('attr');
   if (attr !== undefined) {
     const eq = attr.indexOf('=');
-    filter.attribute = eq < 0 ? { name: attr.trim() } : { name: attr.slice(0, eq).trim(), value: attr.slice(eq + 1) };
+    filter.attribute =
+      eq < 0 ? { name: attr.trim() } : { name: attr.slice(0, eq).trim(), value: attr.slice(eq + 1) };
   }
   const min = whole('minReceives');
   if (min !== undefined) filter.minReceiveCount = min;
@@ -47,4 +49,3 @@ export function filterOf(fields: FilterFields): MessageFilter {
   if (source !== undefined) filter.sourceQueue = source;
   return filter;
 }
-

@@ -4,8 +4,8 @@
  * and errors as `{ "error": "…", "code": "…" }` with an HTTP status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSqsError } from '../sqs/errors.ts';
 import { readBody } from '../server/body.ts';
+import { isSqsError } from '../sqs/errors.ts';
 
 export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +

@@ -23,7 +23,12 @@ export interface DashboardOptions {
   now: () => number;
 }
 
-export type DashboardHandler = (req: IncomingMessage, res: ServerResponse, path: string, query: string) => Promise<void>;
+export type DashboardHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+) => Promise<void>;
 
 /** True for the paths the dashboard answers; the server sends the rest to SQS. */
 export const isDashboardPath = (path: string): boolean =>
@@ -46,7 +51,8 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     const isApi = path === '/api' || path.startsWith('/api/');
     try {
       if (path.startsWith('/dashboard/static/') && (req.method === 'GET' || req.method === 'HEAD')) {
-        if (!serveAsset(req, res, path.slice('/dashboard/static/'.length))) send(res, 404, 'text/plain', 'not found');
+        if (!serveAsset(req, res, path.slice('/dashboard/static/'.length)))
+          send(res, 404, 'text/plain', 'not found');
         return;
       }
       if (path === '/api/login' && req.method === 'POST') {
@@ -59,7 +65,12 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       }
       if (path === '/api/logout' && req.method === 'POST') {
         access.logout(req);
-        sendJson(res, 200, {}, { 'set-cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+        sendJson(
+          res,
+          200,
+          {},
+          { 'set-cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` },
+        );
         return;
       }
       const session = access.session(req);
@@ -68,7 +79,8 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         await api(req, res, path, new URLSearchParams(query), session, ctx);
         return;
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new DashboardError(405, 'pages are read with GET');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new DashboardError(405, 'pages are read with GET');
       const route = pageOf(path);
       if (!route) throw new DashboardError(404, `no such page: ${path}`);
       if (route.page === 'login' ? session !== undefined : !session) {

@@ -9,12 +9,19 @@ import type { Session } from './access.ts';
 
 export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'login';
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c]!);
 const q = (name: string) => `/dashboard/queues/${encodeURIComponent(name)}`;
 
 export function renderPage(page: PageName, session: Session | undefined, queue = ''): string {
-  const title = page === 'login' ? 'Sign in' : page === 'overview' ? 'Queues' : page === 'audit' ? 'Audit log' : queue;
+  const title =
+    page === 'login' ? 'Sign in' : page === 'overview' ? 'Queues' : page === 'audit' ? 'Audit log' : queue;
   const who = session
     ? `<span class="who" title="signed in">${esc(session.actor)} · ${session.role}</span>${
         session.actor === 'local' ? '' : '<button type="button" id="logout" class="link">Sign out</button>'
