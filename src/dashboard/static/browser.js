@@ -9,16 +9,21 @@ export function messageBrowser(queue, { onResults } = {}) {
   const more = $('#load-more');
   let filter = {};
   let next;
+  // Each new search outdates the answers of the one before (they may arrive after its own).
+  let generation = 0;
 
   const query = (extra = {}) => new URLSearchParams({ ...filter, ...extra }).toString();
 
   async function load(reset) {
+    if (reset) generation++;
+    const mine = generation;
     if (reset) {
       next = undefined;
       tbody.replaceChildren();
       $('#match-count').textContent = 'counting…';
       get(`${queuePath(queue)}/messages/count?${query()}`).then(
         ({ count }) => {
+          if (mine !== generation) return;
           $('#match-count').textContent =
             `${num(count)} ${count === 1 ? 'message matches' : 'messages match'}`;
           onResults?.(count, filter);
@@ -27,6 +32,7 @@ export function messageBrowser(queue, { onResults } = {}) {
       );
     }
     const page = await get(`${queuePath(queue)}/messages?${query(next ? { after: next } : {})}`);
+    if (mine !== generation) return;
     tbody.append(...page.messages.map((m) => row(queue, m)));
     if (reset && page.messages.length === 0)
       tbody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No message matches.')));
