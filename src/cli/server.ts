@@ -58,7 +58,12 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
   let viewers: ReadonlySet<string> | undefined;
   if (typeof args.viewers === 'string') {
     if (!keys) throw new Error('--viewers needs --auth (viewers are access keys that sign in read-only)');
-    viewers = new Set(args.viewers.split(',').map((v) => v.trim()).filter(Boolean));
+    viewers = new Set(
+      args.viewers
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
     for (const id of viewers)
       if (!keys.has(id)) throw new Error(`--viewers: "${id}" is not one of the --auth access key ids`);
   }
