@@ -152,8 +152,11 @@ async function deadLetters(call: Call) {
 }
 
 async function moves(call: Call) {
-  await queueUrl(call);
-  const arn = (await call.ctx.store.stats()).find((s) => s.name === call.queue)?.arn ?? '';
+  const { Attributes = {} } = await call.ctx.store.getQueueAttributes({
+    QueueUrl: await queueUrl(call),
+    AttributeNames: ['QueueArn'],
+  });
+  const arn = Attributes.QueueArn ?? '';
   const { Results } = await call.ctx.store.listMessageMoveTasks({ SourceArn: arn, MaxResults: 10 });
   return { tasks: Results };
 }

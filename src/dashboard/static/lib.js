@@ -92,9 +92,13 @@ export async function attempt(what, fn) {
 export function every(ms, fn) {
   let paused = false;
   let timer;
+  let running = false;
   const tick = async () => {
     clearTimeout(timer);
+    if (running) return; // the call in progress schedules the next
+    running = true;
     if (!paused && !document.hidden) await fn().catch((e) => toast(e.message, 'error'));
+    running = false;
     timer = setTimeout(tick, ms);
   };
   document.addEventListener('visibilitychange', () => !document.hidden && tick());
