@@ -33,7 +33,7 @@ import { applyLogArgs, logArgs } from './common/log-options.ts';
 
 /** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
 export function summaryLine(endpoint: string, health: string, queue: string): string {
-  return `sluice dev: endpoint ${endpoint}  health ${health}/health  metrics ${health}/metrics  send one: npx sluice send ${queue} '{"to":"ana","title":"hello"}' --endpoint ${endpoint}`;
+  return `sluice dev: endpoint ${endpoint}  dashboard ${endpoint}/dashboard  health ${health}/health  metrics ${health}/metrics  send one: npx sluice send ${queue} '{"to":"ana","title":"hello"}' --endpoint ${endpoint}`;
 }
 
 function portOption(value: unknown, name: string): number {
@@ -109,6 +109,7 @@ export default defineCommand({
       '',
       `sluice dev: ${configPath}`,
       `  endpoint   ${server.url}   (SLUICE_ENDPOINT; queue URLs ${server.baseUrl}/000000000000/NAME)`,
+      `  dashboard  ${server.url}/dashboard`,
       `  health     ${system.workers.health.url}/health  /ready  /metrics`,
       `  store      ${join(dataDir, 'sluice.sqlite')}`,
       `  queues     ${queues.map((q) => (q.dlqUrl ? `${q.name} (+DLQ)` : q.name)).join(', ')}`,

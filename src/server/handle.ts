@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DashboardHandler, isDashboardPath } from '../dashboard/index.ts';
 import type { ActionSpec } from '../protocol/actions.ts';
 import {
   JSON_CONTENT_TYPE,
@@ -33,6 +34,8 @@ export interface HandlerContext extends PollContext {
   readonly now: () => number;
   /** Work that outlives its request (handing back undelivered messages); shutdown waits for it. */
   readonly background: (work: Promise<void>) => void;
+  /** The operator's dashboard, answering /dashboard and /api (src/dashboard/). */
+  readonly dashboard?: DashboardHandler;
 }
 
 type Protocol = 'json' | 'query';
@@ -48,6 +51,10 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const query = q < 0 ? '' : rawUrl.slice(q + 1);
+  if (ctx.dashboard && isDashboardPath(path)) {
+    await ctx.dashboard(req, res, path, query);
+    return;
+  }
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ status: 'ok' }));
     return;

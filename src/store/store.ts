@@ -1,10 +1,12 @@
+import type { OperatorStore } from './operator.ts';
 import type * as T from './types.ts';
 
 /**
  * The queue engine. Every SQS rule lives behind this interface: the server
  * translates wire requests into these calls, the in-process client calls it
  * directly. Invalid input is refused with an `SqsError` (src/sqs/errors.ts);
- * a returned promise means the change is committed to disk.
+ * a returned promise means the change is committed to disk. Beyond the SQS
+ * API, an operator's read model and actions (operator.ts).
  *
  * Queues are addressed by QueueUrl as in SQS; only the last path segment (the
  * queue name) is significant, so a client may reach the store under any host.
@@ -15,7 +17,7 @@ import type * as T from './types.ts';
  * await store.sendMessage({ QueueUrl, MessageBody: 'hello' });
  * const { Messages } = await store.receiveMessage({ QueueUrl, WaitTimeSeconds: 20 });
  */
-export interface Store {
+export interface Store extends OperatorStore {
   createQueue(input: T.CreateQueueInput): Promise<T.CreateQueueOutput>;
   deleteQueue(input: T.QueueUrlInput): Promise<void>;
   getQueueUrl(input: T.GetQueueUrlInput): Promise<T.CreateQueueOutput>;
@@ -44,8 +46,6 @@ export interface Store {
   cancelMessageMoveTask(input: T.CancelMessageMoveTaskInput): Promise<T.CancelMessageMoveTaskOutput>;
   listMessageMoveTasks(input: T.ListMessageMoveTasksInput): Promise<T.ListMessageMoveTasksOutput>;
 
-  /** Counts and oldest-message age for every queue (or those whose name starts with `prefix`). */
-  stats(prefix?: string): Promise<T.QueueStats[]>;
   /** Finishes pending commits, ends open long polls with no messages, and closes the database. */
   close(): Promise<void>;
 }

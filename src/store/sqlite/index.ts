@@ -3,9 +3,12 @@ import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { isSqsError } from '../../sqs/errors.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
+import type * as O from '../operator.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type * as T from '../types.ts';
 import * as ack from './ack.ts';
+import * as audit from './audit.ts';
+import * as browse from './browse.ts';
 import { Committer } from './committer.ts';
 import type { StoreContext, StoreTimings } from './context.ts';
 import * as counts from './counts.ts';
@@ -135,6 +138,15 @@ class SqliteStore implements Store {
   listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#moveTasks.list(i));
 
   stats = (prefix?: string) => this.#run((c) => counts.stats(c, prefix));
+  browseMessages = (i: O.BrowseInput) => this.#run((c) => browse.browseMessages(c, i));
+  countMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
+    this.#run((c) => browse.countMessages(c, i));
+  deadLetterGroups = (i: { QueueUrl: string }) => this.#run((c) => browse.deadLetterGroups(c, i));
+  moveMessages = (i: O.MoveMessagesInput) => this.#run(() => this.#moveTasks.startFiltered(i));
+  deleteMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
+    this.#run((c) => browse.deleteMessages(c, i));
+  appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
+  listAudit = (i?: O.AuditListInput) => this.#run((c) => audit.listAudit(c, i));
 
   async close(): Promise<void> {
     if (this.#closed) return;

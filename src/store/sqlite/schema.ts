@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepareOperatorTables } from './operator-schema.ts';
 
 /**
  * The on-disk layout. Each queue's messages live in a table of their own,
@@ -98,6 +99,7 @@ export function prepareDatabase(db: Database, synchronous: Synchronous): void {
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 5000');
   db.exec(DDL);
+  prepareOperatorTables(db);
   const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
     | { value: string }
     | undefined;
