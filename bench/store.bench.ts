@@ -20,7 +20,7 @@ import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { describeMachine } from './lib/machine.ts';
 import { envInt, envIntList, fmtInt, rate } from './lib/run.ts';
 import { type LoadTarget, measureStore, sendMany } from './store/load.ts';
-import { openRawBench, type PhaseResult, STORE_PRAGMAS } from './store/raw.ts';
+import { openRawBench, type PhaseResult, type RawDriver, rawDrivers, STORE_PRAGMAS } from './store/raw.ts';
 import { type Fill, printTable, type StoreBenchResult, writeJson, writeReadme } from './store/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,24 +47,42 @@ function median(rounds: PhaseResult[]): PhaseResult {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-function runRaw(): { results: PhaseResult[]; sqliteVersion: string } {
-  const raw = openRawBench(join(dataDir, 'raw.db'), config.bodyBytes);
-  const results: PhaseResult[] = [];
+/**
+ * The raw ceiling on each driver. With more than one, their rounds alternate
+ * (A B A B …) at each depth, so a noisy minute on the shared machine falls on
+ * both and the ratio between them stays fair.
+ */
+function runRaw(drivers: readonly RawDriver[]): { results: PhaseResult[]; sqliteVersion: string }[] {
+  const benches = drivers.map((driver) => ({
+    driver,
+    raw: openRawBench(join(dataDir, `raw-${driver.replace(/\W/g, '')}.db`), config.bodyBytes, driver),
+    rounds: [] as PhaseResult[],
+    results: [] as PhaseResult[],
+  }));
   let queued = 0;
   for (const size of config.sizes) {
-    if (size > queued) {
-      const s = raw.fill(size - queued);
-      log(`raw pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
-      queued = size;
+    for (const b of benches) {
+      if (size > queued) {
+        const s = b.raw.fill(size - queued);
+        log(`raw (${b.driver}) pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${s.toFixed(1)} s`);
+      }
+      b.raw.measure(config.warmup, size);
+      b.rounds = [];
     }
-    raw.measure(config.warmup, size);
-    const r = median(Array.from({ length: config.rounds }, () => raw.measure(config.messagesPerPhase, size)));
-    log(`raw @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
-    results.push(r);
+    queued = size;
+    for (let i = 0; i < config.rounds; i++)
+      for (const b of benches) b.rounds.push(b.raw.measure(config.messagesPerPhase, size));
+    for (const b of benches) {
+      const r = median(b.rounds);
+      log(`raw (${b.driver}) @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
+      b.results.push(r);
+    }
   }
-  const { sqliteVersion } = raw;
-  raw.close();
-  return { results, sqliteVersion };
+  return benches.map((b) => {
+    const { sqliteVersion } = b.raw;
+    b.raw.close();
+    return { results: b.results, sqliteVersion };
+  });
 }
 
 async function runStore(): Promise<{ results: PhaseResult[]; fills: Fill[] }> {
@@ -109,8 +127,17 @@ async function main(): Promise<void> {
     log(
       `sizes ${config.sizes.map(fmtInt).join(', ')}; ${fmtInt(config.messagesPerPhase)} messages per phase`,
     );
-    const raw = runRaw();
-    rmSync(join(dataDir, 'raw.db'), { force: true });
+    // node:sqlite too, where this Node has it: the same raw statements, to compare the drivers.
+    const available = rawDrivers();
+    const raws = runRaw(available.map((d) => d.driver));
+    const raw = raws[0]!;
+    const drivers = available.map(({ label }, i) => ({
+      label,
+      sqlite: raws[i]!.sqliteVersion,
+      results: raws[i]!.results,
+    }));
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
     const store = await runStore();
     const at = (rs: PhaseResult[], size: number): number =>
       rs.find((r) => r.queued === size)?.lifecyclePerSec ?? 0;
@@ -118,6 +145,7 @@ async function main(): Promise<void> {
       machine: describeMachine(raw.sqliteVersion),
       config,
       raw: raw.results,
+      drivers,
       store: store.results,
       storeFills: store.fills,
       ratios: {

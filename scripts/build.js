@@ -6,10 +6,11 @@
  * (microsoft/TypeScript#61037: tsc accepts them there, editors and older
  * compilers do not) nor in some dynamic imports (`const { x } = await
  * import('./x.ts')` inside a method); what it leaves is rewritten here, the
- * same length, so the source maps still hold.
+ * same length, so the source maps still hold. The dashboard's static files
+ * (src/dashboard/static/) are copied as they are.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -33,3 +34,6 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
     .join('\n');
   if (fixed !== text) writeFileSync(file, fixed);
 }
+
+// The dashboard's static files (plain ES modules and CSS: nothing to compile) ship beside its code.
+cpSync(join(root, 'src/dashboard/static'), join(dist, 'dashboard/static'), { recursive: true });

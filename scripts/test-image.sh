@@ -44,6 +44,8 @@ passed=0
 cleanup() {
   local code=$?
   docker ps -aq --filter "label=sluice-test=$id" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
+  [ "${composed:-0}" = 0 ] || compose down -v -t 1 >/dev/null 2>&1 || true
+  docker image rm -f "$id-app" >/dev/null 2>&1 || true
   docker volume rm -f "$volume" >/dev/null 2>&1 || true
   docker image rm -f "$id-worker" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -167,6 +169,110 @@ docker inspect -f '{{json .State.Health.Log}}' "$id-worker" | grep -q "healthy: 
 ok "the worker is healthy by the same HEALTHCHECK (its WORKER_HEALTH_PORT)"
 stops_cleanly "$id-worker"
 ok "docker stop: the worker drains and exits 0"
+
+# `sluice deploy compose` for real: the generated compose.host.yaml brings up the server and
+# 3 workers (an app image FROM this one, with its config), 120 slow messages flow, the pool is
+# scaled down to 1 while they do (the stopped workers drain), and every message is handled.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  echo "ok - compose: skipped (docker-compose is not installed: apt-get install docker-compose)"
+else
+  app="$work/app"
+  mkdir -p "$app" "$work/out"
+  cat >"$app/sluice.config.mts" <<CONFIG
+import { randomUUID } from 'node:crypto';
+import { defineConfig, defineWorker } from 'sluice';
+
+// Each message, once handled, is sent on to \`done\` with the process that handled it (with
+// network_mode: host every replica has the host's name and the same pid: a token of its own).
+const me = randomUUID().slice(0, 8);
+export default defineConfig(({ client }) => {
+  let done: string | undefined;
+  return {
+    queues: [{ name: 'flow', visibilityTimeout: 60, dlq: { maxReceiveCount: 5 } }, { name: 'done' }],
+    workers: [
+      defineWorker({
+        queue: 'flow',
+        handler: async (message) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          done ??= (await client.getQueueUrl({ QueueName: 'done' })).QueueUrl;
+          await client.sendMessage({ QueueUrl: done, MessageBody: \`\${me} \${message.rawBody}\` });
+        },
+      }),
+    ],
+    scale: { min: 0, max: 3, targetBacklogPerWorker: 10 },
+    deploy: { image: '$id-app', memoryMiB: 256, shutdownTimeoutSeconds: 20, env: { WORKER_CONCURRENCY: '2' } },
+  };
+});
+CONFIG
+  printf 'FROM %s\nCOPY sluice.config.mts /app/\n' "$image" >"$app/Dockerfile"
+  docker build --force-rm --network host -t "$id-app" "$app" >"$work/app-build.log" 2>&1 \
+    || { cat "$work/app-build.log" >&2; fail "the app image does not build"; }
+  # Generated the way a user would: by the image's own sluice, from the config in /app.
+  docker run --rm --network host --user 0 -v "$work/out:/out" "$id-app" deploy compose sluice.config.mts --out /out \
+    >"$work/deploy.log" 2>&1 || { cat "$work/deploy.log" >&2; fail "sluice deploy compose in the image"; }
+  compose() { docker-compose --compatibility -p "$id" -f "$work/out/compose.host.yaml" "$@"; }
+  composed=1
+  node -e 'require("net").createServer().once("error",()=>process.exit(1)).listen(9324,"127.0.0.1",function(){this.close()})' \
+    || fail "compose: port 9324 is taken on this machine (compose.host.yaml's server listens there)"
+  compose up -d >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "docker-compose up"; }
+  endpoint=http://127.0.0.1:9324
+  flow=""
+  for _ in $(seq 1 90); do
+    flow=$(aws sqs get-queue-url --queue-name flow --query QueueUrl 2>/dev/null) && break
+    sleep 1
+  done
+  [ -n "$flow" ] || { compose logs >&2; fail "compose: the workers did not create the queue flow"; }
+  workers=$(compose ps -q sluice-worker | wc -l)
+  [ "$workers" = 3 ] || fail "compose: $workers workers, expected deploy.replicas 3"
+  ok "docker-compose up: the server is healthy and 3 workers run (compose.host.yaml, --compatibility)"
+
+  for batch in $(seq 0 11); do
+    entries=$(seq $((batch * 10 + 1)) $((batch * 10 + 10)) | sed 's/.*/Id=&,MessageBody=n&/')
+    # shellcheck disable=SC2086
+    aws sqs send-message-batch --queue-url "$flow" --entries $entries >/dev/null
+  done
+  sleep 3
+  # The containers compose removes on scale-down are gone afterwards: their exit codes come from Docker's events.
+  docker events --filter "label=com.docker.compose.project=$id" --filter event=die \
+    --format '{{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}' >"$work/died.txt" &
+  events=$!
+  sleep 1
+  compose up -d --no-recreate --scale sluice-worker=1 >"$work/scale.log" 2>&1 \
+    || { cat "$work/scale.log" >&2; fail "docker-compose up --scale sluice-worker=1"; }
+  sleep 1
+  kill "$events"
+  [ "$(grep -c ' 0$' "$work/died.txt")" = 2 ] && ! grep -qv ' 0$' "$work/died.txt" \
+    || { cat "$work/died.txt" "$work/scale.log" >&2; fail "compose: the scaled-down workers did not both exit 0"; }
+  [ "$(compose ps -q sluice-worker | wc -l)" = 1 ] || fail "compose: not scaled down to 1"
+  ok "scaled down to 1 while 120 messages flow: the 2 stopped workers drained and exited 0"
+
+  done_url=$(aws sqs get-queue-url --queue-name done --query QueueUrl)
+  : >"$work/done.txt"
+  for _ in $(seq 1 120); do
+    aws sqs receive-message --queue-url "$done_url" --max-number-of-messages 10 --wait-time-seconds 1 \
+      --query 'Messages[].[Body,ReceiptHandle]' | grep -v '^None$' >"$work/batch.txt" || true
+    while IFS=$'\t' read -r body handle; do
+      [ -n "$body" ] || continue
+      echo "$body" >>"$work/done.txt"
+      aws sqs delete-message --queue-url "$done_url" --receipt-handle "$handle"
+    done <"$work/batch.txt"
+    [ "$(cut -d' ' -f2 "$work/done.txt" | sort -u | wc -l)" -ge 120 ] && break
+  done
+  handled=$(cut -d' ' -f2 "$work/done.txt" | sort -u | wc -l)
+  [ "$handled" = 120 ] || { compose logs --tail 50 >&2; fail "compose: $handled of 120 messages handled"; }
+  processes=$(cut -d' ' -f1 "$work/done.txt" | sort -u | wc -l)
+  [ "$processes" -ge 2 ] || fail "compose: only $processes worker handled messages"
+  ok "every one of the 120 messages was handled ($(wc -l <"$work/done.txt") times in all, by $processes workers)"
+
+  compose stop >"$work/stop.log" 2>&1 || { cat "$work/stop.log" >&2; fail "docker-compose stop"; }
+  for c in $(compose ps -q); do
+    code=$(docker inspect -f '{{.State.ExitCode}}' "$c")
+    [ "$code" = 0 ] || { docker logs "$c" >&2; fail "compose: $(docker inspect -f '{{.Name}}' "$c") exited $code"; }
+  done
+  compose down -v >"$work/down.log" 2>&1 || { cat "$work/down.log" >&2; fail "docker-compose down"; }
+  composed=0
+  ok "docker-compose stop: the server and the worker exit 0; down removes them and the volume"
+fi
 
 size=$(docker image inspect -f '{{.Size}}' "$image")
 base_size=$(docker image inspect -f '{{.Size}}' "$base")

@@ -29,6 +29,8 @@ export interface StoreBenchResult {
     pragmas: readonly string[];
   };
   raw: PhaseResult[];
+  /** The raw ceiling on each SQLite driver this Node has (better-sqlite3 first; node:sqlite from Node 22). */
+  drivers: { label: string; sqlite: string; results: PhaseResult[] }[];
   store: PhaseResult[];
   storeFills: Fill[];
   ratios: {
@@ -90,6 +92,23 @@ export function fillLines(r: StoreBenchResult): string[] {
   );
 }
 
+/** The raw lifecycle on each driver and each other driver ÷ the first (better-sqlite3). */
+function driverTable(r: StoreBenchResult): string[][] {
+  const [first, ...others] = r.drivers;
+  if (!first || others.length === 0) return [];
+  const header = [
+    'queued',
+    ...r.drivers.map((d) => `${d.label} (SQLite ${d.sqlite}) raw lifecycle/s`),
+    ...others.map((d) => `${d.label.split(' ')[0]} ÷ ${first.label.split(' ')[0]}`),
+  ];
+  const rows = first.results.map((base, i) => [
+    fmtInt(base.queued),
+    ...r.drivers.map((d) => fmtInt(d.results[i]?.lifecyclePerSec ?? 0)),
+    ...others.map((d) => fmtPct((d.results[i]?.lifecyclePerSec ?? 0) / base.lifecyclePerSec)),
+  ]);
+  return [header, ...rows];
+}
+
 export function printTable(r: StoreBenchResult): void {
   const table = [HEADER, ...rows(r)];
   const widths = HEADER.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
@@ -98,6 +117,11 @@ export function printTable(r: StoreBenchResult): void {
   }
   console.log();
   for (const line of [...fillLines(r), ...ratioLines(r)]) console.log(line);
+  const drivers = driverTable(r);
+  if (drivers.length > 0) {
+    console.log();
+    for (const row of drivers) console.log(row.join('  '));
+  }
 }
 
 export function writeJson(path: string, r: StoreBenchResult): void {
@@ -121,8 +145,21 @@ function markdown(r: StoreBenchResult): string {
     ...table,
     '',
     ...[...ratioLines(r), ...fillLines(r)].map((l) => `- ${l}`),
+    ...driverMarkdown(r),
     END,
   ].join('\n');
+}
+
+function driverMarkdown(r: StoreBenchResult): string[] {
+  const table = driverTable(r);
+  if (table.length === 0) return [];
+  const [header = [], ...rows] = table;
+  return [
+    '',
+    'The raw ceiling on each SQLite driver, same statements, same run (node:sqlite is still experimental here):',
+    '',
+    ...[header, header.map(() => '---:'), ...rows].map((row) => `| ${row.join(' | ')} |`),
+  ];
 }
 
 /** Replaces the results section of the README, or appends one if it has none yet. */

@@ -22,7 +22,7 @@ import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
-import { exitCodeOf, onStopSignal } from '../config/until-signal.ts';
+import { drainOnSignal } from '../config/until-signal.ts';
 import { createLogger, logSettings } from '../observe/logger.ts';
 import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
@@ -33,7 +33,7 @@ import { applyLogArgs, logArgs } from './common/log-options.ts';
 
 /** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
 export function summaryLine(endpoint: string, health: string, queue: string): string {
-  return `sluice dev: endpoint ${endpoint}  health ${health}/health  metrics ${health}/metrics  send one: npx sluice send ${queue} '{"to":"ana","title":"hello"}' --endpoint ${endpoint}`;
+  return `sluice dev: endpoint ${endpoint}  dashboard ${endpoint}/dashboard  health ${health}/health  metrics ${health}/metrics  send one: npx sluice send ${queue} '{"to":"ana","title":"hello"}' --endpoint ${endpoint}`;
 }
 
 function portOption(value: unknown, name: string): number {
@@ -109,6 +109,7 @@ export default defineCommand({
       '',
       `sluice dev: ${configPath}`,
       `  endpoint   ${server.url}   (SLUICE_ENDPOINT; queue URLs ${server.baseUrl}/000000000000/NAME)`,
+      `  dashboard  ${server.url}/dashboard`,
       `  health     ${system.workers.health.url}/health  /ready  /metrics`,
       `  store      ${join(dataDir, 'sluice.sqlite')}`,
       `  queues     ${queues.map((q) => (q.dlqUrl ? `${q.name} (+DLQ)` : q.name)).join(', ')}`,
@@ -139,15 +140,12 @@ export default defineCommand({
         : () => {};
 
     // As `sluice start`: a signal drains; the same signal again hands back what is held and exits now.
-    let forcedBy: NodeJS.Signals | undefined;
-    const signal = await new Promise<NodeJS.Signals>((resolve) =>
-      onStopSignal(resolve, (again) => {
-        forcedBy = again;
-        process.stderr.write(`sluice dev: second ${again}: handing back what is held and exiting now\n`);
-        void system.workers.abandon(`second ${again}`);
-        setTimeout(() => process.exit(exitCodeOf({ kind: 'forced', signal: again })), 5000).unref();
-      }),
-    );
+    const stopping = drainOnSignal({
+      abandon: (reason) => system.workers.abandon(reason),
+      onForce: (again) =>
+        process.stderr.write(`sluice dev: second ${again}: handing back what is held and exiting now\n`),
+    });
+    const signal = await stopping.signalled;
     stopSummary();
     process.stderr.write(`sluice dev: ${signal}, draining\n`);
     await system.stop(signal);
@@ -155,6 +153,6 @@ export default defineCommand({
     await server.shutdown();
     process.stderr.write('sluice dev: stopped\n');
     // Whatever the config left running (abandoned handlers, timers) ends here.
-    process.exit(forcedBy ? exitCodeOf({ kind: 'forced', signal: forcedBy }) : system.workers.exitCode);
+    process.exit(stopping.exitCode(system.workers.exitCode));
   },
 });

@@ -2,7 +2,11 @@
  * `sluice server`: the embedded SQS-compatible server.
  *
  *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory)
- *                 [--advertise URL] [--auth [--auth-file FILE]]
+ *                 [--advertise URL] [--auth [--auth-file FILE] [--viewers AKID,…]]
+ *
+ * The dashboard is at /dashboard on the same port (src/dashboard/): only from
+ * this machine without --auth; with it, a login by access key, and the keys
+ * named by --viewers read only.
  *
  * Options are checked once, here; a bad value is refused with its name.
  * SIGTERM/SIGINT drain the server (requests in flight finish) and close the store.
@@ -21,6 +25,8 @@ export interface ServerConfig {
   readonly dbPath: string;
   readonly advertise?: string;
   readonly keys?: ReadonlyMap<string, string>;
+  /** Access key ids that sign in to the dashboard read-only. */
+  readonly viewers?: ReadonlySet<string>;
 }
 
 type Args = Record<string, string | boolean | undefined>;
@@ -49,12 +55,25 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
         ? parseKeys(readFileSync(file, 'utf8'), `--auth-file ${file}`)
         : parseKeys(env.SLUICE_AUTH_KEYS ?? '', 'SLUICE_AUTH_KEYS');
   }
+  let viewers: ReadonlySet<string> | undefined;
+  if (typeof args.viewers === 'string') {
+    if (!keys) throw new Error('--viewers needs --auth (viewers are access keys that sign in read-only)');
+    viewers = new Set(
+      args.viewers
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
+    for (const id of viewers)
+      if (!keys.has(id)) throw new Error(`--viewers: "${id}" is not one of the --auth access key ids`);
+  }
   return Object.freeze({
     host,
     port,
     dbPath,
     ...(advertise ? { advertise } : {}),
     ...(keys ? { keys } : {}),
+    ...(viewers ? { viewers } : {}),
   });
 }
 
@@ -78,6 +97,10 @@ export default defineCommand({
       description: 'Require AWS SigV4 signatures (keys from SLUICE_AUTH_KEYS=AKID:secret,…)',
     },
     'auth-file': { type: 'string', description: 'File of AKID:secret lines (implies --auth)' },
+    viewers: {
+      type: 'string',
+      description: 'Access key ids (comma-separated) that sign in to the dashboard read-only',
+    },
   },
   async run({ args }) {
     const config = serverConfig(args as Args, process.env);
@@ -93,11 +116,15 @@ export default defineCommand({
       port: config.port,
       ...(config.advertise ? { advertise: config.advertise } : {}),
       ...(config.keys ? { keys: config.keys } : {}),
+      ...(config.viewers ? { dashboard: { viewers: config.viewers } } : {}),
       openStore: (baseUrl) => openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
     });
     const where = config.dbPath === ':memory:' ? 'in memory' : config.dbPath;
     process.stderr.write(
       `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
+    );
+    process.stderr.write(
+      `sluice server: dashboard at ${server.url}/dashboard${config.keys ? ' (sign in with an access key)' : ' (this machine only)'}\n`,
     );
     // Bound to every interface (0.0.0.0, ::): the queue URLs carry this machine's name instead.
     if (!config.advertise && server.baseUrl !== server.url)

@@ -20,7 +20,7 @@ import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues, missingQueues, noSuchQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
-import { exitCodeOf, onStopSignal } from '../config/until-signal.ts';
+import { drainOnSignal } from '../config/until-signal.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
 import { createLogger } from '../observe/logger.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
@@ -72,20 +72,18 @@ export default defineCommand({
       'sluice start: running',
     );
     // A signal, or the workers stopping on their own (under `sluice scale`, when the supervisor is gone).
-    let forcedBy: NodeJS.Signals | undefined;
-    const signalled = new Promise<string>((resolve) =>
-      onStopSignal(resolve, (signal) => {
-        forcedBy = signal;
-        logger.warn({ signal }, 'second signal: handing back what is held and exiting now');
-        void system.workers.abandon(`second ${signal}`);
-        // onShutdown is the config's code: it gets a few seconds, not forever.
-        setTimeout(() => process.exit(exitCodeOf({ kind: 'forced', signal })), 5000).unref();
-      }),
-    );
-    const reason = await Promise.race([signalled, system.workers.done.then(() => 'workers stopped')]);
+    const stopping = drainOnSignal({
+      abandon: (reason) => system.workers.abandon(reason),
+      onForce: (signal) =>
+        logger.warn({ signal }, 'second signal: handing back what is held and exiting now'),
+    });
+    const reason = await Promise.race([
+      stopping.signalled,
+      system.workers.done.then(() => 'workers stopped'),
+    ]);
     await system.stop(reason);
     await client.close();
     // Whatever the config left running (abandoned handlers, timers) ends here.
-    process.exit(forcedBy ? exitCodeOf({ kind: 'forced', signal: forcedBy }) : system.workers.exitCode);
+    process.exit(stopping.exitCode(system.workers.exitCode));
   },
 });

@@ -81,3 +81,48 @@ export function onStopSignal(
   process.on('SIGINT', on);
   return off;
 }
+
+/** What {@link drainOnSignal} needs from the process it stops. */
+export interface DrainOnSignalOptions {
+  /** Hands back what the workers hold, now (a second signal). */
+  readonly abandon: (reason: string) => unknown;
+  /** Says that a second signal forces the exit (a log line, a stderr line). */
+  readonly onForce: (signal: NodeJS.Signals) => void;
+  /** How long the config's shutdown code gets after a forced stop before the process exits anyway. */
+  readonly forceExitMs?: number;
+}
+
+/**
+ * The stop sequence of `sluice start` and `sluice dev`: the first signal
+ * resolves `signalled` (the caller drains); the same signal again hands back
+ * what is held and exits within `forceExitMs` (5 s: the config's onShutdown
+ * is its own code, it gets a few seconds, not forever). `exitCode` is the
+ * code to exit with once stopped: the forcing signal's, else the drain's.
+ *
+ * @example
+ * const stopping = drainOnSignal({ abandon: (r) => workers.abandon(r), onForce: (s) => log.warn({ s }, 'forced') });
+ * await stopping.signalled;
+ * await system.stop();
+ * process.exit(stopping.exitCode(workers.exitCode));
+ */
+export function drainOnSignal(options: DrainOnSignalOptions): {
+  readonly signalled: Promise<NodeJS.Signals>;
+  exitCode(drained: number): number;
+} {
+  let forcedBy: NodeJS.Signals | undefined;
+  const signalled = new Promise<NodeJS.Signals>((resolve) =>
+    onStopSignal(resolve, (signal) => {
+      forcedBy = signal;
+      options.onForce(signal);
+      void options.abandon(`second ${signal}`);
+      setTimeout(
+        () => process.exit(exitCodeOf({ kind: 'forced', signal })),
+        options.forceExitMs ?? 5000,
+      ).unref();
+    }),
+  );
+  return {
+    signalled,
+    exitCode: (drained) => (forcedBy ? exitCodeOf({ kind: 'forced', signal: forcedBy }) : drained),
+  };
+}

@@ -17,6 +17,10 @@
  * WORKER_HEALTH_HOST: unset, it is 0.0.0.0 in a container (so Kubernetes
  * httpGet probes and ECS/Docker health checks from outside reach it) and
  * 127.0.0.1 elsewhere (a laptop's probes stay private); see healthHostDefault.
+ *
+ * ECS_AGENT_URI: set by the ECS agent in every task's containers (Fargate
+ * included). With it, the worker protects its task from scale-in while it
+ * holds messages (worker/task-protection.ts) unless WORKER_TASK_PROTECTION=off.
  */
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -54,6 +58,12 @@ export type WorkerEnv = Readonly<{
   healthHostReason: string;
   healthPort: number;
   shutdownTimeoutMs: number;
+  /** ECS_AGENT_URI: the ECS agent's endpoint in this task; undefined outside ECS. */
+  ecsAgentUri: string | undefined;
+  /** WORKER_TASK_PROTECTION: false (off) keeps the worker from asking for scale-in protection. */
+  taskProtection: boolean;
+  /** WORKER_TASK_PROTECTION_MINUTES: how long each protection lasts; renewed at half while busy. */
+  taskProtectionMinutes: number;
 }>;
 
 const integer = (min: number, max: number, unit?: string) => ({
@@ -82,6 +92,10 @@ const RULES = {
   WORKER_HEALTH_HOST: { expected: 'an IP address or host name', schema: z.string().refine(isHost) },
   WORKER_HEALTH_PORT: integer(0, 65_535),
   WORKER_SHUTDOWN_TIMEOUT_MS: integer(0, 3_600_000, 'milliseconds'),
+  ECS_AGENT_URI: { expected: 'an http:// or https:// URL', schema: z.string().refine(isHttpUrl) },
+  WORKER_TASK_PROTECTION: { expected: 'on or off', schema: z.enum(['on', 'off']) },
+  // ECS's own bounds for ExpiresInMinutes.
+  WORKER_TASK_PROTECTION_MINUTES: integer(1, 2880, 'minutes'),
 };
 type Variable = keyof typeof RULES;
 const VARIABLES = Object.keys(RULES) as Variable[];
@@ -121,6 +135,7 @@ export const WORKER_ENV_DEFAULTS = Object.freeze({
   pollIntervalMs: 1000,
   healthPort: 3003,
   shutdownTimeoutMs: 30_000,
+  taskProtectionMinutes: 60,
 });
 
 const schema = z
@@ -141,6 +156,9 @@ const schema = z
       pollIntervalMs: v.WORKER_POLL_INTERVAL_MS ?? d.pollIntervalMs,
       healthPort: v.WORKER_HEALTH_PORT ?? d.healthPort,
       shutdownTimeoutMs: v.WORKER_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,
+      ecsAgentUri: v.ECS_AGENT_URI,
+      taskProtection: v.WORKER_TASK_PROTECTION !== 'off',
+      taskProtectionMinutes: v.WORKER_TASK_PROTECTION_MINUTES ?? d.taskProtectionMinutes,
     };
   });
 

@@ -15,7 +15,10 @@
  * with `network_mode: host` for a machine whose Docker has no bridge network;
  * there every worker shares the host's ports, so each takes any free health
  * port and has no healthcheck. WORKER_ID is left to the runtime
- * (host name + pid): each container has a host name of its own.
+ * (host name + pid): on compose's network each container has a host name of
+ * its own; with network_mode: host every replica has the host's name and the
+ * same pid, so their WORKER_IDs (log fields, the worker_id metric label)
+ * coincide — compose cannot give one replica a value of its own.
  */
 import type { DeployModel } from './model.ts';
 import { toYaml } from './yaml.ts';

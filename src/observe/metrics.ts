@@ -107,3 +107,21 @@ export function createWorkerMetrics(registry: Registry = new Registry()): Worker
   byRegistry.set(registry, metrics);
   return metrics;
 }
+
+/**
+ * `sluice_task_scale_in_protected`: 1 while this process holds ECS task
+ * scale-in protection, else 0 (registered only where protection is used).
+ *
+ * @example
+ * registerProtectionGauge(registry, () => protection.protected);
+ */
+export function registerProtectionGauge(registry: Registry, isProtected: () => boolean): void {
+  new Gauge({
+    name: 'sluice_task_scale_in_protected',
+    help: '1 while ECS task scale-in protection is on for this task (set by this process), else 0.',
+    registers: [registry],
+    collect() {
+      this.set(isProtected() ? 1 : 0);
+    },
+  });
+}

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DashboardHandler, isDashboardPath } from '../dashboard/index.ts';
 import type { ActionSpec } from '../protocol/actions.ts';
 import {
   JSON_CONTENT_TYPE,
@@ -40,6 +41,8 @@ export interface HandlerContext extends PollContext {
   readonly now: () => number;
   /** Work that outlives its request (handing back undelivered messages); shutdown waits for it. */
   readonly background: (work: Promise<void>) => void;
+  /** The operator's dashboard, answering /dashboard and /api (src/dashboard/). */
+  readonly dashboard?: DashboardHandler;
 }
 
 /** `query-json`: the query protocol, answered in JSON because the client sent `Accept: application/json`. */
@@ -56,6 +59,10 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const query = q < 0 ? '' : rawUrl.slice(q + 1);
+  if (ctx.dashboard && isDashboardPath(path)) {
+    await ctx.dashboard(req, res, path, query);
+    return;
+  }
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ status: 'ok' }));
     return;
@@ -86,7 +93,8 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
     const input = withTraceHeader(action, parsed.input, header(req, TRACE_HEADER));
     // As in SQS, the region the request is signed for is the namespace its queues live in.
     const region = signedRegion(header(req, 'authorization'), query);
-    const store = region === undefined ? ctx.store : ctx.store.inRegion(region);
+    const store =
+      region === undefined || region === ctx.store.region ? ctx.store : ctx.store.inRegion(region);
     let output: unknown;
     if (action.longPoll) {
       output = await receiveFor(res, { ...ctx, store }, action, input);

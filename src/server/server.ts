@@ -21,6 +21,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { createDashboard } from '../dashboard/index.ts';
 import type { KeyRing } from '../protocol/sigv4.ts';
 import type { Store } from '../store/store.ts';
 import { answerUnparseable } from './client-error.ts';
@@ -46,6 +47,11 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Where operational messages go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The operator's dashboard at /dashboard (its API at /api); on unless false.
+   * `viewers`: access key ids that sign in read-only.
+   */
+  dashboard?: false | { viewers?: ReadonlySet<string> };
 }
 
 export interface RunningServer {
@@ -145,6 +151,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     now: Date.now,
     background: track,
+    ...(options.dashboard === false
+      ? {}
+      : {
+          dashboard: createDashboard({
+            store,
+            log,
+            now: Date.now,
+            ...(options.keys ? { keys: options.keys } : {}),
+            ...(options.dashboard?.viewers ? { viewers: options.dashboard.viewers } : {}),
+          }),
+        }),
   });
   state = 'SERVING';
 

@@ -1,10 +1,12 @@
+import type { OperatorStore } from './operator.ts';
 import type * as T from './types.ts';
 
 /**
  * The queue engine. Every SQS rule lives behind this interface: the server
  * translates wire requests into these calls, the in-process client calls it
  * directly. Invalid input is refused with an `SqsError` (src/sqs/errors.ts);
- * a returned promise means the change is committed to disk.
+ * a returned promise means the change is committed to disk. Beyond the SQS
+ * API, an operator's read model and actions (operator.ts).
  *
  * Queues are addressed by QueueUrl as in SQS; only the last path segment (the
  * queue name) is significant, so a client may reach the store under any host,
@@ -20,7 +22,7 @@ import type * as T from './types.ts';
  * await store.sendMessage({ QueueUrl, MessageBody: 'hello' });
  * const { Messages } = await store.receiveMessage({ QueueUrl, WaitTimeSeconds: 20 });
  */
-export interface Store {
+export interface Store extends OperatorStore {
   createQueue(input: T.CreateQueueInput): Promise<T.CreateQueueOutput>;
   deleteQueue(input: T.QueueUrlInput): Promise<void>;
   getQueueUrl(input: T.GetQueueUrlInput): Promise<T.CreateQueueOutput>;
@@ -49,6 +51,9 @@ export interface Store {
   cancelMessageMoveTask(input: T.CancelMessageMoveTaskInput): Promise<T.CancelMessageMoveTaskOutput>;
   listMessageMoveTasks(input: T.ListMessageMoveTasksInput): Promise<T.ListMessageMoveTasksOutput>;
 
+  /** The region this store answers for: its identity's, or the one `inRegion` was given. */
+  readonly region: string;
+
   /**
    * The same store as a caller in `region` sees it: that region's queues. The
    * server answers each request from the region its signature names.
@@ -56,8 +61,6 @@ export interface Store {
    */
   inRegion(region: string): Store;
 
-  /** Counts and oldest-message age for every queue of this region (or those whose name starts with `prefix`). */
-  stats(prefix?: string): Promise<T.QueueStats[]>;
   /** Finishes pending commits, ends open long polls with no messages, and closes the database. */
   close(): Promise<void>;
 }
@@ -72,10 +75,17 @@ export interface StoreIdentity {
   /** The default region: the one unsigned requests and in-process callers see. */
   region: string;
   accountId: string;
+  /**
+   * The SenderId messages carry: on AWS the sending principal's id (an access
+   * key id, or an IAM user id such as `AIDA…`), never the account number.
+   */
+  senderId: string;
 }
 
 export const DEFAULT_IDENTITY: StoreIdentity = {
   baseUrl: 'http://127.0.0.1:9324',
   region: 'us-east-1',
   accountId: '000000000000',
+  // IAM-style: AIDA and 17 upper-case letters and digits, as AWS's user ids.
+  senderId: 'AIDASLUICELOCALUSER01',
 };

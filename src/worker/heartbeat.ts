@@ -210,14 +210,16 @@ export class Heartbeat {
         if (result.ok) return this.#extended(lease, now, seconds, seconds < this.#o.visibilityTimeout);
         if (result.senderFault) return this.#lose(lease, 'SQS refused the extension', result.error);
         const at = this.#o.clock.now();
-        if (at >= lease.expiresAt)
-          return this.#lose(lease, 'extension failed until the deadline', result.error);
+        // A third of what is left, at most a second; under 10 ms left there is no time for another try
+        // (and a wait that shrinks towards zero would spin).
+        const wait = Math.min(RETRY_MS, (lease.expiresAt - at) / 3);
+        if (wait < 10) return this.#lose(lease, 'extension failed until the deadline', result.error);
         this.#o.log.warn(
           { messageId: lease.messageId, err: result.error },
           'visibility extension failed; retrying',
         );
         lease.state = 'held';
-        lease.nextAt = at + Math.min(RETRY_MS, (lease.expiresAt - at) / 3);
+        lease.nextAt = at + wait;
         this.#arm(lease.group);
       });
   }

@@ -11,7 +11,9 @@
  * `exitCode` (0 when every handler finished). A second signal of the same
  * kind abandons the handlers at once (config/until-signal.ts). Under
  * `sluice scale` it also reports memory and counts to the supervisor
- * (observe/supervised.ts).
+ * (observe/supervised.ts). On ECS (ECS_AGENT_URI) the task is protected from
+ * scale-in while any worker holds messages (task-protection.ts), and the
+ * protection is cleared after the drain.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
@@ -24,13 +26,14 @@ import { readWorkerEnv, type WorkerEnv } from '../config/worker-env.ts';
 import { type HealthServer, startHealthServer } from '../observe/health-server.ts';
 import { PollLiveness } from '../observe/liveness.ts';
 import { createLogger } from '../observe/logger.ts';
-import { createWorkerMetrics } from '../observe/metrics.ts';
+import { createWorkerMetrics, registerProtectionGauge } from '../observe/metrics.ts';
 import { announceReady } from '../observe/pm2.ts';
 import { StatsLine } from '../observe/stats-line.ts';
 import { reportToSupervisor } from '../observe/supervised.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { startBacklogProbe } from './backlog-probe.ts';
 import { type WorkerDefinition, type WorkerSettings, withFallbackSettings } from './define.ts';
+import { TaskProtection } from './task-protection.ts';
 import { type RunningWorker, startWorker, type WorkerMetricsSink } from './worker.ts';
 
 export interface RunWorkersOptions {
@@ -85,10 +88,21 @@ function envSettings(env: NodeJS.ProcessEnv, config: WorkerEnv) {
   return { fallback, sources };
 }
 
-/** Sends every metric event to Prometheus and counts processed and failed messages for the stats line. */
-function metricsFor(prometheus: WorkerMetricsSink, stats: StatsLine): WorkerMetricsSink {
+/**
+ * Sends every metric event to Prometheus, counts processed and failed
+ * messages for the stats line, and tells task protection what is held.
+ */
+function metricsFor(
+  prometheus: WorkerMetricsSink,
+  stats: StatsLine,
+  protection: TaskProtection | undefined,
+): WorkerMetricsSink {
   return {
     ...prometheus,
+    inFlight(queue, delta) {
+      protection?.held(delta);
+      prometheus.inFlight(queue, delta);
+    },
     processed(queue, seconds) {
       stats.processed();
       prometheus.processed(queue, seconds);
@@ -98,6 +112,19 @@ function metricsFor(prometheus: WorkerMetricsSink, stats: StatsLine): WorkerMetr
       prometheus.failed(queue);
     },
   };
+}
+
+/** Task protection when on ECS and not turned off, and how the start log describes it. */
+function taskProtectionFor(config: WorkerEnv, clock: Clock, logger: Logger) {
+  if (config.ecsAgentUri === undefined) return { protection: undefined, described: undefined };
+  if (!config.taskProtection) return { protection: undefined, described: 'off (WORKER_TASK_PROTECTION=off)' };
+  const protection = new TaskProtection({
+    agentUri: config.ecsAgentUri,
+    expiresInMinutes: config.taskProtectionMinutes,
+    clock,
+    log: logger,
+  });
+  return { protection, described: `while messages are held, ${config.taskProtectionMinutes} min at a time` };
 }
 
 /** The health server's failure to listen, saying which setting moves it. */
@@ -175,7 +202,9 @@ export async function runWorkers(
     clock,
     write: options.writeStats ?? ((line) => void process.stdout.write(`${line}\n`)),
   });
-  const metrics = metricsFor(createWorkerMetrics(registry), stats);
+  const { protection, described: taskProtection } = taskProtectionFor(config, clock, logger);
+  if (protection) registerProtectionGauge(registry, () => protection.protected);
+  const metrics = metricsFor(createWorkerMetrics(registry), stats, protection);
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per worker
 
@@ -250,6 +279,7 @@ export async function runWorkers(
     shutdown.abort('health server failed to start');
     await Promise.all(workers.map(({ worker }) => worker.done));
     for (const { stopProbe } of workers) stopProbe();
+    await protection?.stop();
     stopListening();
     if (!options.client) await client.close();
     throw healthServerError(error, config);
@@ -270,6 +300,7 @@ export async function runWorkers(
       workers: defs.map((d) => d.name),
       health: health.url,
       healthHost: `${config.healthHost}: ${config.healthHostReason}`,
+      ...(taskProtection === undefined ? {} : { taskProtection }),
     },
     'workers running',
   );
@@ -285,6 +316,7 @@ export async function runWorkers(
     );
     await Promise.all(workers.map(({ worker }) => worker.done));
     for (const { stopProbe } of workers) stopProbe();
+    await protection?.stop(); // after the drain: nothing is held any more
     stats.stop({ flush: true });
     await stopReporting();
     await health.close();

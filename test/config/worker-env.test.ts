@@ -31,6 +31,9 @@ describe('readWorkerEnv', () => {
       healthHostReason: 'not in a container (set WORKER_HEALTH_HOST=0.0.0.0 to be probed from outside)',
       healthPort: 3003,
       shutdownTimeoutMs: 30000,
+      ecsAgentUri: undefined,
+      taskProtection: true,
+      taskProtectionMinutes: 60,
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -47,6 +50,9 @@ describe('readWorkerEnv', () => {
       WORKER_HEALTH_HOST: '0.0.0.0',
       WORKER_HEALTH_PORT: '9000',
       WORKER_SHUTDOWN_TIMEOUT_MS: '25000',
+      ECS_AGENT_URI: 'http://169.254.170.2/api/0123456789abcdef-1234567890',
+      WORKER_TASK_PROTECTION: 'off',
+      WORKER_TASK_PROTECTION_MINUTES: '15',
       UNRELATED: 'ignored',
     });
     assert.deepEqual(config, {
@@ -61,6 +67,9 @@ describe('readWorkerEnv', () => {
       healthHostReason: 'WORKER_HEALTH_HOST',
       healthPort: 9000,
       shutdownTimeoutMs: 25000,
+      ecsAgentUri: 'http://169.254.170.2/api/0123456789abcdef-1234567890',
+      taskProtection: false,
+      taskProtectionMinutes: 15,
     });
   });
 
@@ -116,6 +125,7 @@ describe('readWorkerEnv', () => {
     ['WORKER_POLL_INTERVAL_MS', 0, 3600000, 'an integer 0–3600000 (milliseconds)', 'pollIntervalMs'],
     ['WORKER_HEALTH_PORT', 0, 65535, 'an integer 0–65535', 'healthPort'],
     ['WORKER_SHUTDOWN_TIMEOUT_MS', 0, 3600000, 'an integer 0–3600000 (milliseconds)', 'shutdownTimeoutMs'],
+    ['WORKER_TASK_PROTECTION_MINUTES', 1, 2880, 'an integer 1–2880 (minutes)', 'taskProtectionMinutes'],
   ];
   for (const [variable, min, max, expected, field] of integers) {
     describe(variable, () => {
@@ -140,6 +150,22 @@ describe('readWorkerEnv', () => {
       });
     });
   }
+
+  describe('ECS_AGENT_URI and WORKER_TASK_PROTECTION', () => {
+    it('takes on or off, and an http URL for the agent', () => {
+      assert.equal(readWorkerEnv({ WORKER_TASK_PROTECTION: 'on' }).taskProtection, true);
+      assert.equal(readWorkerEnv({ WORKER_TASK_PROTECTION: 'off' }).taskProtection, false);
+      assert.equal(readWorkerEnv({ WORKER_TASK_PROTECTION: '' }).taskProtection, true);
+    });
+    it('refuses anything else', () => {
+      for (const v of ['false', 'OFF', '0'])
+        refused({ WORKER_TASK_PROTECTION: v }, `WORKER_TASK_PROTECTION must be on or off, got "${v}"`);
+      refused(
+        { ECS_AGENT_URI: '169.254.170.2/api/x' },
+        'ECS_AGENT_URI must be an http:// or https:// URL, got "169.254.170.2/api/x"',
+      );
+    });
+  });
 
   it('gives the exact message of the style guide', () => {
     refused({ WORKER_CONCURRENCY: 'abc' }, 'WORKER_CONCURRENCY must be an integer 1–10000, got "abc"');

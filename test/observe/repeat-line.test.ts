@@ -36,7 +36,7 @@ describe('repeatLine', () => {
   it('sluice dev’s line holds the server, health and metrics URLs and how to send a message', () => {
     assert.equal(
       summaryLine('http://127.0.0.1:9324', 'http://127.0.0.1:3003', 'push-notifications'),
-      `sluice dev: endpoint http://127.0.0.1:9324  health http://127.0.0.1:3003/health  metrics http://127.0.0.1:3003/metrics  send one: npx sluice send push-notifications '{"to":"ana","title":"hello"}' --endpoint http://127.0.0.1:9324`,
+      `sluice dev: endpoint http://127.0.0.1:9324  dashboard http://127.0.0.1:9324/dashboard  health http://127.0.0.1:3003/health  metrics http://127.0.0.1:3003/metrics  send one: npx sluice send push-notifications '{"to":"ana","title":"hello"}' --endpoint http://127.0.0.1:9324`,
     );
   });
 });

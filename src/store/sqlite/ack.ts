@@ -4,47 +4,51 @@ import type * as T from '../types.ts';
 import { eachEntry } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';
-import { decodeReceipt } from './receipt.ts';
+import { decodeReceipt, type Receipt } from './receipt.ts';
 
 /**
  * DeleteMessage and ChangeMessageVisibility, and their batches. A handle names
- * one receive of one message. On a standard queue a stale handle (the message
- * was received again, or is already gone) deletes nothing and succeeds, as SQS
- * does; on a FIFO queue a handle whose visibility ran out has expired.
+ * one receive of one message; any handle of a message still acts on it, also
+ * one from an earlier receive, as on SQS (ChangeMessageVisibility with the
+ * first of two handles succeeds there). A handle never acts on another
+ * message: the message id it carries must match (see receipt.ts). On a
+ * standard queue a handle of a message already gone deletes nothing and
+ * succeeds; on a FIFO queue a handle whose visibility ran out has expired.
  */
 interface Held {
   id: number;
-  receive_count: number;
   visible_at: number;
 }
 
-function held(ctx: StoreContext, q: QueueRecord, handle: unknown): { rowId: number; current?: Held } {
+function requireHandle(handle: unknown): void {
+  if (handle === undefined || handle === null || handle === '')
+    throw errors.missingParameter('ReceiptHandle');
+}
+
+/** The receipt a handle of queue `q` carries; MissingParameter or ReceiptHandleIsInvalid if none. */
+function receiptOf(q: QueueRecord, handle: unknown): Receipt {
+  requireHandle(handle);
   const r = decodeReceipt(handle);
   if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
-  const row =
-    ctx.sql`SELECT id, receive_count, visible_at FROM ${q.table} WHERE id = ? AND message_id = ?`.get(
-      r.rowId,
-      r.messageId,
-    ) as Held | undefined;
-  if (!row || row.receive_count !== r.receive) return { rowId: r.rowId };
-  return { rowId: r.rowId, current: row };
+  return r;
+}
+
+/** The message a receipt names, if it is still in the queue. */
+function held(ctx: StoreContext, q: QueueRecord, r: Receipt): Held | undefined {
+  return ctx.sql`SELECT id, visible_at FROM ${q.table} WHERE id = ? AND message_id = ?`.get(
+    r.rowId,
+    r.messageId,
+  ) as Held | undefined;
 }
 
 function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
-  if (handle === undefined || handle === null || handle === '')
-    throw errors.missingParameter('ReceiptHandle');
+  const r = receiptOf(q, handle);
   if (!q.settings.fifo) {
-    // Standard queues: one statement; a stale handle matches no row and the delete still succeeds.
-    const r = decodeReceipt(handle);
-    if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
-    ctx.sql`DELETE FROM ${q.table} WHERE id = ? AND receive_count = ? AND message_id = ?`.run(
-      r.rowId,
-      r.receive,
-      r.messageId,
-    );
+    // Standard queues: one statement; a handle of a deleted message matches no row and still succeeds.
+    ctx.sql`DELETE FROM ${q.table} WHERE id = ? AND message_id = ?`.run(r.rowId, r.messageId);
     return;
   }
-  const { current } = held(ctx, q, handle);
+  const current = held(ctx, q, r);
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
   ctx.sql`DELETE FROM ${q.table} WHERE id = ?`.run(current.id);
@@ -53,14 +57,11 @@ function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
 }
 
 function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown, timeout: unknown): void {
-  if (handle === undefined || handle === null || handle === '')
-    throw errors.missingParameter('ReceiptHandle');
+  requireHandle(handle); // before the timeout's checks, as SQS orders them
   const seconds = validateVisibilityTimeout(timeout);
-  const { current } = held(ctx, q, handle);
+  const current = held(ctx, q, receiptOf(q, handle));
   const now = ctx.clock.now();
-  if (!current) {
-    throw errors.messageNotAvailableForVisibility(String(handle));
-  }
+  if (!current) throw errors.messageNotAvailableForVisibility(String(handle));
   if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
   const visibleAt = now + seconds * 1000;
   ctx.sql`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`.run(visibleAt, current.id);

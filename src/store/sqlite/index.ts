@@ -3,9 +3,12 @@ import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { isSqsError } from '../../sqs/errors.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
+import type * as O from '../operator.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type * as T from '../types.ts';
 import * as ack from './ack.ts';
+import * as audit from './audit.ts';
+import * as browse from './browse.ts';
 import { Committer } from './committer.ts';
 import type { StoreContext, StoreTimings } from './context.ts';
 import * as counts from './counts.ts';
@@ -127,6 +130,10 @@ class SqliteStore implements Store {
     this.#shared = shared;
   }
 
+  get region(): string {
+    return this.#ctx.queues.region;
+  }
+
   inRegion(region: string): Store {
     let view = this.#shared.regions.get(region);
     if (!view) {
@@ -176,6 +183,15 @@ class SqliteStore implements Store {
   listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#shared.moveTasks.list(i));
 
   stats = (prefix?: string) => this.#run((c) => counts.stats(c, prefix));
+  browseMessages = (i: O.BrowseInput) => this.#run((c) => browse.browseMessages(c, i));
+  countMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
+    this.#run((c) => browse.countMessages(c, i));
+  deadLetterGroups = (i: { QueueUrl: string }) => this.#run((c) => browse.deadLetterGroups(c, i));
+  moveMessages = (i: O.MoveMessagesInput) => this.#run(() => this.#shared.moveTasks.startFiltered(i));
+  deleteMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
+    this.#run((c) => browse.deleteMessages(c, i));
+  appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
+  listAudit = (i?: O.AuditListInput) => this.#run((c) => audit.listAudit(c, i));
 
   /** Closes the whole store, every region's view with it. */
   close(): Promise<void> {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../../sqs/errors.ts';
+import type { MessageFilter, MoveMessagesInput, MoveMessagesOutput } from '../operator.ts';
 import type * as T from '../types.ts';
 import type { StoreContext } from './context.ts';
 import { deadLetterSources, relocate } from './dlq.ts';
+import { filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
 
 /**
  * Message move tasks (DLQ redrive). A task's life:
@@ -13,6 +15,11 @@ import { deadLetterSources, relocate } from './dlq.ts';
  * tick, each slice in one transaction: MaxNumberOfMessagesPerSecond messages
  * per second when set, else MOVE_SLICE messages per tick. Tasks are rows, so a
  * task still RUNNING when the store closed resumes when it reopens.
+ *
+ * The operator's moveMessages starts the same task with a filter (a row in
+ * move_task_filters): only matching messages move, from any queue, and
+ * without a destination each goes back to the queue it failed in, as SQS
+ * records it or as a sluice worker did (`sluice.sourceQueue`).
  */
 const MOVE_SLICE = 500;
 
@@ -56,29 +63,55 @@ export class MoveTasks {
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
       throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
     }
+    const toMove = (ctx.sql`SELECT count(*) AS n FROM ${source.table}`.get() as { n: number }).n;
+    return { TaskHandle: this.#insert(source, input.DestinationArn, rate, toMove) };
+  }
+
+  /** moveMessages: a task over the messages matching a filter (see the top of this file). */
+  startFiltered(input: MoveMessagesInput): MoveMessagesOutput {
+    const { ctx } = this;
+    const source = ctx.queues.byUrl(input.QueueUrl);
+    const destination =
+      input.DestinationUrl === undefined ? undefined : ctx.queues.byUrl(input.DestinationUrl).arn;
+    const rate = input.MaxNumberOfMessagesPerSecond;
+    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
+      throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
+    }
+    const filter = input.filter ?? {};
+    const { where, params } = filterSql(ctx, filter);
+    const toMove = (
+      ctx.sql`SELECT count(*) AS n FROM ${source.table} WHERE ${where}`.get(...params) as { n: number }
+    ).n;
+    const handle = this.#insert(source, destination, rate, toMove);
+    ctx.sql`INSERT INTO move_task_filters (handle, filter) VALUES (?, ?)`.run(handle, JSON.stringify(filter));
+    return { TaskHandle: handle, toMove };
+  }
+
+  #insert(
+    source: { arn: string },
+    destinationArn: string | undefined,
+    rate: number | undefined,
+    toMove: number,
+  ) {
+    const { ctx } = this;
     const running = ctx.sql`SELECT 1 FROM move_tasks WHERE source_arn = ? AND status = 'RUNNING'`.get(
       source.arn,
     );
-    if (running) {
-      throw errors.invalidParameterText(
-        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
-      );
-    }
+    if (running) throw errors.moveTaskAlreadyRunning();
     const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString(
       'base64',
     );
-    const toMove = (ctx.sql`SELECT count(*) AS n FROM ${source.table}`.get() as { n: number }).n;
     ctx.sql`INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at)
          VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)`.run(
       handle,
       source.arn,
-      input.DestinationArn ?? null,
+      destinationArn ?? null,
       rate ?? null,
       toMove,
       ctx.clock.now(),
     );
     ctx.committer.afterCommit(() => this.#schedule(handle, 0));
-    return { TaskHandle: handle };
+    return handle;
   }
 
   cancel(input: T.CancelMessageMoveTaskInput): T.CancelMessageMoveTaskOutput {
@@ -167,15 +200,15 @@ export class MoveTasks {
     if (!source) return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
     const now = ctx.clock.now();
     const slice = task.max_per_second ?? MOVE_SLICE;
-    const rows =
-      ctx.sql`SELECT id, dlq_source_arn FROM ${source.table} WHERE visible_at <= ? ORDER BY id LIMIT ?`.all(
-        now,
-        slice,
-      ) as { id: number; dlq_source_arn: string | null }[];
+    const rows = this.#slice(task, source.table, now, slice);
     if (rows.length === 0) return end('COMPLETED');
     let moved = 0;
     for (const row of rows) {
-      const target = ctx.queues.byArn(task.destination_arn ?? row.dlq_source_arn ?? '');
+      const target = task.destination_arn
+        ? ctx.queues.byArn(task.destination_arn)
+        : row.source?.startsWith('arn:')
+          ? ctx.queues.byArn(row.source)
+          : ctx.queues.inRegion(source.region).byName(sourceName(row.source) ?? ''); // a name: the DLQ's region
       if (!target) {
         ctx.sql`UPDATE move_tasks SET moved = moved + ? WHERE handle = ?`.run(moved, handle);
         return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
@@ -185,6 +218,26 @@ export class MoveTasks {
     }
     ctx.sql`UPDATE move_tasks SET moved = moved + ? WHERE handle = ?`.run(moved, handle);
     return task.max_per_second ? 1000 : 0;
+  }
+
+  /** The next messages to move, with the queue each came from (`source`: an ARN, or a name for filtered tasks). */
+  #slice(task: TaskRow, table: string, now: number, limit: number): { id: number; source: string | null }[] {
+    const { ctx } = this;
+    const stored = ctx.sql`SELECT filter FROM move_task_filters WHERE handle = ?`.get(task.handle) as
+      | { filter: string }
+      | undefined;
+    if (!stored) {
+      return ctx.sql`SELECT id, dlq_source_arn AS source FROM ${table} WHERE visible_at <= ? ORDER BY id LIMIT ?`.all(
+        now,
+        limit,
+      ) as { id: number; source: string | null }[];
+    }
+    const { where, params } = filterSql(ctx, JSON.parse(stored.filter) as MessageFilter);
+    return ctx.sql`SELECT id, ${SOURCE_SQL} AS source FROM ${table}
+        WHERE visible_at <= ? AND ${where} ORDER BY id LIMIT ?`.all(now, ...params, limit) as {
+      id: number;
+      source: string | null;
+    }[];
   }
 }
 

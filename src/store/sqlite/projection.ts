@@ -132,7 +132,7 @@ export class Projection {
 function systemValue(ctx: StoreContext, queue: QueueRecord, row: MessageRow, name: SystemName) {
   switch (name) {
     case 'SenderId':
-      return ctx.identity.accountId;
+      return ctx.identity.senderId;
     case 'SentTimestamp':
       return String(row.sent_at);
     case 'ApproximateReceiveCount':

@@ -3,9 +3,11 @@ import { errors } from '../../sqs/errors.ts';
 /**
  * Receipt handles: opaque to clients, they name the queue, the message row,
  * the receive (the message's receive count at that receive) and the message
- * id. A handle from an earlier receive is well-formed but stale. The message
- * id guards against a reused row id: SQLite may hand a deleted row's id to a
- * new message, and a stale handle must never touch that new message.
+ * id. The receive makes every handle distinct, as SQS's are; it does not
+ * limit what a handle may do (an earlier receive's handle still acts on the
+ * message, as on SQS). The message id guards against a reused row id: SQLite
+ * may hand a deleted row's id to a new message, and an old handle must never
+ * touch that new message.
  * Plain text rather than base64: handles are made and read on every receive
  * and delete, and clients treat them as opaque either way.
  */

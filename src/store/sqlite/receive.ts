@@ -109,9 +109,20 @@ function claim(
 }
 
 /**
- * Standard queues: the earliest-visible messages, by the ready index. Rows
- * that `keep` drops (expired, redriven) leave the range, so looking again
- * finds their replacements behind the rows already picked.
+ * How many of the oldest rows a standard receive looks through for messages
+ * that are visible again: enough to see past the messages a busy queue holds
+ * in flight at its head, few enough to keep a receive's cost bounded.
+ */
+const HEAD_WINDOW = 256;
+
+/**
+ * Standard queues: the oldest visible messages, by original send (SQS's best
+ * effort order): a message visible again after its visibility timeout comes
+ * before the messages sent while it was in flight. Two bounded looks, both
+ * range scans: the oldest HEAD_WINDOW rows of the table (send order), and,
+ * when those hold too few visible messages, the earliest-visible messages of
+ * the ready index. Rows that `keep` drops (expired, redriven) leave the queue,
+ * so looking again finds their replacements behind the rows already picked.
  */
 function pickStandard(
   ctx: StoreContext,
@@ -121,11 +132,19 @@ function pickStandard(
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
-  const select = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`;
+  const oldest = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE id IN (
+      SELECT id FROM (SELECT id, visible_at FROM ${table} ORDER BY id LIMIT ${HEAD_WINDOW})
+      WHERE visible_at <= ? LIMIT ?) ORDER BY id`;
+  const earliest = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`;
   const picked: MessageRow[] = [];
   const seen = new Set<number>();
   for (;;) {
-    const rows = projection.rows(select.raw(true).all(now, max) as unknown[][]);
+    let rows = projection.rows(oldest.raw(true).all(now, max) as unknown[][]);
+    if (rows.length < max) {
+      const more = projection.rows(earliest.raw(true).all(now, max) as unknown[][]);
+      const ids = new Set(rows.map((r) => r.id));
+      rows = [...rows, ...more.filter((r) => !ids.has(r.id))].sort((a, b) => a.id - b.id);
+    }
     let dropped = 0;
     for (const row of rows) {
       if (seen.has(row.id)) continue;
@@ -134,16 +153,46 @@ function pickStandard(
       else dropped++;
       if (picked.length >= max) return picked;
     }
-    if (dropped === 0 || rows.length < max) return picked;
+    if (dropped === 0) return picked;
   }
 }
 
+interface FifoRow extends Candidate {
+  visible_at: number;
+  group_id: string | null;
+}
+
 /**
- * FIFO queues: walk messages in send order; a group whose earliest message is
- * not visible (in flight, or delayed) is locked, so nothing later in it is
- * taken, while other groups flow. As SQS does, a receive returns as many
- * messages of one group as it can before moving to the next group. The walk
- * stops once it has seen enough open messages to fill the receive.
+ * A group's place in the line of groups waiting to be received, from its
+ * first message: a message never received waits from its send; one received
+ * and visible again rejoins the line when it became visible, behind the
+ * groups already waiting (SQS's order, issue 18); ties go to the earlier send.
+ */
+type Place = readonly [since: number, rejoined: 0 | 1, id: number];
+
+const placeOf = (head: FifoRow): Place =>
+  head.receive_count > 0 ? [head.visible_at, 1, head.id] : [head.sent_at, 0, head.id];
+
+const before = (a: Place, b: Place): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+interface Group {
+  place: Place;
+  /** Its visible messages in send order, up to the first one not visible. */
+  open: FifoRow[];
+  /** A message not visible was met: nothing later in the group may be taken. */
+  closed: boolean;
+}
+
+const FIFO_PAGE = 256;
+
+/**
+ * FIFO queues: groups in line order (see Place), as many messages of a group
+ * as it has visible before moving to the next, as SQS does. A group whose
+ * first message is not visible (in flight, or delayed) is locked; within a
+ * group, messages are taken in send order up to the first one not visible.
+ * The walk goes through the table in send order and stops once the groups it
+ * has seen fill the receive and no group further on can come before them: a
+ * group not yet seen waits at least since the send of the last row walked.
  */
 function pickFifo(
   ctx: StoreContext,
@@ -153,30 +202,38 @@ function pickFifo(
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
-  const page = ctx.sql`SELECT id, receive_count, sent_at, visible_at, group_id FROM ${table} WHERE id > ? ORDER BY id LIMIT 256`;
-  const locked = new Set<string | null>();
-  const open = new Map<string | null, Candidate[]>();
-  let seen = 0;
+  const page = ctx.sql`SELECT id, receive_count, sent_at, visible_at, group_id FROM ${table} WHERE id > ? ORDER BY id LIMIT ${FIFO_PAGE}`;
+  const groups = new Map<string | null, Group>();
+  let line: Group[] = [];
   let after = 0;
   for (;;) {
-    const rows = page.all(after) as (Candidate & { visible_at: number; group_id: string | null })[];
+    const rows = page.all(after) as FifoRow[];
     for (const row of rows) {
-      if (locked.has(row.group_id)) continue;
-      if (row.visible_at > now) {
-        locked.add(row.group_id);
-        continue;
+      let group = groups.get(row.group_id);
+      if (!group) {
+        group = { place: placeOf(row), open: [], closed: false };
+        groups.set(row.group_id, group);
       }
-      const group = open.get(row.group_id);
-      if (group) group.push(row);
-      else open.set(row.group_id, [row]);
-      seen++;
+      if (group.closed) continue;
+      if (row.visible_at > now) group.closed = true;
+      else group.open.push(row);
     }
-    if (rows.length < 256 || seen >= max) break;
-    after = rows[rows.length - 1]!.id;
+    line = [...groups.values()].filter((g) => g.open.length > 0).sort((a, b) => before(a.place, b.place));
+    const last = rows[rows.length - 1];
+    if (rows.length < FIFO_PAGE || !last) break;
+    const horizon: Place = [last.sent_at, 0, last.id];
+    let settled = 0;
+    for (const g of line) {
+      if (before(g.place, horizon) > 0) break;
+      settled += g.open.length;
+      if (settled >= max) break;
+    }
+    if (settled >= max) break;
+    after = last.id;
   }
   const ids: number[] = [];
-  for (const candidates of open.values()) {
-    for (const c of candidates) {
+  for (const group of line) {
+    for (const c of group.open) {
       if (ids.length >= max) break;
       if (keep(c)) ids.push(c.id);
     }

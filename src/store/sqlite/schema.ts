@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepareOperatorTables } from './operator-schema.ts';
 
 /**
  * The on-disk layout. Each queue's messages live in a table of their own,
@@ -14,7 +15,7 @@ import type { Database } from 'better-sqlite3';
  * change of the period applies to messages already queued, as in SQS; since
  * sent_at grows with the rowid, expired messages are a prefix of the table.
  * `receive_count` doubles as the receipt nonce: a handle names the receive it
- * came from, so a handle from an earlier receive is recognisably stale.
+ * came from, so every receive hands out a handle of its own.
  * A queue is named by its region and name, as in SQS: each region is a
  * namespace of its own.
  */
@@ -149,6 +150,7 @@ export function prepareDatabase(db: Database, synchronous: Synchronous, defaultR
   db.transaction(() => {
     for (; version < SCHEMA_VERSION; version++) MIGRATIONS[version]!(db, defaultRegion);
     db.exec(DDL);
+    prepareOperatorTables(db);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
       String(SCHEMA_VERSION),
     );

@@ -59,8 +59,10 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   if (q.settings.fifo) {
     dedupId = entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex');
     const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
+    // Ids remembered under queue scope ('') bind every group, also after a switch to messageGroup
+    // scope; ids remembered per group do not bind the queue after a switch back (AWS, both recorded).
     const seen =
-      ctx.sql`SELECT message_id, sequence_number FROM dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?`.get(
+      ctx.sql`SELECT message_id, sequence_number FROM dedup WHERE queue_id = ? AND scope IN (?, '') AND dedup_id = ? AND expires_at > ? LIMIT 1`.get(
         q.id,
         scope,
         dedupId,
@@ -75,7 +77,7 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
     ) as {
       sequence: number;
     };
-    sequence = String(row.sequence).padStart(20, '0');
+    sequence = sequenceNumber(q.createdAt, row.sequence);
     ctx.sql`INSERT OR REPLACE INTO dedup (queue_id, scope, dedup_id, expires_at, message_id, sequence_number) VALUES (?, ?, ?, ?, ?, ?)`.run(
       q.id,
       scope,
@@ -106,4 +108,15 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   // Delayed sends signal too: a waiting long poll recomputes when it must look again.
   ctx.signalQueue(q.id);
   return result;
+}
+
+/**
+ * A FIFO message's SequenceNumber as AWS writes them: a 20-digit decimal with
+ * no zero padding (e.g. 18849496460467696128), increasing per queue. Here
+ * 10^19 + the queue's creation time (ms) × 10^6 + the queue's send counter:
+ * each queue numbers from a base of its own, and the sum stays within 20
+ * digits for centuries at any plausible send rate.
+ */
+export function sequenceNumber(queueCreatedAt: number, counter: number): string {
+  return (10n ** 19n + BigInt(queueCreatedAt) * 1_000_000n + BigInt(counter)).toString();
 }

@@ -49,6 +49,30 @@ export function deleteVisibilityContract(make: ApiFactory): void {
       assert.deepEqual(await counts(t.store, url), { visible: 1, inFlight: 0, delayed: 0 });
     });
 
+    it('accepts an older handle of a message received again: it changes visibility and deletes', async () => {
+      const url = await createQueue(t.store, 'older-handle');
+      await t.store.sendMessage({ QueueUrl: url, MessageBody: 'x' });
+      const r1 = await receiveOne(t.store, url, { VisibilityTimeout: 0 });
+      const r2 = await receiveOne(t.store, url);
+      assert.equal(r2.MessageId, r1.MessageId);
+      assert.notEqual(r2.ReceiptHandle, r1.ReceiptHandle);
+      // AWS (issue 18): ChangeMessageVisibility(R1, 0) succeeds and the message is visible again.
+      await t.store.changeMessageVisibility({
+        QueueUrl: url,
+        ReceiptHandle: r1.ReceiptHandle,
+        VisibilityTimeout: 0,
+      });
+      assert.equal((await receiveOne(t.store, url)).MessageId, r1.MessageId);
+      await t.store
+        .changeMessageVisibilityBatch({
+          QueueUrl: url,
+          Entries: [{ Id: 'a', ReceiptHandle: r2.ReceiptHandle, VisibilityTimeout: 0 }],
+        })
+        .then((out) => assert.deepEqual(out.Failed, []));
+      await t.store.deleteMessage({ QueueUrl: url, ReceiptHandle: r1.ReceiptHandle });
+      assert.deepEqual(await counts(t.store, url), { visible: 0, inFlight: 0, delayed: 0 });
+    });
+
     it('deletes with a well-formed handle whose visibility timeout has passed (standard queue)', async () => {
       const url = await createQueue(t.store, 'stale');
       await t.store.sendMessage({ QueueUrl: url, MessageBody: 'x' });

@@ -8,6 +8,7 @@ import {
   expectAwsError,
   receive,
   receiveOne,
+  recorded,
   sendToGroup,
   useStore,
 } from './harness.ts';
@@ -68,6 +69,58 @@ export function fifoDedupContract(make: ApiFactory): void {
         }
         assert.equal((await receive(t.store, url, { MaxNumberOfMessages: 10 })).length, want, name);
       }
+    });
+
+    it('keeps the deduplication history when DeduplicationScope changes (recorded)', async () => {
+      const send = (
+        QueueUrl: string,
+        MessageBody: string,
+        MessageGroupId: string,
+        MessageDeduplicationId: string,
+      ) => t.store.sendMessage({ QueueUrl, MessageBody, MessageGroupId, MessageDeduplicationId });
+      const answer = async (url: string) => bodies(await receive(t.store, url, { MaxNumberOfMessages: 10 }));
+      const recordedBodies = (test: string, key: string) =>
+        ((recorded(test, key) as { Messages?: { Body: string }[] }).Messages ?? []).map((m) => m.Body);
+
+      // Queue scope, then messageGroup: an id seen under queue scope is still a duplicate in any group.
+      let test = 'test_fifo_change_to_high_throughput_after_creation';
+      let url = await createFifo(t.store, 'to-high.fifo');
+      await send(url, 'Test1', 'group-1', 'dedup-1');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup-different-grp-1'));
+      await send(url, 'Test2', 'group-2', 'dedup-1');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup-different-grp-2'));
+      await t.store.setQueueAttributes({
+        QueueUrl: url,
+        Attributes: { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },
+      });
+      await send(url, 'Test3', 'group-3', 'dedup-1');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup-different-grp-high-throughput'));
+      await send(url, 'Test3', 'group-2', 'dedup-1');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup-different-grp-high-throughput-2'));
+      await send(url, 'Test4', 'group-4', 'dedup-2');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'new-dedup2-high-throughput'));
+      await send(url, 'Test4', 'group-4', 'dedup-2');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup2-high-throughput'));
+
+      // messageGroup scope, then queue: ids seen per group do not bind the whole queue.
+      test = 'test_fifo_change_to_regular_throughput_after_creation';
+      url = await createFifo(t.store, 'to-regular.fifo', {
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      await send(url, 'Test1', 'group-1', 'dedup-1');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup-different-grp-1'));
+      await send(url, 'Test2', 'group-2', 'dedup-1');
+      assert.deepEqual(await answer(url), recordedBodies(test, 'same-dedup-different-grp-2'));
+      await t.store.setQueueAttributes({
+        QueueUrl: url,
+        Attributes: { DeduplicationScope: 'queue', FifoThroughputLimit: 'perQueue' },
+      });
+      await send(url, 'Test3', 'group-3', 'dedup-1');
+      assert.deepEqual(
+        await answer(url),
+        recordedBodies(test, 'same-dedup-different-grp-regular-throughput'),
+      );
     });
 
     it('requires MessageGroupId and a deduplication id, and refuses a per-message delay', async () => {

@@ -94,6 +94,63 @@ export function fifoContract(make: ApiFactory): void {
       assert.deepEqual(bodies(got).sort(), ['g1-m1', 'g2-m1'], 'g1-m2 stays hidden for its own 30 s');
     });
 
+    it('puts a group made visible again behind the groups already waiting', async () => {
+      const url = await cbd('requeue.fifo', { VisibilityTimeout: '30' });
+      await sendToGroup(t.store, url, 'group-1', 'g1-m1', 'g1-m2');
+      await sendToGroup(t.store, url, 'group-2', 'g2-m1');
+      const held = await receive(t.store, url, { MaxNumberOfMessages: 2 });
+      assert.deepEqual(bodies(held), ['g1-m1', 'g1-m2']);
+      await t.store.changeMessageVisibility({
+        QueueUrl: url,
+        ReceiptHandle: held[0]!.ReceiptHandle,
+        VisibilityTimeout: 0,
+      });
+      // AWS's answer (issue 18): group-2 was waiting; group-1 rejoins the line behind it.
+      assert.deepEqual(bodies(await receive(t.store, url, { MaxNumberOfMessages: 3 })), ['g2-m1', 'g1-m1']);
+    });
+
+    it('puts a group whose visibility timeout ran out behind the groups sent before, ahead of those sent after', async () => {
+      const url = await cbd('timeout-requeue.fifo', { VisibilityTimeout: '10' });
+      await sendToGroup(t.store, url, 'group-1', 'g1-m1');
+      assert.deepEqual(bodies(await receive(t.store, url)), ['g1-m1']);
+      await t.clock.advance(5_000);
+      await sendToGroup(t.store, url, 'group-2', 'g2-m1');
+      await t.clock.advance(5_000); // group-1 is visible again from now on
+      await t.clock.advance(1_000);
+      await sendToGroup(t.store, url, 'group-3', 'g3-m1');
+      assert.deepEqual(bodies(await receive(t.store, url, { MaxNumberOfMessages: 10 })), [
+        'g2-m1',
+        'g1-m1',
+        'g3-m1',
+      ]);
+    });
+
+    for (const visible of [0, 1, 2]) {
+      it(`answers the first ${visible} of a group made visible again, the rest staying hidden (recorded)`, async () => {
+        const url = await cbd(`cmv-${visible}.fifo`, { VisibilityTimeout: '30' });
+        await sendToGroup(t.store, url, 'group-1', 'foo', 'bar', 'baz');
+        const test = `test_fifo_group_visibility_extends_with_change_message_visibility[sqs-${visible}-visible]`;
+        const all = recorded(test, 'receive_all_messages') as { Messages: { Body: string }[] };
+        const held = await receive(t.store, url, { MaxNumberOfMessages: 10 });
+        assert.deepEqual(
+          bodies(held),
+          all.Messages.map((m) => m.Body),
+        );
+        for (const m of held.slice(0, visible)) {
+          await t.store.changeMessageVisibility({
+            QueueUrl: url,
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          });
+        }
+        const want = recorded(test, 'some-messages-invisible') as { Messages?: { Body: string }[] };
+        assert.deepEqual(
+          bodies(await receive(t.store, url, { MaxNumberOfMessages: 10 })),
+          (want.Messages ?? []).map((m) => m.Body),
+        );
+      });
+    }
+
     it('with VisibilityTimeout 0 on receive, keeps order and leaves the groups open', async () => {
       const url = await cbd('zero.fifo');
       await sendToGroup(t.store, url, 'group-1', 'g1-m1');
@@ -152,6 +209,7 @@ export function fifoContract(make: ApiFactory): void {
       });
       for (const s of batch.Successful) seqs.push(BigInt(s.SequenceNumber ?? '-1'));
       assert.equal(seqs.length, 5);
+      for (const s of seqs) assert.match(String(s), /^[1-9]\d{19}$/, 'AWS-style: 20 digits, no zero padding');
       for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, `sequence ${i} increases`);
     });
   });

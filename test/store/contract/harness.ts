@@ -9,18 +9,19 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach } from 'node:test';
 import { SqsError } from '../../../src/sqs/errors.ts';
+import type { OperatorStore } from '../../../src/store/operator.ts';
 import type { Store } from '../../../src/store/store.ts';
 import type * as T from '../../../src/store/types.ts';
 import { ManualClock } from '../../../src/time/clock.ts';
 
 /**
  * What a contract runs against: the SQS API of a Store, which a QueueClient
- * bound to a store speaks too (test/client/). Only `stats()`, the store's own
- * read model, and `inRegion()` (a client's region is its configuration) are
- * not part of it; the stats and regions contracts alone need a Store, so the
- * compiler keeps clients out of them.
+ * bound to a store speaks too (test/client/). Only the operator's read model
+ * (`stats()`, browsing, the audit log: src/store/operator.ts) and its region
+ * (`region`, `inRegion()`: a client's region is its configuration) are not part of it; those
+ * contracts alone need a Store, so the compiler keeps clients out.
  */
-export type SqsApi = Omit<Store, 'stats' | 'inRegion'>;
+export type SqsApi = Omit<Store, keyof OperatorStore | 'region' | 'inRegion'>;
 
 export interface Subject<S extends SqsApi> {
   store: S;

@@ -1,6 +1,6 @@
 /**
  * Every Store contract, in one call: a backend is done when `storeContract(itsFactory)` passes.
- * The same contracts, but stats (a Store's read model, not SQS API), run against every QueueClient
+ * The same contracts, but stats and the operator's (a Store's read model, not SQS API), run against every QueueClient
  * (`apiContract`, test/client/), so the in-process path and the HTTP path cannot drift apart.
  */
 import { attributesContract } from './attributes.ts';
@@ -11,6 +11,7 @@ import { fifoDedupContract } from './fifo-dedup.ts';
 import type { ApiFactory, StoreFactory } from './harness.ts';
 import { longPollContract } from './long-poll.ts';
 import { moveTasksContract } from './move-tasks.ts';
+import { operatorContract } from './operator.ts';
 import { purgeContract } from './purge.ts';
 import { queuesContract } from './queues.ts';
 import { receiveContract } from './receive.ts';
@@ -39,6 +40,7 @@ export const apiContracts: ReadonlyArray<(make: ApiFactory) => void> = [
 export function storeContract(make: StoreFactory): void {
   apiContract(make);
   statsContract(make);
+  operatorContract(make);
   regionsContract(make);
 }
 

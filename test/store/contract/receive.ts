@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  ACCOUNT,
   type ApiFactory,
+  bodies,
   createQueue,
   expectAwsError,
   expectSqsError,
@@ -111,6 +113,17 @@ export function receiveContract(make: ApiFactory): void {
       );
     });
 
+    it('delivers a message visible again before messages sent while it was in flight (send order)', async () => {
+      const url = await createQueue(t.store, 'resend-order');
+      await t.store.sendMessage({ QueueUrl: url, MessageBody: 'test1' });
+      assert.deepEqual(bodies(await receive(t.store, url, { VisibilityTimeout: 3 })), ['test1']);
+      await t.clock.advance(1_000);
+      await t.store.sendMessage({ QueueUrl: url, MessageBody: 'test2' });
+      await t.clock.advance(2_000); // test1 is visible again
+      assert.deepEqual(bodies(await receive(t.store, url, { VisibilityTimeout: 0 })), ['test1']);
+      assert.deepEqual(bodies(await receive(t.store, url, { MaxNumberOfMessages: 10 })), ['test1', 'test2']);
+    });
+
     it('answers the system attributes asked for: All, or a list', async () => {
       const url = await createQueue(t.store, 'sysattrs', { VisibilityTimeout: '0' });
       const sentAt = t.clock.now();
@@ -127,7 +140,9 @@ export function receiveContract(make: ApiFactory): void {
       assert.deepEqual(Object.keys(all.Attributes ?? {}).sort(), STANDARD_ALL);
       assert.equal(all.Attributes?.SentTimestamp, String(sentAt));
       assert.equal(all.Attributes?.ApproximateFirstReceiveTimestamp, String(sentAt + 1_500));
-      assert.ok(all.Attributes?.SenderId);
+      // A principal id (an access key id, or an IAM user id such as AIDA…), never the account number.
+      assert.match(all.Attributes?.SenderId ?? '', /^A[A-Z]{3}[A-Z0-9]{10,}$/);
+      assert.notEqual(all.Attributes?.SenderId, ACCOUNT);
 
       const viaNew = await receiveOne(t.store, url, { MessageSystemAttributeNames: ['All'] });
       assert.deepEqual(Object.keys(viaNew.Attributes ?? {}).sort(), STANDARD_ALL);

@@ -59,6 +59,7 @@ export function regionsContract(make: StoreFactory): void {
         'AWS.SimpleQueueService.NonExistentQueue',
       );
       assert.equal(t.store.inRegion('us-east-1'), t.store, 'the default region is the store itself');
+      assert.deepEqual([t.store.region, elsewhere.region], ['us-east-1', 'ap-south-1']);
     });
 
     it('deletes in one region only; the 60 s reservation of a deleted name is per region', async () => {

@@ -1,0 +1,169 @@
+/**
+ * The pages, rendered on the server: the frame, the navigation, who is
+ * signed in, and each page's forms and empty tables. One ES module
+ * (static/app.js) then fills them from the JSON API and keeps them live; no
+ * inline script or style anywhere (the CSP forbids both). The CSRF token
+ * travels in a <meta> tag.
+ */
+import type { Session } from './access.ts';
+
+export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'login';
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c]!);
+const q = (name: string) => `/dashboard/queues/${encodeURIComponent(name)}`;
+
+export function renderPage(page: PageName, session: Session | undefined, queue = ''): string {
+  const title =
+    page === 'login' ? 'Sign in' : page === 'overview' ? 'Queues' : page === 'audit' ? 'Audit log' : queue;
+  const who = session
+    ? `<span class="who" title="signed in">${esc(session.actor)} · ${session.role}</span>${
+        session.actor === 'local' ? '' : '<button type="button" id="logout" class="link">Sign out</button>'
+      }`
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="csrf-token" content="${esc(session?.csrf ?? '')}">
+<meta name="role" content="${esc(session?.role ?? '')}">
+<title>${esc(title)} · sluice</title>
+<link rel="stylesheet" href="/dashboard/static/style.css">
+<link rel="icon" href="/dashboard/static/icon.svg" type="image/svg+xml">
+<script type="module" src="/dashboard/static/app.js"></script>
+</head>
+<body data-page="${page}" data-queue="${esc(queue)}">
+<header class="top">
+  <a class="brand" href="/dashboard">sluice</a>
+  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
+  <div class="session">${who}</div>
+</header>
+<main>
+${bodies[page](queue)}
+</main>
+<div id="toast" role="status" aria-live="polite"></div>
+</body>
+</html>
+`;
+}
+
+const filterFields = `
+  <label>Message id <input name="id" autocomplete="off"></label>
+  <label>Body contains <input name="body" type="search" autocomplete="off"></label>
+  <label>Attribute <input name="attr" placeholder="name or name=value" autocomplete="off"></label>
+  <label class="narrow">Receives ≥ <input name="minReceives" type="number" min="0" inputmode="numeric"></label>
+  <label class="narrow">Receives ≤ <input name="maxReceives" type="number" min="0" inputmode="numeric"></label>`;
+
+const messageTable = `
+  <div class="table-wrap"><table id="messages" class="messages">
+    <thead><tr><th>Message id</th><th>Sent</th><th>Receives</th><th>Size</th><th>State</th><th>Body</th></tr></thead>
+    <tbody></tbody>
+  </table></div>
+  <p class="more"><span id="match-count"></span> <button type="button" id="load-more" hidden>Load more</button></p>
+  <dialog id="message-dialog"><form method="dialog"><h2>Message</h2><dl id="message-detail"></dl><pre id="message-body"></pre><button>Close</button></form></dialog>`;
+
+const bodies: Record<PageName, (queue: string) => string> = {
+  login: () => `
+<section class="card narrow-card">
+  <h1>Sign in</h1>
+  <p>Use one of this server's access keys (its <code>--auth</code> keys).</p>
+  <form id="login-form">
+    <label>Access key id <input name="accessKeyId" autocomplete="username" required></label>
+    <label>Secret access key <input name="secretAccessKey" type="password" autocomplete="current-password" required></label>
+    <button type="submit" class="primary">Sign in</button>
+    <p id="login-error" class="error" role="alert"></p>
+  </form>
+</section>`,
+
+  overview: () => `
+<div class="title-row">
+  <h1>Queues</h1>
+  <div class="live"><span id="updated" class="muted"></span> <button type="button" id="pause" aria-pressed="false">Pause</button></div>
+</div>
+<div class="table-wrap"><table id="queues" class="queues">
+  <thead><tr><th>Queue</th><th class="num">Visible</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Oldest</th><th class="num">DLQ</th></tr></thead>
+  <tbody></tbody>
+</table></div>
+<p id="empty" class="muted" hidden>No queues yet.</p>`,
+
+  queue: (queue) => `
+<nav class="crumbs"><a href="/dashboard">Queues</a> › <span>${esc(queue)}</span></nav>
+<div class="title-row"><h1>${esc(queue)}</h1><a id="dlq-link" class="button" hidden href="${q(queue)}/dead-letters">Dead letters</a></div>
+<dl id="stats" class="stats"></dl>
+<section class="card">
+  <h2>Messages</h2>
+  <p class="muted">Read without consuming: nothing here changes a message's receive count or visibility.</p>
+  <form id="filter" class="filter">${filterFields}
+    <div class="buttons"><button type="submit" class="primary">Search</button><button type="reset">Clear</button></div>
+  </form>
+  ${messageTable}
+</section>
+<div class="columns">
+<section class="card operator">
+  <h2>Send a message</h2>
+  <form id="send-form">
+    <label>Body <textarea name="body" rows="4" required></textarea></label>
+    <label>Attributes <input name="attributes" placeholder="name=value, name=value" autocomplete="off"></label>
+    <label class="narrow">Delay (s) <input name="delaySeconds" type="number" min="0" max="900" inputmode="numeric"></label>
+    <label class="fifo-only">Message group id <input name="groupId" autocomplete="off"></label>
+    <button type="submit" class="primary">Send</button>
+  </form>
+</section>
+<section class="card operator danger-zone">
+  <h2>Purge</h2>
+  <p>Deletes every message in <strong>${esc(queue)}</strong>. Type the queue's name to confirm.</p>
+  <form id="purge-form">
+    <label>Queue name <input name="confirm" autocomplete="off" required></label>
+    <button type="submit" class="danger">Purge queue</button>
+  </form>
+</section>
+</div>`,
+
+  'dead-letters': (queue) => `
+<nav class="crumbs"><a href="/dashboard">Queues</a> › <a href="${q(queue)}">${esc(queue)}</a> › <span>Dead letters</span></nav>
+<div class="title-row"><h1>Dead letters in ${esc(queue)}</h1></div>
+<p id="dlq-sources" class="muted"></p>
+<section class="card">
+  <h2>By error</h2>
+  <div class="table-wrap"><table id="groups" class="groups">
+    <thead><tr><th>Error</th><th>Source queue</th><th class="num">Messages</th><th>First</th><th>Last</th><th></th></tr></thead>
+    <tbody></tbody>
+  </table></div>
+  <p id="no-groups" class="muted" hidden>No dead letters.</p>
+</section>
+<section class="card">
+  <h2>Selection</h2>
+  <form id="filter" class="filter">${filterFields}
+    <label>Error <input name="error" autocomplete="off"></label>
+    <label>Source queue <input name="source" autocomplete="off"></label>
+    <div class="buttons"><button type="submit" class="primary">Show</button><button type="reset">Clear</button></div>
+  </form>
+  ${messageTable}
+  <form id="redrive-form" class="operator action-row">
+    <label>Redrive to <select name="to"><option value="">each message's source queue</option></select></label>
+    <label class="narrow">Rate (msg/s) <input name="rate" type="number" min="1" max="500" placeholder="max" inputmode="numeric"></label>
+    <button type="submit" class="primary" id="redrive">Redrive selection</button>
+    <button type="button" class="danger" id="delete-selection">Delete selection…</button>
+  </form>
+</section>
+<section class="card">
+  <h2>Redrives</h2>
+  <ul id="moves" class="moves"></ul>
+</section>`,
+
+  audit: () => `
+<h1>Audit log</h1>
+<div class="table-wrap"><table id="audit" class="audit">
+  <thead><tr><th>When</th><th>Who</th><th>What</th><th>Queue</th><th class="num">Messages</th><th>Details</th></tr></thead>
+  <tbody></tbody>
+</table></div>
+<p class="more"><button type="button" id="load-more" hidden>Older</button></p>`,
+};

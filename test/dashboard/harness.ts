@@ -1,0 +1,175 @@
+/**
+ * A real sluice server (file store in a temp dir) with its dashboard, real
+ * queues and real dead letters: a real worker, talking to the server over
+ * HTTP, fails the poison messages and sends them to the DLQ with the error it
+ * recorded. `api` speaks the dashboard's JSON API as a script would.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { awsClient } from '../../src/client/aws.ts';
+import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import type { Store } from '../../src/store/store.ts';
+import { defineWorker } from '../../src/worker/define.ts';
+import { PermanentError } from '../../src/worker/errors.ts';
+import { startWorker } from '../../src/worker/worker.ts';
+
+export const OPERATOR = { accessKeyId: 'AKIDOPERATOR', secretAccessKey: 'operator-secret' };
+export const VIEWER = { accessKeyId: 'AKIDVIEWER', secretAccessKey: 'viewer-secret' };
+
+export interface DashboardServer {
+  server: RunningServer;
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** With `auth`, the server has the two keys above and VIEWER signs in read-only. */
+export async function startDashboardServer(options: { auth?: boolean } = {}): Promise<DashboardServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-dashboard-'));
+  const server = await startServer({
+    port: 0,
+    log: () => {},
+    openStore: (baseUrl) => openSqliteStore({ path: join(dir, 'sluice.sqlite'), identity: { baseUrl } }),
+    ...(options.auth
+      ? {
+          keys: new Map([
+            [OPERATOR.accessKeyId, OPERATOR.secretAccessKey],
+            [VIEWER.accessKeyId, VIEWER.secretAccessKey],
+          ]),
+          dashboard: { viewers: new Set([VIEWER.accessKeyId]) },
+        }
+      : {}),
+  });
+  return {
+    server,
+    url: server.url,
+    store: server.store,
+    async close() {
+      await server.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Queues `orders` and `emails`, both with the DLQ `orders-dlq` (3 receives), 20 good orders
+ * in `orders`, and dead letters made by a real worker: 3 poison orders (TypeError), 2 refused emails
+ * (PermanentError). Returns when they are all in the DLQ.
+ */
+export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<void> {
+  const client = awsClient({ endpoint: t.url, region: 'us-east-1', credentials });
+  try {
+    await client.createQueue({ QueueName: 'orders-dlq' });
+    const redrive = JSON.stringify({
+      deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq',
+      maxReceiveCount: 3,
+    });
+    const { QueueUrl: orders } = await client.createQueue({
+      QueueName: 'orders',
+      Attributes: { RedrivePolicy: redrive },
+    });
+    const { QueueUrl: emails } = await client.createQueue({
+      QueueName: 'emails',
+      Attributes: { RedrivePolicy: redrive },
+    });
+    for (let i = 0; i < 3; i++)
+      await client.sendMessage({
+        QueueUrl: orders,
+        MessageBody: JSON.stringify({ order: `poison-${i}`, items: null }),
+      });
+    for (let i = 0; i < 2; i++)
+      await client.sendMessage({
+        QueueUrl: emails,
+        MessageBody: JSON.stringify({ to: `bounce-${i}@example.com` }),
+      });
+    const logger = pino({ level: 'silent' });
+    const ordersWorker = startWorker(
+      defineWorker({
+        queue: 'orders',
+        handler: async (m) => {
+          const body = JSON.parse(m.body) as { items: unknown[] };
+          // The bug the poison messages trip over (items: null), as a real handler would.
+          if (body.items.length === 0) throw new Error('empty order');
+        },
+        backoff: { baseSeconds: 0, maxSeconds: 0 },
+      }),
+      { client, logger },
+    );
+    const emailsWorker = startWorker(
+      defineWorker({
+        queue: 'emails',
+        handler: async () => {
+          throw new PermanentError('mailbox does not exist');
+        },
+      }),
+      { client, logger },
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [stats] = await t.store.stats('orders-dlq');
+      if (stats && stats.visible === 5) break;
+      assert.ok(Date.now() < deadline, `dead letters did not arrive: ${JSON.stringify(stats)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all([ordersWorker.stop(), emailsWorker.stop()]);
+    for (let i = 0; i < 20; i++)
+      await client.sendMessage({
+        QueueUrl: orders,
+        MessageBody: JSON.stringify({ order: `order-${i}`, customer: i === 7 ? 'ana' : 'bo', items: [1] }),
+        MessageAttributes: { tenant: { DataType: 'String', StringValue: i % 2 ? 'acme' : 'globex' } },
+      });
+  } finally {
+    await client.close();
+  }
+}
+
+/** The dashboard's API as a script uses it: a cookie jar of one session and its CSRF token. */
+export class ApiClient {
+  cookie = '';
+  csrf = '';
+  constructor(readonly base: string) {}
+
+  async login(credentials: { accessKeyId: string; secretAccessKey: string }) {
+    const res = await this.request('POST', '/api/login', credentials);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body;
+  }
+
+  /** Reads the CSRF token (GET /api/session), as the page reads its <meta>. */
+  async session() {
+    const res = await this.request('GET', '/api/session');
+    this.csrf = (res.body as { csrf: string }).csrf;
+    return res;
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      redirect: 'manual',
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    if (method === 'POST' && path === '/api/login' && res.ok)
+      this.csrf = ((await res.clone().json()) as { csrf: string }).csrf;
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: res.status, headers: res.headers, body: json as Record<string, unknown> };
+  }
+
+  get = (path: string) => this.request('GET', path);
+  post = (path: string, body: unknown = {}) => this.request('POST', path, body);
+}
