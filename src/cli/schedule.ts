@@ -16,6 +16,7 @@ import type { QueueClient } from '../client/queue-client.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { importFile } from '../config/import-file.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { isSchedule, type Schedule } from '../scheduler/define.ts';
 import { queueUrlOf, sendTick } from '../scheduler/send.ts';
 import { nextFireTimes } from '../scheduler/ticks.ts';
@@ -29,6 +30,7 @@ const configArgs = {
     description: 'Directory for the system’s own local data (for a config)',
     default: 'data',
   },
+  ...profileArgs,
 } as const;
 
 /** The schedules among a module's exports (each once), in order. */
@@ -44,6 +46,7 @@ export function schedulesOf(module: Record<string, unknown>): Schedule[] {
 async function withSchedules<T>(
   path: string,
   dataDir: string,
+  profile: string | undefined,
   client: QueueClient,
   body: (schedules: Schedule[]) => Promise<T>,
 ): Promise<T> {
@@ -55,7 +58,7 @@ async function withSchedules<T>(
     if (schedules.length === 0) throw new Error(`${path} exports no schedule (see defineSchedule)`);
     return body(schedules);
   }
-  const config = await loadConfig(path, { dataDir, mode: 'start', client });
+  const config = await loadConfig(path, { dataDir, mode: 'start', client, profile });
   try {
     const schedules = config.schedules.filter(isSchedule);
     if (schedules.length === 0) throw new Error(`${path} declares no schedule`);
@@ -96,34 +99,40 @@ const list = defineCommand({
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(configPathOf(args.config), String(args.data), client, async (schedules) => {
-        const count = intOption(args, 'count', 1, 20, 3) ?? 3;
-        const now = new Date();
-        const rows = schedules.map((s) => ({
-          name: s.name,
-          cron: s.cron,
-          timezone: s.timezone,
-          queue: s.queue,
-          catchUp: s.catchUp,
-          noOverlap: s.noOverlap,
-          next: nextFireTimes(s, now, count),
-        }));
-        print(
-          c.json,
-          rows.map((r) => ({ ...r, next: r.next.map((d) => d.toISOString()) })),
-          () =>
-            table(
-              ['SCHEDULE', 'CRON', 'ZONE', 'QUEUE', 'NEXT (LOCAL)'],
-              rows.flatMap((r) =>
-                (r.next.length ? r.next : [undefined]).map((d, i) =>
-                  i === 0
-                    ? [r.name, r.cron, r.timezone, r.queue, d ? inZone(d, r.timezone) : 'never']
-                    : ['', '', '', '', d ? inZone(d, r.timezone) : ''],
+      withSchedules(
+        configPathOf(args.config),
+        String(args.data),
+        chosenProfile(args, process.env),
+        client,
+        async (schedules) => {
+          const count = intOption(args, 'count', 1, 20, 3) ?? 3;
+          const now = new Date();
+          const rows = schedules.map((s) => ({
+            name: s.name,
+            cron: s.cron,
+            timezone: s.timezone,
+            queue: s.queue,
+            catchUp: s.catchUp,
+            noOverlap: s.noOverlap,
+            next: nextFireTimes(s, now, count),
+          }));
+          print(
+            c.json,
+            rows.map((r) => ({ ...r, next: r.next.map((d) => d.toISOString()) })),
+            () =>
+              table(
+                ['SCHEDULE', 'CRON', 'ZONE', 'QUEUE', 'NEXT (LOCAL)'],
+                rows.flatMap((r) =>
+                  (r.next.length ? r.next : [undefined]).map((d, i) =>
+                    i === 0
+                      ? [r.name, r.cron, r.timezone, r.queue, d ? inZone(d, r.timezone) : 'never']
+                      : ['', '', '', '', d ? inZone(d, r.timezone) : ''],
+                  ),
                 ),
               ),
-            ),
-        );
-      }),
+          );
+        },
+      ),
     ),
 });
 
@@ -141,31 +150,37 @@ const run = defineCommand({
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(configPathOf(args.config), String(args.data), client, async (schedules) => {
-        const name = String(args.name);
-        const schedule = schedules.find((s) => s.name === name);
-        if (!schedule)
-          throw new Error(`no schedule named ${name} (have: ${schedules.map((s) => s.name).join(', ')})`);
-        const sent = await sendTick(
-          client,
-          await queueUrlOf(client, schedule.queue),
-          schedule,
-          Date.now(),
-          true,
-        );
-        const result = {
-          schedule: name,
-          queue: schedule.queue,
-          messageId: sent.messageId,
-          scheduledAt: sent.scheduledAt.toISOString(),
-        };
-        print(c.json, result, () =>
-          table(
-            ['SCHEDULE', 'QUEUE', 'MESSAGE ID', 'AT'],
-            [[name, schedule.queue, sent.messageId, result.scheduledAt]],
-          ),
-        );
-      }),
+      withSchedules(
+        configPathOf(args.config),
+        String(args.data),
+        chosenProfile(args, process.env),
+        client,
+        async (schedules) => {
+          const name = String(args.name);
+          const schedule = schedules.find((s) => s.name === name);
+          if (!schedule)
+            throw new Error(`no schedule named ${name} (have: ${schedules.map((s) => s.name).join(', ')})`);
+          const sent = await sendTick(
+            client,
+            await queueUrlOf(client, schedule.queue),
+            schedule,
+            Date.now(),
+            true,
+          );
+          const result = {
+            schedule: name,
+            queue: schedule.queue,
+            messageId: sent.messageId,
+            scheduledAt: sent.scheduledAt.toISOString(),
+          };
+          print(c.json, result, () =>
+            table(
+              ['SCHEDULE', 'QUEUE', 'MESSAGE ID', 'AT'],
+              [[name, schedule.queue, sent.messageId, result.scheduledAt]],
+            ),
+          );
+        },
+      ),
     ),
 });
 
