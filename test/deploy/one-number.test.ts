@@ -50,7 +50,7 @@ export const RENDERERS: Record<string, (config: SluiceConfig) => Carried> = {
     return {
       max: app?.instances as number,
       stopSeconds: (app?.kill_timeout as number) / 1000,
-      shutdownMs: (app?.env as Record<string, string>).WORKER_SHUTDOWN_TIMEOUT_MS,
+      shutdownMs: (app?.env as Record<string, string> | undefined)?.WORKER_SHUTDOWN_TIMEOUT_MS,
     };
   },
   compose: (config) => {
