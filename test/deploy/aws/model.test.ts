@@ -206,6 +206,15 @@ describe('the AWS model of the reference system', () => {
     assert.deepEqual(role.taskProtectionActions, ['ecs:GetTaskProtection', 'ecs:UpdateTaskProtection']);
   });
 
+  it('takes --image over deploy.image, keeping deploy.aws', async () => {
+    const model = awsModel(await referenceConfig('prod'), {
+      ...options,
+      overrides: { image: 'ghcr.io/acme/ref:2' },
+    });
+    assert.equal(model.service?.image, 'ghcr.io/acme/ref:2');
+    assert.deepEqual(model.scaling?.queues, ['push-notifications', 'offline-messages', 'events']);
+  });
+
   it('is frozen all the way down', async () => {
     const model = awsModel(await referenceConfig(), options);
     assert.ok(Object.isFrozen(model.scaling?.ageSteps?.adjustments[0]));
