@@ -10,7 +10,8 @@
  *   profiles: { dev: { scale: { min: 1, max: 3 } }, prod: { scale: { min: 1, max: 10 } } }
  *
  * Objects merge key by key (deploy.env, deploy.aws.alarms, …); anything
- * else, arrays included, is replaced.
+ * else, arrays included, is replaced. A config without `profiles` is the
+ * same in every environment; a name its profiles do not declare is refused.
  */
 import type { DeployInput } from '../deploy/settings.ts';
 import type { ScalePolicyInput } from '../scale/config.ts';
@@ -85,17 +86,14 @@ export function applyProfile(
         `profiles.${key}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (a profile sets scale and deploy)`,
       );
   }
-  if (problems.length > 0 || name === undefined) return { input: base, problems };
+  // A config without profiles is the same in every environment (SLUICE_ENV may be set for others).
+  if (problems.length > 0 || name === undefined || profiles === undefined) return { input: base, problems };
   const profile = declared[name];
   if (!isPlainObject(profile)) {
     const names = Object.keys(declared);
     return {
       input: base,
-      problems: [
-        names.length === 0
-          ? `--env ${name}: the config declares no profiles`
-          : `--env ${name}: no such profile (the config declares ${names.join(', ')})`,
-      ],
+      problems: [`--env ${name}: no such profile (the config declares ${names.join(', ') || 'none'})`],
     };
   }
   const merged: Record<string, unknown> = { ...base };

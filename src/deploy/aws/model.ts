@@ -116,6 +116,8 @@ export function awsModel(config: SluiceConfig, options: ModelOptions): AwsModel 
     cpu: settings.cpu,
     memoryMiB: settings.memoryMiB,
     region: settings.region,
+    assignPublicIp: aws.assignPublicIp,
+    logRetentionDays: aws.logRetentionDays,
     queues: config.queues,
     readBy,
   });

@@ -51,6 +51,8 @@ export interface AwsPipe {
     readonly size: FargateSize;
     readonly env: Readonly<Record<string, string>>;
     readonly capacity: readonly CapacityProviderItem[];
+    readonly assignPublicIp: boolean;
+    readonly logRetentionDays: number;
   };
   /** What goes in SQS_BODY: a message's body (`$.body`), or the batch's records as JSON. */
   readonly body: {
@@ -70,9 +72,41 @@ export interface AwsPipe {
         readonly deadLetterQueue: string;
       }
     | undefined;
-  /** The pipe's own role on its source queue. */
-  readonly sourceActions: readonly string[];
+  /** The pipe's role: reads its queue, starts the task (message) or the state machine (batch). */
+  readonly pipeRole: readonly PipeGrant[];
+  /** Batch mode: the state machine's role. */
+  readonly stateMachineRole: readonly PipeGrant[] | undefined;
 }
+
+/** What a grant is on; a renderer turns each into its ARN(s). */
+export type PipeResource =
+  | 'source-queue'
+  | 'dead-letter-queue'
+  | 'task-definition'
+  /** The task's role and execution role (Pipes and Step Functions pass them to ECS). */
+  | 'task-roles'
+  /** `task/<cluster>/*`: the tasks it started. */
+  | 'cluster-tasks'
+  /** The rule Step Functions manages for `.sync` ECS tasks: `rule/StepFunctionsGetEventsForECSTaskRule`. */
+  | 'ecs-sync-rule'
+  | 'state-machine';
+
+export interface PipeGrant {
+  readonly actions: readonly string[];
+  readonly on: PipeResource;
+}
+
+const grant = (on: PipeResource, ...actions: string[]): PipeGrant =>
+  Object.freeze({ actions: Object.freeze(actions), on });
+
+const SOURCE = grant('source-queue', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage');
+const RUN_TASK = [grant('task-definition', 'ecs:RunTask'), grant('task-roles', 'iam:PassRole')];
+/** What `arn:aws:states:::ecs:runTask.sync` needs (Step Functions' documented policy for it). */
+const SYNC_RUN_TASK = [
+  ...RUN_TASK,
+  grant('cluster-tasks', 'ecs:DescribeTasks', 'ecs:StopTask'),
+  grant('ecs-sync-rule', 'events:DescribeRule', 'events:PutRule', 'events:PutTargets'),
+];
 
 const PIPE_NAME_MAX = 64;
 
@@ -90,6 +124,8 @@ export function awsPipes(
     readonly cpu: number;
     readonly memoryMiB: number;
     readonly region: string;
+    readonly assignPublicIp: boolean;
+    readonly logRetentionDays: number;
     readonly queues: readonly QueueConfig[];
     /** Queue name → the worker that reads it (`workers[2] (costs)`). */
     readonly readBy: ReadonlyMap<string, string>;
@@ -151,6 +187,8 @@ export function awsPipes(
             weight: 1,
           } as const),
         ]),
+        assignPublicIp: context.assignPublicIp,
+        logRetentionDays: context.logRetentionDays,
       }),
       body: Object.freeze({
         variable: BODY_VARIABLE,
@@ -169,7 +207,15 @@ export function awsPipes(
               deadLetterQueue: queue.dlq!.name,
             })
           : undefined,
-      sourceActions: Object.freeze(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']),
+      pipeRole: Object.freeze(
+        p.mode === 'message'
+          ? [SOURCE, ...RUN_TASK]
+          : [SOURCE, grant('state-machine', 'states:StartExecution')],
+      ),
+      stateMachineRole:
+        p.mode === 'batch'
+          ? Object.freeze([...SYNC_RUN_TASK, grant('dead-letter-queue', 'sqs:SendMessage')])
+          : undefined,
     });
   });
 }
