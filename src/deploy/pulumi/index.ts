@@ -15,6 +15,7 @@ export { type AwsModel, awsModel } from '../aws/model.ts';
 export type { SluiceCluster } from './cluster.ts';
 export { dashboardBody } from './dashboard.ts';
 export { alarmMetric, type ServiceDimensions, targetTrackingMetrics } from './metrics.ts';
+export { SluicePipeWorker, type SluicePipeWorkerArgs } from './pipe.ts';
 export { SluiceQueue, type SluiceQueueArgs, sluiceQueues } from './queue.ts';
 export type { SluiceScaling } from './scaling.ts';
 export { SluiceWorkerService, type SluiceWorkerServiceArgs } from './service.ts';

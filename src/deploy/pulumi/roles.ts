@@ -19,19 +19,18 @@ const document = (statements: readonly Statement[]) =>
   });
 
 /**
- * A role `service` (`ecs-tasks.amazonaws.com`, `pipes.amazonaws.com`, …) assumes, allowed exactly `statements`.
+ * A role `service` (`ecs-tasks.amazonaws.com`, `pipes.amazonaws.com`, …) assumes, allowed nothing yet.
  *
  * @example
- * serviceRole('workers-task', 'ecs-tasks.amazonaws.com', 'the SQS actions sluice start calls', statements, { parent: this });
+ * assumedBy('renders-task', 'ecs-tasks.amazonaws.com', "renders: the pipe's task", { parent: this });
  */
-export function serviceRole(
+export function assumedBy(
   name: string,
   service: string,
   description: string,
-  statements: readonly Statement[],
   opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
-  const role = new aws.iam.Role(
+  return new aws.iam.Role(
     name,
     {
       description,
@@ -42,9 +41,34 @@ export function serviceRole(
     },
     opts,
   );
-  if (statements.length > 0)
-    new aws.iam.RolePolicy(name, { role: role.id, policy: document(statements) }, { ...opts, parent: role });
-  return role;
+}
+
+export interface ServiceRole {
+  readonly role: aws.iam.Role;
+  /** Its statements; what uses the role waits for it (a pipe checks its role when it is made). */
+  readonly policy: aws.iam.RolePolicy;
+}
+
+/**
+ * A role `service` assumes, allowed exactly `statements` (one inline policy).
+ *
+ * @example
+ * serviceRole('workers-task', 'ecs-tasks.amazonaws.com', 'the SQS actions sluice start calls', statements, { parent: this });
+ */
+export function serviceRole(
+  name: string,
+  service: string,
+  description: string,
+  statements: readonly Statement[],
+  opts: pulumi.CustomResourceOptions,
+): ServiceRole {
+  const role = assumedBy(name, service, description, opts);
+  const policy = new aws.iam.RolePolicy(
+    name,
+    { role: role.id, policy: document(statements) },
+    { ...opts, parent: role },
+  );
+  return { role, policy };
 }
 
 /** arn:<partition>:ecs:<region>:<account>:cluster/<name> → the same ARN for `resource` in `service`. */

@@ -88,13 +88,14 @@ export class SluiceWorkerService extends pulumi.ComponentResource {
         resources: [clusterTasksArn(cluster.arn, cluster.name)],
       },
     ];
-    this.taskRole = serviceRole(
+    const taskRole = serviceRole(
       `${name}-task`,
       'ecs-tasks.amazonaws.com',
       `${service.name}: the SQS actions sluice start calls, on its queues`,
       statements,
       parent,
     );
+    this.taskRole = taskRole.role;
     const task = fargateTask(
       name,
       {
@@ -142,7 +143,8 @@ export class SluiceWorkerService extends pulumi.ComponentResource {
         },
       },
       // Application Auto Scaling owns the desired count once the service runs.
-      { ...parent, dependsOn: [...ready], ignoreChanges: ['desiredCount'] },
+      // Its tasks call SQS as soon as they start: the task role's policy first.
+      { ...parent, dependsOn: [...ready, taskRole.policy], ignoreChanges: ['desiredCount'] },
     );
     const dimensions: ServiceDimensions = { clusterName: cluster.name, serviceName: this.service.name };
     this.scaling = sluiceScaling(name, { label: service.name, scaling, service: dimensions, region }, parent);

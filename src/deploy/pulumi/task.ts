@@ -48,7 +48,7 @@ export function fargateTask(
     { region, retentionInDays: input.logRetentionDays },
     opts,
   );
-  const executionRole = serviceRole(
+  const { role: executionRole, policy } = serviceRole(
     `${name}-execution`,
     'ecs-tasks.amazonaws.com',
     `${input.family}: pulls the image, writes the container's logs`,
@@ -112,7 +112,7 @@ export function fargateTask(
       taskRoleArn: input.taskRole.arn,
       containerDefinitions,
     },
-    opts,
+    { ...opts, dependsOn: [policy] },
   );
   return { taskDefinition, executionRole, logGroup };
 }

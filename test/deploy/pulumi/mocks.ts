@@ -20,12 +20,22 @@ export interface Made {
 
 const made: Made[] = [];
 
-/** aws:ecs/cluster:Cluster named "x" → arn:aws:ecs:us-east-1:123456789012:cluster/x (SQS: …:sqs:…:x). */
+/** The ARN AWS gives a resource of this type and name (the formats the tests read; others by a pattern). */
 function arnOf(type: string, name: string): string {
   const [, module = '', kind = ''] = type.split(':');
   const service = module.split('/')[0];
-  const resource = service === 'sqs' ? name : `${kind.toLowerCase()}/${name}`;
-  return `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  switch (type) {
+    case 'aws:sqs/queue:Queue':
+      return `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+    case 'aws:iam/role:Role':
+      return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    case 'aws:ecs/taskDefinition:TaskDefinition':
+      return `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:1`;
+    case 'aws:sfn/stateMachine:StateMachine':
+      return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+    default:
+      return `arn:aws:${service}:${REGION}:${ACCOUNT}:${kind.toLowerCase()}/${name}`;
+  }
 }
 
 export async function installMocks(): Promise<void> {
@@ -33,7 +43,7 @@ export async function installMocks(): Promise<void> {
     {
       newResource(args) {
         made.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const name: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
+        const name: string = args.inputs.name ?? args.inputs.family ?? args.inputs.dashboardName ?? args.name;
         const state = {
           ...args.inputs,
           name,
