@@ -59,7 +59,11 @@ describe('profiles', () => {
     assert.throws(() => checkConfig(input, 'config', 'staging'), {
       message: 'config: --env staging: no such profile (the config declares dev, prod)',
     });
-    assert.equal(checkConfig({ queues: [] }, 'config', 'prod').profile, 'prod', 'no profiles: the same everywhere');
+    assert.equal(
+      checkConfig({ queues: [] }, 'config', 'prod').profile,
+      'prod',
+      'no profiles: the same everywhere',
+    );
     assert.throws(
       () => defineConfig({ ...input, profiles: { prod: { scale: { max: 0 } } } }),
       (e: Error) =>
