@@ -38,7 +38,8 @@ function arnOf(type: string, name: string): string {
   }
 }
 
-export async function installMocks(): Promise<void> {
+/** Installs the mocks, for a program in `project` run as stack `stack`. */
+export async function installMocks({ project = 'sluice', stack = 'test' } = {}): Promise<void> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -56,8 +57,8 @@ export async function installMocks(): Promise<void> {
       },
       call: (args) => args.inputs,
     },
-    'sluice',
-    'test',
+    project,
+    stack,
     false,
   );
 }

@@ -30,7 +30,7 @@ const adjustments = (policy: Made) =>
     }),
   );
 
-before(installMocks);
+before(() => installMocks());
 
 describe('SluiceWorkerService: the reference system, as the seeds run it', () => {
   for (const [profile, max] of [
