@@ -28,7 +28,7 @@ export interface SluicePipeWorkerArgs {
   readonly securityGroups: pulumi.Input<pulumi.Input<string>[]>;
   /** A cluster with the FARGATE and FARGATE_SPOT capacity providers; default: one made here. */
   readonly cluster?: SluiceCluster;
-  /** The pipe's queue; default: a SluiceQueue made here. */
+  /** The pipe's queue; default: a SluiceQueue made here (in a config with workers too, pass `workers.queues[queue]`). */
   readonly queue?: SluiceQueue;
   /** Over the pipe's image. */
   readonly image?: pulumi.Input<string>;

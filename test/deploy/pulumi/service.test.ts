@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { awsModel } from '../../../src/deploy/aws/model.ts';
+import { type AwsModel, awsModel } from '../../../src/deploy/aws/model.ts';
 import { absoluteAges } from '../../../src/deploy/aws/scaling.ts';
 import { SluiceQueue, SluiceWorkerService } from '../../../src/deploy/pulumi/index.ts';
 import { bulkConfig, referenceConfig } from '../aws/seeds.ts';
@@ -32,13 +32,24 @@ const adjustments = (policy: Made) =>
 
 before(() => installMocks());
 
+/** The reference system's model per profile, loaded once (the model is frozen: the tests share it). */
+const models = new Map<string, Promise<AwsModel>>();
+const reference = (profile: 'dev' | 'prod') => {
+  if (!models.has(profile))
+    models.set(
+      profile,
+      referenceConfig(profile).then((c) => awsModel(c, options)),
+    );
+  return models.get(profile)!;
+};
+
 describe('SluiceWorkerService: the reference system, as the seeds run it', () => {
   for (const [profile, max] of [
     ['dev', 3],
     ['prod', 10],
   ] as const)
     it(`${profile}: 1–${max} tasks, 100 visible messages per task, the age table, no CPU policy`, async () => {
-      const model = awsModel(await referenceConfig(profile), options);
+      const model = await reference(profile);
       new SluiceWorkerService(`ref-${profile}`, { model, ...network });
 
       const target = await one('aws:appautoscaling/target:Target', `ref-${profile}-target`);
@@ -126,7 +137,7 @@ describe('SluiceWorkerService: the reference system, as the seeds run it', () =>
     });
 
   it('queues: SSE, the redrive after 3 receives, TLS only, alarms at 1,000,000 visible, 300 s and DLQ > 0', async () => {
-    const model = awsModel(await referenceConfig('prod'), options);
+    const model = await reference('prod');
     new SluiceQueue('push', { model, queue: 'push-notifications', alarmActions: ['arn:aws:sns:topic'] });
 
     const queue = await one('aws:sqs/queue:Queue', 'push');
@@ -181,7 +192,7 @@ describe('SluiceWorkerService: the reference system, as the seeds run it', () =>
   });
 
   it('the service: Fargate, no load balancer, health check on 3003, stop timeout, Spot with an on-demand base', async () => {
-    const model = awsModel(await referenceConfig('prod'), options);
+    const model = await reference('prod');
     new SluiceWorkerService('svc', {
       model,
       ...network,
@@ -231,7 +242,7 @@ describe('SluiceWorkerService: the reference system, as the seeds run it', () =>
   });
 
   it('the task role: only the actions the worker calls, only on its queues', async () => {
-    const model = awsModel(await referenceConfig('prod'), options);
+    const model = await reference('prod');
     new SluiceWorkerService('iam', { model, ...network });
 
     const role = await one('aws:iam/role:Role', 'iam-task');
@@ -275,7 +286,7 @@ describe('SluiceWorkerService: the reference system, as the seeds run it', () =>
   });
 
   it('the dashboard: backlog per task against the target, the age against its alarm', async () => {
-    const model = awsModel(await referenceConfig('prod'), options);
+    const model = await reference('prod');
     new SluiceWorkerService('dash', { model, ...network });
 
     const dashboard = (await one('aws:cloudwatch/dashboard:Dashboard', 'dash-dashboard')).inputs;
