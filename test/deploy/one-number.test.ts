@@ -13,7 +13,7 @@ import type { SluiceConfig } from '../../src/config/config-file.ts';
 import { awsModel, SluiceWorkerService } from '../../src/deploy/cdk/index.ts';
 import { deployModel } from '../../src/deploy/model.ts';
 import { render } from '../../src/deploy/render.ts';
-import { configOf, type Numbers } from './configs.ts';
+import { configOf, type Numbers, pm2Apps } from './configs.ts';
 
 /** The numbers a renderer's output carries (those it has no place for are left out). */
 export interface Carried {
@@ -32,17 +32,6 @@ const onAws = { accountId: '123456789012' };
 const options = { configFile: 'sluice.config.ts' };
 const files = (target: 'pm2' | 'compose' | 'k8s', config: SluiceConfig) =>
   render(target, deployModel(config, options), { pm2: { cwd: '..', script: '../bin/sluice.js' } }).files;
-
-/** The ecosystem file's apps, evaluated as PM2 would (it is CommonJS). */
-function pm2Apps(text: string): Record<string, unknown>[] {
-  const module = { exports: {} as { apps: Record<string, unknown>[] } };
-  new Function('module', 'require', '__dirname', text)(
-    module,
-    () => ({ resolve: (...p: string[]) => p.join('/') }),
-    '/x',
-  );
-  return module.exports.apps;
-}
 
 export const RENDERERS: Record<string, (config: SluiceConfig) => Carried> = {
   pm2: (config) => {
