@@ -131,7 +131,8 @@ export class SluiceQueue extends pulumi.ComponentResource {
 }
 
 /**
- * A SluiceQueue for every queue of the model, by queue name.
+ * A SluiceQueue for every queue of the model, by queue name; each named `<prefix><queue>`
+ * (a component's children carry its name, so two components never make the same URN).
  *
  * @example
  * const queues = sluiceQueues(model, { alarmActions: [topic.arn] });
@@ -139,10 +140,14 @@ export class SluiceQueue extends pulumi.ComponentResource {
  */
 export function sluiceQueues(
   model: AwsModel,
-  options: { readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]> } = {},
+  options: { readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>; readonly prefix?: string } = {},
   opts?: pulumi.ComponentResourceOptions,
 ): Record<string, SluiceQueue> {
+  const { prefix = '', ...args } = options;
   return Object.fromEntries(
-    model.queues.map((q) => [q.name, new SluiceQueue(q.name, { model, queue: q.name, ...options }, opts)]),
+    model.queues.map((q) => [
+      q.name,
+      new SluiceQueue(`${prefix}${q.name}`, { model, queue: q.name, ...args }, opts),
+    ]),
   );
 }

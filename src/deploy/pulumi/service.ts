@@ -69,7 +69,14 @@ export class SluiceWorkerService extends pulumi.ComponentResource {
     const parent = { parent: this };
     this.queues =
       args.queues ??
-      sluiceQueues(model, args.alarmActions === undefined ? {} : { alarmActions: args.alarmActions }, parent);
+      sluiceQueues(
+        model,
+        {
+          prefix: `${name}-`,
+          ...(args.alarmActions === undefined ? {} : { alarmActions: args.alarmActions }),
+        },
+        parent,
+      );
     const { cluster, ready } = clusterOf(args.cluster, name, region, parent);
     this.cluster = cluster;
 

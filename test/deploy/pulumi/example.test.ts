@@ -43,7 +43,8 @@ it('deploys the reference system’s prod workers and the pipes in one cluster',
     'the service reads its config with the stack’s profile',
   );
 
-  const alarm = (await one('aws:cloudwatch/metricAlarm:MetricAlarm', 'push-notifications-visible')).inputs;
+  const alarm = (await one('aws:cloudwatch/metricAlarm:MetricAlarm', 'workers-push-notifications-visible'))
+    .inputs;
   assert.equal(alarm.threshold, 1_000_000);
   assert.deepEqual(alarm.alarmActions, [`arn:aws:sns:${REGION}:${ACCOUNT}:topic/alerts`]);
 

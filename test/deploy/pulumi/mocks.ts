@@ -69,6 +69,12 @@ export async function installMocks({ project = 'sluice', stack = 'test' } = {}):
  */
 export async function registered(filter: (m: Made) => boolean = () => true): Promise<Made[]> {
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  // The mocks keep no URN; names unique per type (a component's children carry its name) imply unique URNs.
+  const seen = new Set<string>();
+  for (const { type, name } of made) {
+    if (seen.has(`${type}::${name}`)) throw new Error(`two ${type} named ${name}: their URNs could clash`);
+    seen.add(`${type}::${name}`);
+  }
   return made.filter(filter);
 }
 
