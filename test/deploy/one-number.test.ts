@@ -1,6 +1,7 @@
 /**
  * One number changed in the config changes in every renderer's output:
- * `sluice deploy` pm2, compose and k8s, and the AWS CDK constructs. Each
+ * `sluice deploy` pm2, compose and k8s, the AWS CDK constructs and the
+ * Pulumi components (under Pulumi's runtime mocks). Each
  * renderer has a reader that finds the numbers in what it wrote; a new
  * renderer (Pulumi, Terraform) adds its reader to RENDERERS.
  */
@@ -12,8 +13,10 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { SluiceConfig } from '../../src/config/config-file.ts';
 import { awsModel, SluiceWorkerService } from '../../src/deploy/cdk/index.ts';
 import { deployModel } from '../../src/deploy/model.ts';
+import { SluiceWorkerService as PulumiWorkerService } from '../../src/deploy/pulumi/index.ts';
 import { render } from '../../src/deploy/render.ts';
 import { configOf, type Numbers, pm2Apps } from './configs.ts';
+import { installMocks, one } from './pulumi/mocks.ts';
 
 /** The numbers a renderer's output carries (those it has no place for are left out). */
 export interface Carried {
@@ -33,7 +36,10 @@ const options = { configFile: 'sluice.config.ts' };
 const files = (target: 'pm2' | 'compose' | 'k8s', config: SluiceConfig) =>
   render(target, deployModel(config, options), { pm2: { cwd: '..', script: '../bin/sluice.js' } }).files;
 
-export const RENDERERS: Record<string, (config: SluiceConfig) => Carried> = {
+let mocks: Promise<void> | undefined;
+let services = 0;
+
+export const RENDERERS: Record<string, (config: SluiceConfig) => Carried | Promise<Carried>> = {
   pm2: (config) => {
     const [app] = pm2Apps(files('pm2', config)['ecosystem.config.cjs'] ?? '');
     return {
@@ -80,6 +86,29 @@ export const RENDERERS: Record<string, (config: SluiceConfig) => Carried> = {
         .Value,
     };
   },
+  pulumi: async (config) => {
+    mocks ??= installMocks();
+    await mocks;
+    const name = `workers-${++services}`;
+    new PulumiWorkerService(name, {
+      model: awsModel(config, options),
+      subnets: ['s'],
+      securityGroups: ['g'],
+    });
+    const target = (await one('aws:appautoscaling/target:Target', `${name}-target`)).inputs;
+    const tracking = (await one('aws:appautoscaling/policy:Policy', `${name}-backlog-per-task`)).inputs
+      .targetTrackingScalingPolicyConfiguration;
+    const [worker] = JSON.parse(
+      (await one('aws:ecs/taskDefinition:TaskDefinition', name)).inputs.containerDefinitions,
+    );
+    return {
+      max: target.maxCapacity,
+      target: tracking.targetValue,
+      stopSeconds: worker.stopTimeout,
+      shutdownMs: worker.environment.find((e: { name: string }) => e.name === 'WORKER_SHUTDOWN_TIMEOUT_MS')
+        .value,
+    };
+  },
 };
 
 const BASE: Numbers = { max: 3, target: 50, shutdownTimeoutSeconds: 30, memoryMiB: 512 };
@@ -93,12 +122,9 @@ const expected = (n: Numbers): Required<Carried> => ({
 });
 
 describe('one number in the config, every renderer', () => {
-  const base = Object.fromEntries(
-    Object.entries(RENDERERS).map(([name, read]) => [name, read(configOf(BASE, onAws))]),
-  );
-
-  it('each renderer carries the base numbers', () => {
-    for (const [name, carried] of Object.entries(base)) {
+  it('each renderer carries the base numbers', async () => {
+    for (const [name, read] of Object.entries(RENDERERS)) {
+      const carried = await read(configOf(BASE, onAws));
       const want = expected(BASE);
       for (const key of Object.keys(carried) as (keyof Carried)[])
         assert.equal(carried[key], want[key], `${name} ${key}`);
@@ -106,11 +132,11 @@ describe('one number in the config, every renderer', () => {
   });
 
   for (const change of [{ max: 7 }, { target: 80 }, { shutdownTimeoutSeconds: 45 }] as const)
-    it(`${Object.entries(change)[0]?.join(' → ')}: changed where it is carried, nothing else`, () => {
+    it(`${Object.entries(change)[0]?.join(' → ')}: changed where it is carried, nothing else`, async () => {
       const numbers = { ...BASE, ...change };
       const config = configOf(numbers, onAws);
       for (const [name, read] of Object.entries(RENDERERS)) {
-        const carried = read(config);
+        const carried = await read(config);
         const want = expected(numbers);
         for (const key of Object.keys(carried) as (keyof Carried)[])
           assert.equal(carried[key], want[key], `${name} ${key}`);

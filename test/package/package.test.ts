@@ -147,6 +147,21 @@ describe('the installed package', { timeout: 900_000 }, () => {
       );
     });
 
+  it('serves sluice/pulumi where its optional peers are installed', () => {
+    for (const peer of ['@pulumi/pulumi', '@pulumi/aws']) linkDevDependency(pkg.app, peer);
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('sluice/pulumi'); console.log(typeof m.SluiceWorkerService, typeof m.SluicePipeWorker, typeof m.loadAwsModel)",
+      ],
+      { cwd: pkg.app, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'function function function\n');
+  });
+
   for (const resolution of ['nodenext', 'bundler'] as const) {
     it(`type-checks a strict TypeScript project (moduleResolution ${resolution}) against the .d.ts`, () => {
       linkDevDependency(pkg.app, '@types/node');

@@ -1,8 +1,9 @@
 /**
- * aws-cdk-lib and constructs are optional peer dependencies: `sluice` must
- * load without them. Every module the core entry reaches (static and
- * dynamic imports, followed through the sources) imports neither; only
- * `sluice/cdk` does.
+ * aws-cdk-lib and constructs, @pulumi/pulumi and @pulumi/aws are optional
+ * peer dependencies: `sluice` must load without them. Every module the core
+ * entry reaches (static and dynamic imports, followed through the sources)
+ * imports none of them; only `sluice/cdk` and `sluice/pulumi` do, each its
+ * own.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -30,10 +31,10 @@ function packagesReached(entry: string): Map<string, string> {
 }
 
 const peers = (packages: Map<string, string>) =>
-  [...packages].filter(([name]) => /^(aws-cdk-lib|constructs|cdk-nag)(\/|$)/.test(name));
+  [...packages].filter(([name]) => /^(aws-cdk-lib|constructs|cdk-nag|@pulumi\/[^/]+)(\/|$)/.test(name));
 
 describe('the optional peers', () => {
-  it('the core entry (src/index.ts) and the CLI reach no aws-cdk-lib or constructs', () => {
+  it('the core entry (src/index.ts) and the CLI reach no aws-cdk-lib, constructs or @pulumi/*', () => {
     assert.deepEqual(peers(packagesReached(resolve(SRC, 'index.ts'))), []);
     assert.deepEqual(peers(packagesReached(resolve(SRC, 'cli/main.ts'))), []);
   });
@@ -43,5 +44,12 @@ describe('the optional peers', () => {
       ([name]) => name.split('/')[0],
     );
     assert.deepEqual([...new Set(reached)].sort(), ['aws-cdk-lib', 'constructs']);
+  });
+
+  it('sluice/pulumi reaches @pulumi/pulumi and @pulumi/aws, and nothing of CDK', () => {
+    const reached = peers(packagesReached(resolve(SRC, 'deploy/pulumi/index.ts'))).map(([name]) =>
+      name.split('/').slice(0, 2).join('/'),
+    );
+    assert.deepEqual([...new Set(reached)].sort(), ['@pulumi/aws', '@pulumi/pulumi']);
   });
 });
