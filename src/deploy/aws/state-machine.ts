@@ -50,6 +50,8 @@ export function batchStateMachine<T>(pipe: AwsPipe, refs: StateMachineRefs<T>): 
   return {
     Comment: `sluice pipe ${pipe.name}: a Fargate task per batch of ${pipe.queue}, the batch in ${pipe.body.variable}`,
     StartAt: 'Batch',
+    // The whole run: every attempt at its own timeout, plus room for the retries' waits and the DLQ.
+    TimeoutSeconds: machine.timeoutSeconds * (machine.retry.maxAttempts + 2),
     States: {
       Batch: { Type: 'Pass', Parameters: { 'records.$': '$' }, Next: 'RunTask' },
       RunTask: {

@@ -6,7 +6,7 @@
  * and sends a batch that keeps failing to the DLQ (src/deploy/aws/pipe.ts).
  * CDK has no Pipes → ECS target yet (aws-cdk PR #37094): CfnPipe.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { ContainerImage, FargateTaskDefinition, type ICluster, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -163,7 +163,6 @@ export class SluicePipeWorker extends Construct {
         stateMachineType: StateMachineType.STANDARD,
         definitionBody: DefinitionBody.fromString(Stack.of(this).toJsonString(definition)),
         role: machineRole,
-        timeout: Duration.seconds(p.stateMachine.timeoutSeconds * (p.stateMachine.retry.maxAttempts + 2)),
         tracingEnabled: true,
         logs: {
           destination: logGroup(this, 'StateMachineLogs', p.task.logRetentionDays),

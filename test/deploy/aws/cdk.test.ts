@@ -291,6 +291,14 @@ describe('sluice/cdk: the seeds’ numbers', () => {
       'arn:aws:states:::sqs:sendMessage',
     ])
       assert.ok(definition.includes(piece), piece);
+    // Bounded as a whole in the definition itself (CDK drops a `timeout` given beside a string definition).
+    const timeouts = [...definition.matchAll(/\\"TimeoutSeconds\\":(\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(timeouts.length, 2, 'the run and the task each bounded');
+    assert.equal(
+      timeouts[0],
+      timeouts[1]! * (2 + 2),
+      'the run: every attempt plus room for the waits and the DLQ',
+    );
   });
 
   it('the dashboard: depth, in flight, age, backlog per task, running and desired tasks, DLQs', () => {
