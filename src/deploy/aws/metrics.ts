@@ -130,3 +130,52 @@ export function queueMax(
     periodSeconds,
   });
 }
+
+/** The workers service's dimensions, in whatever a renderer names values with (strings, CDK tokens, Pulumi inputs). */
+export interface ServiceDimensionsOf<V> {
+  readonly clusterName: V;
+  readonly serviceName: V;
+}
+
+/** A metric's dimensions: QueueName for a queue's, ClusterName and ServiceName for the service's. */
+export function dimensionsOf<V>(
+  metric: Metric,
+  service: ServiceDimensionsOf<V> | undefined,
+): Record<string, string | V> {
+  if (metric.kind === 'queue') return { QueueName: metric.queue };
+  if (!service)
+    throw new Error(`${metric.metricName} is a metric of the workers service, which this query has not`);
+  return { ClusterName: service.clusterName, ServiceName: service.serviceName };
+}
+
+/** The id of the math expression that returns a query's data (the model's ids are m0, m1, … and tasks). */
+export const EXPRESSION_ID = 'e';
+
+/**
+ * A query as target tracking's customized metric list — CloudFormation's
+ * `CustomizedMetricSpecification.Metrics`, in the camelCase that CDK's and
+ * Pulumi's types both take: metric math where CDK's L2 has none (aws-cdk#20659);
+ * the expression returns the data.
+ *
+ * @example
+ * trackingMetrics(scaling.targetTracking.query, service); // [m0, m1, m2, tasks, e: "(m0 + m1 + m2) / tasks"]
+ */
+export function trackingMetrics<V>(query: MetricQuery, service: ServiceDimensionsOf<V>) {
+  const stats = query.metrics.map((m) => ({
+    id: m.id,
+    metricStat: {
+      metric: {
+        namespace: m.metric.namespace,
+        metricName: m.metric.metricName,
+        dimensions: Object.entries(dimensionsOf(m.metric, service)).map(([name, value]) => ({ name, value })),
+      },
+      stat: m.metric.statistic,
+    },
+    returnData: query.expression === undefined,
+  }));
+  if (query.expression === undefined) return stats;
+  return [
+    ...stats,
+    { id: EXPRESSION_ID, expression: query.expression, label: query.label, returnData: true },
+  ];
+}

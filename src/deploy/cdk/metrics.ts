@@ -7,21 +7,17 @@
 import { Duration } from 'aws-cdk-lib';
 import type { CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
 import { ComparisonOperator, type IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import type { MetricQuery, Metric as ModelMetric } from '../aws/metrics.ts';
+import {
+  dimensionsOf,
+  type MetricQuery,
+  type Metric as ModelMetric,
+  type ServiceDimensionsOf,
+  trackingMetrics,
+} from '../aws/metrics.ts';
 import type { Comparison } from '../aws/scaling.ts';
 
 /** The workers service's dimensions, for its metrics. */
-export interface ServiceDimensions {
-  readonly clusterName: string;
-  readonly serviceName: string;
-}
-
-function dimensionsOf(metric: ModelMetric, service: ServiceDimensions | undefined): Record<string, string> {
-  if (metric.kind === 'queue') return { QueueName: metric.queue };
-  if (!service)
-    throw new Error(`${metric.metricName} is a metric of the workers service, which this query has not`);
-  return { ClusterName: service.clusterName, ServiceName: service.serviceName };
-}
+export type ServiceDimensions = ServiceDimensionsOf<string>;
 
 function cdkMetricOf(
   metric: ModelMetric,
@@ -64,20 +60,7 @@ export function targetTrackingMetrics(
   query: MetricQuery,
   service: ServiceDimensions,
 ): CfnScalingPolicy.TargetTrackingMetricDataQueryProperty[] {
-  const stats = query.metrics.map((m) => ({
-    id: m.id,
-    metricStat: {
-      metric: {
-        namespace: m.metric.namespace,
-        metricName: m.metric.metricName,
-        dimensions: Object.entries(dimensionsOf(m.metric, service)).map(([name, value]) => ({ name, value })),
-      },
-      stat: m.metric.statistic,
-    },
-    returnData: query.expression === undefined,
-  }));
-  if (query.expression === undefined) return stats;
-  return [...stats, { id: 'e', expression: query.expression, label: query.label, returnData: true }];
+  return trackingMetrics(query, service);
 }
 
 export const COMPARISON: Readonly<Record<Comparison, ComparisonOperator>> = {

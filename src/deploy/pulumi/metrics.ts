@@ -8,26 +8,18 @@
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { QueueAlarm } from '../aws/alarms.ts';
-import type { MetricQuery, Metric as ModelMetric } from '../aws/metrics.ts';
+import {
+  dimensionsOf,
+  EXPRESSION_ID,
+  type MetricQuery,
+  type Metric as ModelMetric,
+  type ServiceDimensionsOf,
+  trackingMetrics,
+} from '../aws/metrics.ts';
 import type { ScalingAlarm } from '../aws/scaling.ts';
 
 /** The workers service's dimensions, for its metrics (RunningTaskCount, DesiredTaskCount). */
-export interface ServiceDimensions {
-  readonly clusterName: pulumi.Input<string>;
-  readonly serviceName: pulumi.Input<string>;
-}
-
-type Dimensions = Record<string, pulumi.Input<string>>;
-
-function dimensionsOf(metric: ModelMetric, service: ServiceDimensions | undefined): Dimensions {
-  if (metric.kind === 'queue') return { QueueName: metric.queue };
-  if (!service)
-    throw new Error(`${metric.metricName} is a metric of the workers service, which this query has not`);
-  return { ClusterName: service.clusterName, ServiceName: service.serviceName };
-}
-
-/** The id of the math expression that returns the data (the model's ids are m0, m1, … and tasks). */
-const EXPRESSION_ID = 'e';
+export type ServiceDimensions = ServiceDimensionsOf<pulumi.Input<string>>;
 
 type AlarmMetric = Pick<
   aws.cloudwatch.MetricAlarmArgs,
@@ -80,23 +72,7 @@ type TrackingMetric =
  * targetTrackingMetrics(scaling.targetTracking.query, service); // [m0, m1, m2, tasks, e: "(m0 + m1 + m2) / tasks"]
  */
 export function targetTrackingMetrics(query: MetricQuery, service: ServiceDimensions): TrackingMetric[] {
-  const stats: TrackingMetric[] = query.metrics.map((m) => ({
-    id: m.id,
-    metricStat: {
-      metric: {
-        namespace: m.metric.namespace,
-        metricName: m.metric.metricName,
-        dimensions: Object.entries(dimensionsOf(m.metric, service)).map(([name, value]) => ({ name, value })),
-      },
-      stat: m.metric.statistic,
-    },
-    returnData: query.expression === undefined,
-  }));
-  if (query.expression === undefined) return stats;
-  return [
-    ...stats,
-    { id: EXPRESSION_ID, expression: query.expression, label: query.label, returnData: true },
-  ];
+  return trackingMetrics(query, service);
 }
 
 /**
