@@ -77,18 +77,27 @@ function templateText(parts: readonly (string | Expr)[]): string {
  * toTerraformJson({ name: 'a${b}', arn: ref('aws_sqs_queue.a.arn') }); // { name: 'a$${b}', arn: '${aws_sqs_queue.a.arn}' }
  */
 export function toTerraformJson(value: Value): unknown {
-  if (typeof value === 'string') return escapeTemplate(value);
-  if (value instanceof Expr) return `\${${value.expr}}`;
-  if (value instanceof Template) return templateText(value.parts);
-  if (value instanceof Splice) throw new Error(`splice(${value.expr}) belongs in a jsonDocument's array`);
-  if (Array.isArray(value)) return value.map((v: Value) => toTerraformJson(v));
-  if (value !== null && typeof value === 'object') {
+  return mapLeaves(value, (leaf) => {
+    if (typeof leaf === 'string') return escapeTemplate(leaf);
+    if (leaf instanceof Expr) return `\${${leaf.expr}}`;
+    if (leaf instanceof Template) return templateText(leaf.parts);
+    if (leaf instanceof Splice) throw new Error(`splice(${leaf.expr}) belongs in a jsonDocument's array`);
+    return leaf;
+  });
+}
+
+type Leaf = Exclude<Value, readonly Value[] | { readonly [key: string]: Value | undefined }>;
+
+/** The value with each leaf (not an array or a plain object) mapped, undefined properties left out. */
+function mapLeaves(value: Value, leaf: (v: Leaf) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((v: Value) => mapLeaves(v, leaf));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, Value | undefined>))
-      if (v !== undefined) out[key] = toTerraformJson(v);
+      if (v !== undefined) out[key] = mapLeaves(v, leaf);
     return out;
   }
-  return value;
+  return leaf(value as Leaf);
 }
 
 // Private-use characters mark where an expression goes while the document is stringified.
@@ -107,21 +116,14 @@ const SPLICED = /"\uE002(\d+)\uE003"/g;
 export function jsonDocument(value: Value): Template {
   const exprs: Expr[] = [];
   const mark = (e: Expr) => `\uE000${exprs.push(e) - 1}\uE001`;
-  const plain = (v: Value): unknown => {
+  const plain = (v: Leaf): unknown => {
     if (v instanceof Expr) return mark(v);
     if (v instanceof Template) return v.parts.map((p) => (p instanceof Expr ? mark(p) : p)).join('');
     if (v instanceof Splice)
       return `\uE002${exprs.push(ref(`join(",", [for v in ${v.expr} : jsonencode(v)])`)) - 1}\uE003`;
-    if (Array.isArray(v)) return v.map((x: Value) => plain(x));
-    if (v !== null && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, x] of Object.entries(v as Record<string, Value | undefined>))
-        if (x !== undefined) out[key] = plain(x);
-      return out;
-    }
     return v;
   };
-  const text = JSON.stringify(plain(value));
+  const text = JSON.stringify(mapLeaves(value, plain));
   const parts: (string | Expr)[] = [];
   let at = 0;
   for (const m of text.matchAll(new RegExp(`${IN_STRING.source}|${SPLICED.source}`, 'g'))) {
