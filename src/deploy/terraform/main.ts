@@ -15,9 +15,14 @@ import { inlinePolicy, role } from './iam.ts';
 import { CLUSTER, EXECUTION_ROLE } from './names.ts';
 import { ref, type Template, tpl, type Value } from './template.ts';
 
-/** Terraform 1.2 brought lifecycle preconditions; provider v5 and v6 share every argument used here. */
+/** Terraform 1.2 brought lifecycle preconditions. */
 export const REQUIRED_VERSION = '>= 1.2.0';
-export const PROVIDER_VERSION = '>= 5.0.0, < 7.0.0';
+/**
+ * v5 and v6 share every argument used here. Metric math in target tracking
+ * (hashicorp/terraform-provider-aws#30172) and a working Pipes → ECS target
+ * (#32432) came in 2023's 5.x releases; 5.30 (December 2023) has both.
+ */
+export const PROVIDER_VERSION = '>= 5.30.0, < 7.0.0';
 
 const MAKE_CLUSTER = ref('var.cluster_arn == null ? 1 : 0');
 

@@ -19,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read by the assertions
 export type Body = Record<string, any>;
 
 /**
@@ -256,4 +257,5 @@ export function checkReferences(m: Module): void {
 }
 
 /** A JSON document held in a string, parsed, each interpolation kept as its `${…}` text. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read by the assertions
 export const document = (text: string): any => JSON.parse(interpolations(text).kept);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform's own ${…} syntax
 /**
  * Terraform's JSON syntax reads every string as a template: literal text
  * must come back unchanged (`${`, `%{` escaped), expressions interpolated,

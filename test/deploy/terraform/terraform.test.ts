@@ -407,6 +407,30 @@ describe('sluice deploy terraform: another team, and pipes', () => {
 });
 
 describe('sluice deploy terraform: the module', () => {
+  it('requires hashicorp/aws and takes the image, subnets, security groups, a cluster and alarm actions', () => {
+    const main = prod.files['main.tf.json'] ?? {};
+    assert.equal(main.terraform.required_providers.aws.source, 'hashicorp/aws');
+    assert.match(main.terraform.required_providers.aws.version, /< 7\.0\.0$/, 'v5 and v6');
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(prod.variables).map(([name, v]) => [name, [v.type, v.default]])),
+      {
+        image: ['string', 'sluice:latest'],
+        subnets: ['list(string)', undefined],
+        security_groups: ['list(string)', undefined],
+        cluster_arn: ['string', null],
+        alarm_actions: ['list(string)', []],
+      },
+    );
+    const cluster = resource(prod, 'aws_ecs_cluster', 'this');
+    assert.equal(cluster.count, '${var.cluster_arn == null ? 1 : 0}', 'made only without cluster_arn');
+    assert.deepEqual(cluster.setting, [{ name: 'containerInsights', value: 'enabled' }]);
+    assert.equal(
+      pipes.variables.image?.default,
+      'ghcr.io/acme/reference-jobs:1.0.0',
+      'no service: the pipes’ image',
+    );
+  });
+
   it('gives every resource its required arguments, and every reference resolves', () => {
     for (const m of [prod, dev, bulk, pipes]) {
       checkRequired(m);
