@@ -15,7 +15,7 @@ import { inlinePolicy, role } from './iam.ts';
 import { CLUSTER, EXECUTION_ROLE } from './names.ts';
 import { ref, type Template, tpl, type Value } from './template.ts';
 
-/** Terraform 1.2 brought lifecycle preconditions. */
+/** Terraform 1.2 brought lifecycle preconditions. (Error messages are sentences, as Terraform 1.0 and 1.1 insist.) */
 export const REQUIRED_VERSION = '>= 1.2.0';
 /**
  * v5 and v6 share every argument used here. Metric math in target tracking
@@ -49,7 +49,7 @@ export function variablesFile({ model, image }: MainInputs): Record<string, Valu
         description:
           'Subnets the tasks run in: private subnets with a route to SQS, ECR and CloudWatch Logs (a NAT gateway or VPC endpoints)',
         validation: [
-          { condition: ref('length(var.subnets) > 0'), error_message: 'subnets: give at least one subnet' },
+          { condition: ref('length(var.subnets) > 0'), error_message: 'Give at least one subnet.' },
         ],
       },
       security_groups: {
@@ -66,7 +66,8 @@ export function variablesFile({ model, image }: MainInputs): Record<string, Valu
             condition: ref(
               'var.cluster_arn == null || can(regex("^arn:[^:]+:ecs:[^:]+:[0-9]{12}:cluster/.+$", var.cluster_arn))',
             ),
-            error_message: 'cluster_arn: an ECS cluster ARN, arn:aws:ecs:<region>:<account>:cluster/<name>',
+            error_message:
+              'The cluster_arn must be an ECS cluster ARN: arn:aws:ecs:<region>:<account>:cluster/<name>.',
           },
         ],
       },
@@ -141,7 +142,7 @@ export function mainFile({ model, capacityProviders, logGroups }: MainInputs): R
 export function sameRegion(model: AwsModel): Value {
   return {
     condition: ref(`local.region == "${model.region}"`),
-    error_message: `The cluster is in another region than deploy.region (${model.region}), where the tasks look for their queues: run with the provider in ${model.region}, or change deploy.region`,
+    error_message: `The cluster is in another region than deploy.region (${model.region}), where the tasks look for their queues: run with the provider in ${model.region}, or change deploy.region.`,
   };
 }
 

@@ -167,6 +167,18 @@ export function checkRequired(m: Module): void {
           `aws_cloudwatch_metric_alarm.${label}: no metric_query, so ${arg}`,
         );
   for (const [name, v] of Object.entries(m.variables)) assert.ok(v.type, `variable ${name}: a type`);
+  // Terraform 1.0 and 1.1 refuse a message that is not a sentence.
+  for (const message of errorMessages(m.files as Json))
+    assert.match(message, /^[A-Z][^]*[.?]$/, `error_message is not a sentence: ${message}`);
+}
+
+function errorMessages(value: Json, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) errorMessages(v, out);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, v] of Object.entries(value))
+      if (key === 'error_message' && typeof v === 'string') out.push(v);
+      else errorMessages(v, out);
+  return out;
 }
 
 function strings(value: Json, out: string[] = []): string[] {
