@@ -13,8 +13,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { awsModel } from '../../../src/deploy/aws/model.ts';
 import { runSluice } from '../../cli/cli-process.ts';
-import { REFERENCE, SEED_STEPS } from '../aws/seeds.ts';
+import { REFERENCE, referenceConfig, SEED_STEPS } from '../aws/seeds.ts';
 import { type Body, checkReferences, checkRequired, document, type Module, readModule } from './module.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -301,20 +302,16 @@ describe('sluice deploy terraform: the reference system', () => {
     );
   });
 
-  it('graphs the service on its dashboard, the target and the age alarm drawn in', () => {
+  it('graphs the service on its dashboard, the target and the age alarm drawn in', async () => {
     const body = document(resource(prod, 'aws_cloudwatch_dashboard', 'workers').dashboard_body);
     const graphs = (body.widgets as Body[]).filter((w) => w.type === 'metric');
+    const model = awsModel(await referenceConfig('prod'), { configFile: 'sluice.config.ts' });
     assert.deepEqual(
       graphs.map((w) => w.properties.title),
-      [
-        'Messages visible',
-        'Messages in flight',
-        'Age of the oldest message (s)',
-        'Backlog per task',
-        'Tasks: running and desired',
-        'Dead-letter queues',
-      ],
+      model.dashboard?.widgets.map((w) => w.title),
+      'the model’s graphs, in its order',
     );
+    assert.equal(graphs.length, 6);
     assert.deepEqual(graphs[3]?.properties.annotations.horizontal, [{ label: 'target', value: 100 }]);
     assert.deepEqual(graphs[2]?.properties.annotations.horizontal, [{ label: 'alarm', value: 300 }]);
     assert.deepEqual(graphs[3]?.properties.metrics[0], [
