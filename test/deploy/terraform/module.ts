@@ -169,7 +169,7 @@ export function checkRequired(m: Module): void {
   for (const [name, v] of Object.entries(m.variables)) assert.ok(v.type, `variable ${name}: a type`);
   // Terraform 1.0 and 1.1 refuse a message that is not a sentence.
   for (const message of errorMessages(m.files as Json))
-    assert.match(message, /^[A-Z][^]*[.?]$/, `error_message is not a sentence: ${message}`);
+    assert.match(message, /^[A-Z][\s\S]*[.?]$/, `error_message is not a sentence: ${message}`);
 }
 
 function errorMessages(value: Json, out: string[] = []): string[] {
