@@ -42,14 +42,18 @@ export function schedulesOf(module: Record<string, unknown>): Schedule[] {
   return [...found];
 }
 
-/** Loads the schedules of a config or module, runs `body`, then lets the config shut down. */
+/**
+ * Loads the schedules of the config or module the arguments name (with the profile `--env`
+ * or SLUICE_ENV chooses), runs `body`, then lets the config shut down.
+ */
 async function withSchedules<T>(
-  path: string,
-  dataDir: string,
-  profile: string | undefined,
+  args: Record<string, unknown>,
   client: QueueClient,
   body: (schedules: Schedule[]) => Promise<T>,
 ): Promise<T> {
+  const path = configPathOf(args.config);
+  const dataDir = String(args.data);
+  const profile = chosenProfile(args, process.env);
   const file = resolve(path);
   if (!existsSync(file)) throw new Error(`${path}: no such file`);
   const module = await importFile(file);
@@ -99,40 +103,34 @@ const list = defineCommand({
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(
-        configPathOf(args.config),
-        String(args.data),
-        chosenProfile(args, process.env),
-        client,
-        async (schedules) => {
-          const count = intOption(args, 'count', 1, 20, 3) ?? 3;
-          const now = new Date();
-          const rows = schedules.map((s) => ({
-            name: s.name,
-            cron: s.cron,
-            timezone: s.timezone,
-            queue: s.queue,
-            catchUp: s.catchUp,
-            noOverlap: s.noOverlap,
-            next: nextFireTimes(s, now, count),
-          }));
-          print(
-            c.json,
-            rows.map((r) => ({ ...r, next: r.next.map((d) => d.toISOString()) })),
-            () =>
-              table(
-                ['SCHEDULE', 'CRON', 'ZONE', 'QUEUE', 'NEXT (LOCAL)'],
-                rows.flatMap((r) =>
-                  (r.next.length ? r.next : [undefined]).map((d, i) =>
-                    i === 0
-                      ? [r.name, r.cron, r.timezone, r.queue, d ? inZone(d, r.timezone) : 'never']
-                      : ['', '', '', '', d ? inZone(d, r.timezone) : ''],
-                  ),
+      withSchedules(args, client, async (schedules) => {
+        const count = intOption(args, 'count', 1, 20, 3) ?? 3;
+        const now = new Date();
+        const rows = schedules.map((s) => ({
+          name: s.name,
+          cron: s.cron,
+          timezone: s.timezone,
+          queue: s.queue,
+          catchUp: s.catchUp,
+          noOverlap: s.noOverlap,
+          next: nextFireTimes(s, now, count),
+        }));
+        print(
+          c.json,
+          rows.map((r) => ({ ...r, next: r.next.map((d) => d.toISOString()) })),
+          () =>
+            table(
+              ['SCHEDULE', 'CRON', 'ZONE', 'QUEUE', 'NEXT (LOCAL)'],
+              rows.flatMap((r) =>
+                (r.next.length ? r.next : [undefined]).map((d, i) =>
+                  i === 0
+                    ? [r.name, r.cron, r.timezone, r.queue, d ? inZone(d, r.timezone) : 'never']
+                    : ['', '', '', '', d ? inZone(d, r.timezone) : ''],
                 ),
               ),
-          );
-        },
-      ),
+            ),
+        );
+      }),
     ),
 });
 
@@ -150,37 +148,31 @@ const run = defineCommand({
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(
-        configPathOf(args.config),
-        String(args.data),
-        chosenProfile(args, process.env),
-        client,
-        async (schedules) => {
-          const name = String(args.name);
-          const schedule = schedules.find((s) => s.name === name);
-          if (!schedule)
-            throw new Error(`no schedule named ${name} (have: ${schedules.map((s) => s.name).join(', ')})`);
-          const sent = await sendTick(
-            client,
-            await queueUrlOf(client, schedule.queue),
-            schedule,
-            Date.now(),
-            true,
-          );
-          const result = {
-            schedule: name,
-            queue: schedule.queue,
-            messageId: sent.messageId,
-            scheduledAt: sent.scheduledAt.toISOString(),
-          };
-          print(c.json, result, () =>
-            table(
-              ['SCHEDULE', 'QUEUE', 'MESSAGE ID', 'AT'],
-              [[name, schedule.queue, sent.messageId, result.scheduledAt]],
-            ),
-          );
-        },
-      ),
+      withSchedules(args, client, async (schedules) => {
+        const name = String(args.name);
+        const schedule = schedules.find((s) => s.name === name);
+        if (!schedule)
+          throw new Error(`no schedule named ${name} (have: ${schedules.map((s) => s.name).join(', ')})`);
+        const sent = await sendTick(
+          client,
+          await queueUrlOf(client, schedule.queue),
+          schedule,
+          Date.now(),
+          true,
+        );
+        const result = {
+          schedule: name,
+          queue: schedule.queue,
+          messageId: sent.messageId,
+          scheduledAt: sent.scheduledAt.toISOString(),
+        };
+        print(c.json, result, () =>
+          table(
+            ['SCHEDULE', 'QUEUE', 'MESSAGE ID', 'AT'],
+            [[name, schedule.queue, sent.messageId, result.scheduledAt]],
+          ),
+        );
+      }),
     ),
 });
 

@@ -4,15 +4,17 @@
  * command alike; the reference system carries the seeds' dev and prod.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { localClient } from '../../src/client/local.ts';
 import { ConfigFileError, checkConfig, defineConfig, loadConfig } from '../../src/config/config-file.ts';
 import { applyProfile, chosenProfile } from '../../src/config/profiles.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { defineWorker } from '../../src/worker/define.ts';
+import { runSluice } from '../cli/cli-process.ts';
 
 const store = openSqliteStore({ path: ':memory:' });
 const client = localClient(store);
@@ -59,7 +61,11 @@ describe('profiles', () => {
     assert.throws(() => checkConfig(input, 'config', 'staging'), {
       message: 'config: --env staging: no such profile (the config declares dev, prod)',
     });
-    assert.equal(checkConfig({ queues: [] }, 'config', 'prod').profile, 'prod', 'no profiles: the same everywhere');
+    assert.equal(
+      checkConfig({ queues: [] }, 'config', 'prod').profile,
+      'prod',
+      'no profiles: the same everywhere',
+    );
     assert.throws(
       () => defineConfig({ ...input, profiles: { prod: { scale: { max: 0 } } } }),
       (e: Error) =>
@@ -114,5 +120,40 @@ describe('profiles', () => {
         await config.onShutdown?.();
       }
     }
+  });
+
+  it('sluice deploy takes --env, else SLUICE_ENV, and refuses an unknown profile in one line', async () => {
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const index = JSON.stringify(new URL('../../src/index.ts', import.meta.url).href);
+    writeFileSync(
+      join(dir, 'sluice.config.ts'),
+      `import { defineConfig, defineWorker } from ${index};
+export default defineConfig({
+  queues: [{ name: 'jobs' }],
+  workers: [defineWorker({ queue: 'jobs', handler: async () => {} })],
+  scale: { min: 1, max: 3, targetBacklogPerWorker: 100 },
+  deploy: { endpoint: 'http://sluice:9324' },
+  profiles: { prod: { scale: { max: 10 } } },
+});
+`,
+    );
+    const replicas = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const run = await runSluice(['deploy', 'compose', '--out', 'out', ...args], {
+        cwd: dir,
+        env: { ...process.env, SLUICE_ENV: '', ...env },
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const worker = parse(readFileSync(join(dir, 'out', 'compose.yaml'), 'utf8')).services['sluice-worker'];
+      return [worker.deploy.replicas, worker.environment.SLUICE_ENV];
+    };
+    assert.deepEqual(await replicas([]), [3, undefined]);
+    assert.deepEqual(await replicas(['--env', 'prod']), [10, 'prod']);
+    assert.deepEqual(await replicas([], { SLUICE_ENV: 'prod' }), [10, 'prod']);
+    const refused = await runSluice(['deploy', 'compose', '--out', 'out', '--env', 'staging'], { cwd: dir });
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr.trim().split('\n').at(-1),
+      'sluice: sluice.config.ts: --env staging: no such profile (the config declares prod)',
+    );
   });
 });

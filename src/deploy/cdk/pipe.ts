@@ -7,15 +7,8 @@
  * CDK has no Pipes → ECS target yet (aws-cdk PR #37094): CfnPipe.
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { type ISecurityGroup, type IVpc, SecurityGroup, type SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import {
-  Cluster,
-  ContainerImage,
-  ContainerInsights,
-  FargateTaskDefinition,
-  type ICluster,
-  LogDrivers,
-} from 'aws-cdk-lib/aws-ecs';
+import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { ContainerImage, FargateTaskDefinition, type ICluster, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -24,22 +17,23 @@ import type { AwsModel } from '../aws/model.ts';
 import type { AwsPipe, PipeGrant, PipeResource } from '../aws/pipe.ts';
 import { batchStateMachine } from '../aws/state-machine.ts';
 import { SluiceQueue } from './queue.ts';
-import { acknowledgeClusterTasks, clusterTasksArn, logGroup, separatePolicy, taskRole } from './roles.ts';
+import {
+  acknowledgeClusterTasks,
+  clusterFor,
+  clusterTasksArn,
+  logGroup,
+  type SluiceComputeProps,
+  separatePolicy,
+  taskRole,
+} from './tasks.ts';
 
-export interface SluicePipeWorkerProps {
+export interface SluicePipeWorkerProps extends SluiceComputeProps {
   /** The model (`loadAwsModel`). */
   readonly model: AwsModel;
   /** The pipe's name in the model, or its queue's; default: the model's only pipe. */
   readonly pipe?: string;
   /** The pipe's queue; default: a SluiceQueue made here. */
   readonly queue?: SluiceQueue;
-  /** Where the tasks run; default: a cluster made here in `vpc`. */
-  readonly cluster?: ICluster;
-  readonly vpc?: IVpc;
-  readonly vpcSubnets?: SubnetSelection;
-  readonly securityGroups?: ISecurityGroup[];
-  /** Over the pipe's image. */
-  readonly image?: ContainerImage;
 }
 
 const ACKNOWLEDGED = {
@@ -83,14 +77,7 @@ export class SluicePipeWorker extends Construct {
       );
     this.model = p;
     this.queue = props.queue ?? new SluiceQueue(this, 'Queue', { model: props.model, queue: p.queue });
-    const cluster =
-      props.cluster ??
-      new Cluster(this, 'Cluster', {
-        ...(props.vpc ? { vpc: props.vpc } : {}),
-        containerInsightsV2: ContainerInsights.ENABLED,
-        enableFargateCapacityProviders: true,
-      });
-    if (props.cluster instanceof Cluster) props.cluster.enableFargateCapacityProviders();
+    const cluster = clusterFor(this, props);
     this.cluster = cluster;
     const securityGroups = props.securityGroups ?? [
       new SecurityGroup(this, 'Tasks', { vpc: cluster.vpc, description: `${p.name}: tasks (outbound only)` }),

@@ -7,11 +7,8 @@
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import {
-  Cluster,
   ContainerImage,
-  ContainerInsights,
   FargateService,
   FargateTaskDefinition,
   type ICluster,
@@ -23,22 +20,22 @@ import type { AwsModel } from '../aws/model.ts';
 import type { AwsService } from '../aws/service.ts';
 import { sluiceDashboard } from './dashboard.ts';
 import { type SluiceQueue, sluiceQueues } from './queue.ts';
-import { acknowledgeClusterTasks, clusterTasksArn, logGroup, separatePolicy, taskRole } from './roles.ts';
 import { SluiceScaling } from './scaling.ts';
+import {
+  acknowledgeClusterTasks,
+  clusterFor,
+  clusterTasksArn,
+  logGroup,
+  type SluiceComputeProps,
+  separatePolicy,
+  taskRole,
+} from './tasks.ts';
 
-export interface SluiceWorkerServiceProps {
+export interface SluiceWorkerServiceProps extends SluiceComputeProps {
   /** The model (`loadAwsModel`). */
   readonly model: AwsModel;
   /** The queues, by name (`sluiceQueues`); default: made here, one SluiceQueue each. */
   readonly queues?: Readonly<Record<string, SluiceQueue>>;
-  /** A cluster with Container Insights on (scaling reads its RunningTaskCount); default: one made here in `vpc`. */
-  readonly cluster?: ICluster;
-  /** For the cluster made here; default: a new VPC. */
-  readonly vpc?: IVpc;
-  readonly vpcSubnets?: SubnetSelection;
-  readonly securityGroups?: ISecurityGroup[];
-  /** Over the model's image (e.g. `ContainerImage.fromEcrRepository(…)`). */
-  readonly image?: ContainerImage;
 }
 
 /** Reasons for the AwsSolutions rules this construct answers by design. */
@@ -75,14 +72,7 @@ export class SluiceWorkerService extends Construct {
       throw new Error('SluiceWorkerService: the config declares no worker (see SluicePipeWorker for pipes)');
     this.model = service;
     this.queues = props.queues ?? sluiceQueues(this, model);
-    const cluster =
-      props.cluster ??
-      new Cluster(this, 'Cluster', {
-        ...(props.vpc ? { vpc: props.vpc } : {}),
-        containerInsightsV2: ContainerInsights.ENABLED,
-        enableFargateCapacityProviders: true,
-      });
-    if (props.cluster instanceof Cluster) props.cluster.enableFargateCapacityProviders();
+    const cluster = clusterFor(this, props);
     this.cluster = cluster;
 
     this.taskRole = taskRole(

@@ -15,7 +15,9 @@ import { referenceApp } from '../../../examples/aws/app.ts';
 import { awsModel, SluiceWorkerService } from '../../../src/deploy/cdk/index.ts';
 import { bulkConfig, referenceConfig } from './seeds.ts';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+/** CloudFormation JSON, as JSON.parse gives it. */
+type Cfn = ReturnType<typeof JSON.parse>;
+type Resources = Record<string, { Type: string; Properties: Cfn }>;
 
 let app: App;
 let prod: Template;
@@ -25,15 +27,9 @@ let bulk: Template;
 const ofType = (t: Template, type: string) =>
   Object.values(t.findResources(type) as Resources).map((r) => r.Properties);
 const policy = (t: Template, name: string) =>
-  ofType(t, 'AWS::ApplicationAutoScaling::ScalingPolicy').find((p) => p.PolicyName === name) as Record<
-    string,
-    any
-  >;
+  ofType(t, 'AWS::ApplicationAutoScaling::ScalingPolicy').find((p) => p.PolicyName === name) as Cfn;
 const alarmOf = (t: Template, description: RegExp) =>
-  ofType(t, 'AWS::CloudWatch::Alarm').find((a) => description.test(String(a.AlarmDescription))) as Record<
-    string,
-    any
-  >;
+  ofType(t, 'AWS::CloudWatch::Alarm').find((a) => description.test(String(a.AlarmDescription))) as Cfn;
 
 /** A VPC as cdk-nag wants one (flow logs on). */
 const vpcIn = (stack: Stack) =>
@@ -91,7 +87,7 @@ describe('sluice/cdk: the seeds’ numbers', () => {
     assert.deepEqual(
       metrics
         .slice(0, -1)
-        .map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Metric.Dimensions[0].Value]),
+        .map((m: Cfn) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Metric.Dimensions[0].Value]),
       [
         ['m0', 'ApproximateNumberOfMessagesVisible', 'push-notifications'],
         ['m1', 'ApproximateNumberOfMessagesVisible', 'offline-messages'],
@@ -117,11 +113,11 @@ describe('sluice/cdk: the seeds’ numbers', () => {
     assert.equal(alarm.Threshold, 300);
     assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
     assert.equal(alarm.EvaluationPeriods, 2);
-    const ages = alarm.Metrics.filter((m: any) => m.MetricStat);
-    assert.ok(ages.every((m: any) => m.MetricStat.Stat === 'Maximum' && m.MetricStat.Period === 60));
-    assert.ok(ages.every((m: any) => m.MetricStat.Metric.MetricName === 'ApproximateAgeOfOldestMessage'));
+    const ages = alarm.Metrics.filter((m: Cfn) => m.MetricStat);
+    assert.ok(ages.every((m: Cfn) => m.MetricStat.Stat === 'Maximum' && m.MetricStat.Period === 60));
+    assert.ok(ages.every((m: Cfn) => m.MetricStat.Metric.MetricName === 'ApproximateAgeOfOldestMessage'));
     // What AWS does at each absolute age: threshold + the interval's bounds.
-    const absolute = age.StepAdjustments.map((s: any) => [
+    const absolute = age.StepAdjustments.map((s: Cfn) => [
       alarm.Threshold + s.MetricIntervalLowerBound,
       s.MetricIntervalUpperBound === undefined ? undefined : alarm.Threshold + s.MetricIntervalUpperBound,
       s.ScalingAdjustment,
@@ -153,7 +149,7 @@ describe('sluice/cdk: the seeds’ numbers', () => {
       /^IF\(tasks <= 1 AND \(m0 \+ .* \+ m5\) > 0, 90, \(m0 \+ .* \+ m5\) \/ tasks\)$/,
     );
     const names = new Set(
-      alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName),
+      alarm.Metrics.filter((m: Cfn) => m.MetricStat).map((m: Cfn) => m.MetricStat.Metric.MetricName),
     );
     assert.deepEqual(
       [...names],
@@ -201,9 +197,9 @@ describe('sluice/cdk: the seeds’ numbers', () => {
     });
     const queues = ofType(prod, 'AWS::SQS::Queue');
     assert.equal(queues.length, 14, '5 + 2 queues, each with its DLQ');
-    const tlsOnly = ofType(prod, 'AWS::SQS::QueuePolicy').filter((p: any) =>
+    const tlsOnly = ofType(prod, 'AWS::SQS::QueuePolicy').filter((p: Cfn) =>
       p.PolicyDocument.Statement.some(
-        (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        (s: Cfn) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
       ),
     );
     assert.equal(tlsOnly.length, 14);
@@ -211,8 +207,8 @@ describe('sluice/cdk: the seeds’ numbers', () => {
 
   it('the workers service: Fargate, no load balancer, health check, stop timeout, Spot with an on-demand base', () => {
     const [task] = ofType(prod, 'AWS::ECS::TaskDefinition').filter(
-      (t: any) => t.ContainerDefinitions[0].Name === 'worker',
-    ) as any[];
+      (t: Cfn) => t.ContainerDefinitions[0].Name === 'worker',
+    ) as Cfn[];
     assert.deepEqual([task.Cpu, task.Memory, task.RequiresCompatibilities], ['512', '1024', ['FARGATE']]);
     const [worker] = task.ContainerDefinitions;
     assert.deepEqual(worker.Command, ['start', 'sluice.config.ts']);
@@ -224,12 +220,12 @@ describe('sluice/cdk: the seeds’ numbers', () => {
       StartPeriod: 60,
     });
     assert.equal(worker.StopTimeout, 40);
-    const env = Object.fromEntries(worker.Environment.map((e: any) => [e.Name, e.Value]));
+    const env = Object.fromEntries(worker.Environment.map((e: Cfn) => [e.Name, e.Value]));
     assert.deepEqual(
       [env.WORKER_HEALTH_PORT, env.WORKER_SHUTDOWN_TIMEOUT_MS, env.SLUICE_ENV],
       ['3003', '30000', 'prod'],
     );
-    const [service] = ofType(prod, 'AWS::ECS::Service') as any[];
+    const [service] = ofType(prod, 'AWS::ECS::Service') as Cfn[];
     assert.equal(service.LoadBalancers, undefined);
     assert.equal(service.EnableExecuteCommand, false);
     const deployment = service.DeploymentConfiguration;
@@ -248,9 +244,9 @@ describe('sluice/cdk: the seeds’ numbers', () => {
 
   it('the task role: only the worker’s SQS actions, only on its queues; task protection on the cluster’s tasks', () => {
     const statements = ofType(prod, 'AWS::IAM::Policy')
-      .filter((p: any) => JSON.stringify(p.Roles).includes('WorkersTaskRole'))
-      .flatMap((p: any) => p.PolicyDocument.Statement);
-    const actions = new Set(statements.flatMap((s: any) => [s.Action].flat()));
+      .filter((p: Cfn) => JSON.stringify(p.Roles).includes('WorkersTaskRole'))
+      .flatMap((p: Cfn) => p.PolicyDocument.Statement);
+    const actions = new Set(statements.flatMap((s: Cfn) => [s.Action].flat()));
     assert.deepEqual([...actions].sort(), [
       'ecs:GetTaskProtection',
       'ecs:UpdateTaskProtection',
@@ -285,7 +281,7 @@ describe('sluice/cdk: the seeds’ numbers', () => {
       SourceParameters: { SqsQueueParameters: { BatchSize: 50, MaximumBatchingWindowInSeconds: 5 } },
       TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: 'FIRE_AND_FORGET' } },
     });
-    const [machine] = ofType(prod, 'AWS::StepFunctions::StateMachine') as any[];
+    const [machine] = ofType(prod, 'AWS::StepFunctions::StateMachine') as Cfn[];
     const definition = JSON.stringify(machine.DefinitionString);
     for (const piece of [
       'arn:aws:states:::ecs:runTask.sync',
@@ -298,7 +294,7 @@ describe('sluice/cdk: the seeds’ numbers', () => {
   });
 
   it('the dashboard: depth, in flight, age, backlog per task, running and desired tasks, DLQs', () => {
-    const [dashboard] = ofType(prod, 'AWS::CloudWatch::Dashboard') as any[];
+    const [dashboard] = ofType(prod, 'AWS::CloudWatch::Dashboard') as Cfn[];
     const body = JSON.stringify(dashboard.DashboardBody);
     for (const title of [
       'Messages visible',

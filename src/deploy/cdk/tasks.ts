@@ -1,9 +1,38 @@
-/** Task roles and execution logs shared by the workers service and the pipes. */
+/** What the workers service and the pipes share: where tasks run, their roles, their logs. */
 import { type CfnElement, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import type { ICluster } from 'aws-cdk-lib/aws-ecs';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, type ContainerImage, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
 import { Policy, type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+
+/** Where a construct's tasks run, and what they run. */
+export interface SluiceComputeProps {
+  /** A cluster with Container Insights on (scaling reads its RunningTaskCount); default: one made here in `vpc`. */
+  readonly cluster?: ICluster;
+  /** For the cluster made here; default: a new VPC. */
+  readonly vpc?: IVpc;
+  readonly vpcSubnets?: SubnetSelection;
+  readonly securityGroups?: ISecurityGroup[];
+  /** Over the model's image (e.g. `ContainerImage.fromEcrRepository(…)`). */
+  readonly image?: ContainerImage;
+}
+
+/**
+ * The given cluster (its Fargate capacity providers enabled, where CDK can), or a new one with
+ * Container Insights and the Fargate capacity providers.
+ */
+export function clusterFor(scope: Construct, props: SluiceComputeProps): ICluster {
+  if (props.cluster instanceof Cluster) props.cluster.enableFargateCapacityProviders();
+  return (
+    props.cluster ??
+    new Cluster(scope, 'Cluster', {
+      ...(props.vpc ? { vpc: props.vpc } : {}),
+      containerInsightsV2: ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+    })
+  );
+}
 
 /** `arn:…:ecs:<region>:<account>:task/<cluster>/*`: the cluster's tasks. */
 export function clusterTasksArn(scope: Construct, cluster: ICluster): string {
