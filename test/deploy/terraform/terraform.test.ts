@@ -9,7 +9,7 @@
  * `terraform validate` it), and for the same bytes from the same config.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -443,6 +443,33 @@ describe('sluice deploy terraform: the module', () => {
       'dashboard.tf.json',
       'scaling.tf.json',
     ]);
+  });
+
+  it('is used as the README says: its module blocks give every variable without a default, and only variables', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### AWS with Terraform'));
+    assert.match(
+      section,
+      /npx sluice deploy terraform sluice\.config\.ts --env prod --out \.\.\/\.\.\/deploy\/workers/,
+    );
+    assert.match(section, /npx sluice deploy terraform examples\/aws\/pipes\.config\.ts --out deploy\/jobs/);
+    const hcl = /```hcl\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const modules = [...hcl.matchAll(/module "(\w+)" \{\n([\s\S]*?)\n\}/g)];
+    assert.deepEqual(
+      modules.map((m) => m[1]),
+      ['workers', 'jobs'],
+    );
+    for (const [, name, body] of modules) {
+      const module = name === 'workers' ? prod : pipes;
+      const given = [...(body ?? '').matchAll(/^\s+(\w+)\s+=/gm)]
+        .map((a) => a[1])
+        .filter((a) => a !== 'source');
+      for (const arg of given)
+        assert.ok(module.variables[arg ?? ''], `module ${name}: ${arg} is not a variable`);
+      for (const [variable, v] of Object.entries(module.variables))
+        if (!('default' in v))
+          assert.ok(given.includes(variable), `module ${name}: ${variable} has no default`);
+    }
   });
 
   it('refuses what AWS cannot run, in one line naming the field', async () => {
