@@ -98,7 +98,7 @@ const absoluteAges = (alarm: Body, policy: Body) =>
 
 let prod: Module;
 let dev: Module;
-let bulk: Module;
+let bulk: Module & { stderr: string };
 let pipes: Module;
 
 before(async () => {
@@ -470,6 +470,16 @@ describe('sluice deploy terraform: the module', () => {
         if (!('default' in v))
           assert.ok(given.includes(variable), `module ${name}: ${variable} has no default`);
     }
+  });
+
+  it('says on stderr what Terraform cannot express: target tracking reads its metric each minute', async () => {
+    const m = await bulkModule('period', { periodSeconds: 120 });
+    assert.equal(
+      m.stderr,
+      'sluice: warning: target tracking reads its metric each minute; scale.periodSeconds 120 applies to the step alarms only\n',
+    );
+    assert.equal(alarmOf(m, 'scaling_age').period, 120);
+    assert.equal(bulk.stderr, '');
   });
 
   it('refuses what AWS cannot run, in one line naming the field', async () => {
