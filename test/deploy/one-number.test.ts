@@ -1,7 +1,7 @@
 /**
  * One number changed in the config changes in every renderer's output:
- * `sluice deploy` pm2, compose and k8s, the AWS CDK constructs and the
- * Pulumi components (under Pulumi's runtime mocks). Each
+ * `sluice deploy` pm2, compose, k8s and terraform, the AWS CDK constructs
+ * and the Pulumi components (under Pulumi's runtime mocks). Each
  * renderer has a reader that finds the numbers in what it wrote; a new
  * renderer (Pulumi, Terraform) adds its reader to RENDERERS.
  */
@@ -14,9 +14,10 @@ import type { SluiceConfig } from '../../src/config/config-file.ts';
 import { awsModel, SluiceWorkerService } from '../../src/deploy/cdk/index.ts';
 import { deployModel } from '../../src/deploy/model.ts';
 import { SluiceWorkerService as PulumiWorkerService } from '../../src/deploy/pulumi/index.ts';
-import { render } from '../../src/deploy/render.ts';
+import { render, renderAws } from '../../src/deploy/render.ts';
 import { configOf, type Numbers, pm2Apps } from './configs.ts';
 import { installMocks, one } from './pulumi/mocks.ts';
+import { document } from './terraform/module.ts';
 
 /** The numbers a renderer's output carries (those it has no place for are left out). */
 export interface Carried {
@@ -104,6 +105,22 @@ export const RENDERERS: Record<string, (config: SluiceConfig) => Carried | Promi
     return {
       max: target.maxCapacity,
       target: tracking.targetValue,
+      stopSeconds: worker.stopTimeout,
+      shutdownMs: worker.environment.find((e: { name: string }) => e.name === 'WORKER_SHUTDOWN_TIMEOUT_MS')
+        .value,
+    };
+  },
+  terraform: (config) => {
+    const out = renderAws('terraform', awsModel(config, options), options).files;
+    const resource = (file: string, type: string, label: string) =>
+      JSON.parse(out[file] ?? '{}').resource[type][label];
+    const [worker] = document(
+      resource('service.tf.json', 'aws_ecs_task_definition', 'workers').container_definitions,
+    );
+    return {
+      max: resource('scaling.tf.json', 'aws_appautoscaling_target', 'workers').max_capacity,
+      target: resource('scaling.tf.json', 'aws_appautoscaling_policy', 'backlog_per_task')
+        .target_tracking_scaling_policy_configuration.target_value,
       stopSeconds: worker.stopTimeout,
       shutdownMs: worker.environment.find((e: { name: string }) => e.name === 'WORKER_SHUTDOWN_TIMEOUT_MS')
         .value,
