@@ -5,8 +5,8 @@
  * (access.ts), and each is written to the audit log with who did it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HistoryRange } from '../store/operator.ts';
 import type { Store } from '../store/store.ts';
-import type { QueueStats } from '../store/types.ts';
 import type { Access, Session } from './access.ts';
 import { filterOf } from './filters.ts';
 import { DashboardError, readJson, sendJson } from './http.ts';
@@ -14,6 +14,7 @@ import { DashboardError, readJson, sendJson } from './http.ts';
 export interface ApiContext {
   store: Store;
   access: Access;
+  now: () => number;
 }
 
 interface Call {
@@ -30,8 +31,9 @@ type Handler = (call: Call, body: Record<string, unknown>) => Promise<unknown>;
 
 const reads: [RegExp, Handler][] = [
   [/^\/api\/session$/, async ({ session, ctx }) => sessionView(session, ctx.access)],
-  [/^\/api\/queues$/, async ({ ctx }) => ({ queues: overview(await ctx.store.stats()) })],
+  [/^\/api\/queues$/, async ({ ctx }) => ({ queues: await overview(ctx) })],
   [/^\/api\/queues\/([^/]+)$/, queueDetail],
+  [/^\/api\/queues\/([^/]+)\/history$/, queueHistory],
   [/^\/api\/queues\/([^/]+)\/messages$/, browse],
   [/^\/api\/queues\/([^/]+)\/messages\/count$/, count],
   [/^\/api\/queues\/([^/]+)\/messages\/([^/]+)$/, message],
@@ -80,8 +82,29 @@ export const sessionView = (session: Session, access: Access) => ({
   auth: access.requiresLogin,
 });
 
-/** Each queue's counts, its DLQ's depth, and which queues are dead-letter queues (and of whom). */
-function overview(stats: QueueStats[]) {
+/**
+ * Each queue's counts, its DLQ's depth, which queues are dead-letter queues
+ * (and of whom), and its recent traffic: per minute, and send → first-receive
+ * waits (ms), over about the last five minutes (store.activity).
+ */
+async function overview({ store, now: clock }: ApiContext) {
+  const [stats, activity] = await Promise.all([store.stats(), store.activity()]);
+  const now = clock();
+  const traffic = new Map(
+    activity.map((a) => {
+      const minutes = Math.max(1, now - a.since) / 60_000;
+      const rate = (n: number) => Math.round((n / minutes) * 10) / 10;
+      return [
+        a.name,
+        {
+          sentPerMinute: rate(a.sent),
+          receivedPerMinute: rate(a.received),
+          deletedPerMinute: rate(a.deleted),
+          waitMs: a.wait,
+        },
+      ];
+    }),
+  );
   const byName = new Map(stats.map((s) => [s.name, s]));
   const sources = new Map<string, string[]>();
   for (const s of stats)
@@ -93,6 +116,12 @@ function overview(stats: QueueStats[]) {
       ...s,
       dlqDepth: dlq ? dlq.visible + dlq.inFlight + dlq.delayed : null,
       deadLetterSources: sources.get(s.name) ?? [],
+      ...(traffic.get(s.name) ?? {
+        sentPerMinute: 0,
+        receivedPerMinute: 0,
+        deletedPerMinute: 0,
+        waitMs: null,
+      }),
     };
   });
 }
@@ -103,9 +132,17 @@ async function queueUrl({ ctx, queue }: Call): Promise<string> {
 
 async function queueDetail(call: Call) {
   const QueueUrl = await queueUrl(call);
-  const stats = overview(await call.ctx.store.stats()).find((s) => s.name === call.queue);
+  const stats = (await overview(call.ctx)).find((s) => s.name === call.queue);
   const { Attributes = {} } = await call.ctx.store.getQueueAttributes({ QueueUrl, AttributeNames: ['All'] });
   return { queue: stats, attributes: Attributes };
+}
+
+const RANGES = new Set<string>(['1h', '24h', '7d', '30d']);
+
+async function queueHistory(call: Call) {
+  const range = call.params.get('range') ?? '1h';
+  if (!RANGES.has(range)) throw new DashboardError(400, `range must be 1h, 24h, 7d or 30d, got "${range}"`);
+  return call.ctx.store.history({ QueueUrl: await queueUrl(call), range: range as HistoryRange });
 }
 
 const fields = (params: URLSearchParams) => Object.fromEntries(params);
@@ -144,7 +181,7 @@ async function message(call: Call) {
 
 async function deadLetters(call: Call) {
   const QueueUrl = await queueUrl(call);
-  const stats = overview(await call.ctx.store.stats()).find((s) => s.name === call.queue);
+  const stats = (await overview(call.ctx)).find((s) => s.name === call.queue);
   return {
     groups: await call.ctx.store.deadLetterGroups({ QueueUrl }),
     sources: stats?.deadLetterSources ?? [],

@@ -45,7 +45,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     ...(options.keys ? { keys: options.keys } : {}),
     ...(options.viewers ? { viewers: options.viewers } : {}),
   });
-  const ctx = { store: options.store, access };
+  const ctx = { store: options.store, access, now: options.now };
 
   return async (req, res, path, query) => {
     const isApi = path === '/api' || path.startsWith('/api/');

@@ -89,7 +89,7 @@ const bodies: Record<PageName, (queue: string) => string> = {
   <div class="live"><span id="updated" class="muted"></span> <button type="button" id="pause" aria-pressed="false">Pause</button></div>
 </div>
 <div class="table-wrap"><table id="queues" class="queues">
-  <thead><tr><th>Queue</th><th class="num">Visible</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Oldest</th><th class="num">DLQ</th></tr></thead>
+  <thead><tr><th>Queue</th><th class="num">Visible</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Oldest</th><th class="num">DLQ</th><th class="num" title="sent per minute, last 5 min">In/min</th><th class="num" title="deleted per minute, last 5 min">Out/min</th><th class="num" title="send → first receive, last 5 min">Waiting p50 / p95 / p99</th></tr></thead>
   <tbody></tbody>
 </table></div>
 <p id="empty" class="muted" hidden>No queues yet.</p>`,
@@ -98,6 +98,13 @@ const bodies: Record<PageName, (queue: string) => string> = {
 <nav class="crumbs"><a href="/dashboard">Queues</a> › <span>${esc(queue)}</span></nav>
 <div class="title-row"><h1>${esc(queue)}</h1><a id="dlq-link" class="button" hidden href="${q(queue)}/dead-letters">Dead letters</a></div>
 <dl id="stats" class="stats"></dl>
+<section class="card" id="history">
+  <div class="title-row"><h2>Over time</h2>
+    <div class="ranges" role="group" aria-label="Range">${['1h', '24h', '7d', '30d']
+      .map((r) => `<button type="button" data-range="${r}" aria-pressed="${r === '1h'}">${r}</button>`)
+      .join('')}</div></div>
+  <div id="charts" class="charts"></div>
+</section>
 <section class="card">
   <h2>Messages</h2>
   <p class="muted">Read without consuming: nothing here changes a message's receive count or visibility.</p>

@@ -22,6 +22,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createDashboard } from '../dashboard/index.ts';
+import { sampleHistory } from '../dashboard/sampler.ts';
 import type { KeyRing } from '../protocol/sigv4.ts';
 import type { Store } from '../store/store.ts';
 import { answerUnparseable } from './client-error.ts';
@@ -164,6 +165,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }),
   });
   state = 'SERVING';
+  // The dashboard's charts: a history sample every minute (store.recordHistory).
+  const stopSampling = options.dashboard === false ? () => {} : sampleHistory(store, { log });
 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
@@ -177,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         idle = r;
         settle();
       });
+      stopSampling();
       await store.close();
       state = 'CLOSED';
       server.closeAllConnections();

@@ -69,6 +69,36 @@ describe('dashboard API on a loopback server without --auth', () => {
     assert.equal(byName.get('orders-dlq')?.dlqDepth, null);
   });
 
+  it('shows each queue’s traffic and send → first-receive waits, live', async () => {
+    const { body } = await api.get('/api/queues');
+    const orders = (body.queues as Record<string, unknown>[]).find((q) => q.name === 'orders')!;
+    // 23 sent by the seed; the worker received the 3 poison orders 3 times each, then sent each to the DLQ
+    // and deleted it.
+    for (const rate of ['sentPerMinute', 'receivedPerMinute', 'deletedPerMinute'])
+      assert.ok((orders[rate] as number) > 0, rate);
+    const wait = orders.waitMs as { count: number; p50: number; p95: number; p99: number };
+    assert.equal(wait.count, 3);
+    assert.ok(wait.p50 <= wait.p95 && wait.p95 <= wait.p99);
+  });
+
+  it('serves a queue’s history for 1 h, 24 h, 7 d and 30 d, from samples kept in the store', async () => {
+    await t.store.recordHistory();
+    for (const range of ['1h', '24h', '7d', '30d']) {
+      const { status, body } = await api.get(`/api/queues/orders/history?range=${range}`);
+      assert.equal(status, 200, range);
+      assert.equal(body.range, range);
+      const points = body.points as { sent: number; received: number; deleted: number; dlqDepth: number }[];
+      assert.equal(points.length, 1, range);
+      assert.equal(points[0]!.sent, 23);
+      assert.equal(points[0]!.received, 9);
+      assert.equal(points[0]!.deleted, 3);
+      assert.equal(points[0]!.dlqDepth, 5);
+    }
+    const bad = await api.get('/api/queues/orders/history?range=2h');
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body.error), /range must be 1h, 24h, 7d or 30d, got "2h"/);
+  });
+
   it('browses without consuming, and searches by body text, attribute, id and receives', async () => {
     const page = await api.get('/api/queues/orders/messages?limit=5');
     const messages = page.body.messages as Browsed[];

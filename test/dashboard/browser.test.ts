@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type DashboardServer, OPERATOR, seed, startDashboardServer, VIEWER } from './harness.ts';
+import {
+  type DashboardServer,
+  OPERATOR,
+  ShiftedClock,
+  seed,
+  seedHistory,
+  startDashboardServer,
+  VIEWER,
+} from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -57,7 +65,9 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
   let t: DashboardServer;
   let context: BrowserContext;
   before(async () => {
-    t = await startDashboardServer();
+    const clock = new ShiftedClock();
+    t = await startDashboardServer({ clock });
+    await seedHistory(t.store, clock);
     await seed(t);
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   });
@@ -75,6 +85,35 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
     await page.screenshot({ path: join(shots, 'dashboard-overview.png') });
     await page.click('#pause');
     assert.equal(await page.textContent('#pause'), 'Resume');
+    noErrors(errors);
+    await page.close();
+  });
+
+  it('draws a queue’s history, for each range', async () => {
+    const { page, errors } = await open(context, `${t.url}/dashboard/queues/charted`);
+    await page.waitForSelector('#charts figure polyline.series');
+    assert.equal(await page.locator('#charts figure').count(), 4);
+    const lines = await page
+      .locator('#charts polyline.series')
+      .evaluateAll((els) => els.map((e) => (e.getAttribute('points') ?? '').split(' ').length));
+    assert.ok(
+      lines.every((n) => n >= 55),
+      `a point per sampled minute in every series: ${lines}`,
+    );
+    const stroke = await page
+      .locator('#charts polyline.series')
+      .first()
+      .evaluate((e) => getComputedStyle(e).stroke);
+    assert.notEqual(stroke, 'none', 'coloured by the stylesheet');
+    await page.locator('#history').screenshot({ path: join(shots, 'dashboard-history.png') });
+    await page.click('#history button[data-range="7d"]');
+    // The hour in 1-hour buckets: one or two points a series.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#charts polyline.series')].every(
+        (e) => (e.getAttribute('points') ?? '').split(' ').length <= 2,
+      ),
+    );
+    assert.equal(await page.getAttribute('#history button[data-range="7d"]', 'aria-pressed'), 'true');
     noErrors(errors);
     await page.close();
   });

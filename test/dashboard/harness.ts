@@ -13,6 +13,7 @@ import { awsClient } from '../../src/client/aws.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/store.ts';
+import { type Clock, systemClock } from '../../src/time/clock.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { PermanentError } from '../../src/worker/errors.ts';
 import { startWorker } from '../../src/worker/worker.ts';
@@ -27,13 +28,30 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
+/**
+ * A wall clock that a test may set back (`offsetMs` < 0) to write history in the past, e.g. an hour of
+ * samples in a few seconds; its timers are the system's.
+ */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now = () => Date.now() + this.offsetMs;
+  setTimer = systemClock.setTimer;
+}
+
 /** With `auth`, the server has the two keys above and VIEWER signs in read-only. */
-export async function startDashboardServer(options: { auth?: boolean } = {}): Promise<DashboardServer> {
+export async function startDashboardServer(
+  options: { auth?: boolean; clock?: Clock } = {},
+): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-dashboard-'));
   const server = await startServer({
     port: 0,
     log: () => {},
-    openStore: (baseUrl) => openSqliteStore({ path: join(dir, 'sluice.sqlite'), identity: { baseUrl } }),
+    openStore: (baseUrl) =>
+      openSqliteStore({
+        path: join(dir, 'sluice.sqlite'),
+        identity: { baseUrl },
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
     ...(options.auth
       ? {
           keys: new Map([
@@ -125,6 +143,35 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
   } finally {
     await client.close();
   }
+}
+
+/**
+ * An hour of history for queue `charted`, sampled every minute with the clock set back: traffic that
+ * rises and falls, messages waiting longer as the backlog grows. Leaves the clock at now.
+ */
+export async function seedHistory(store: Store, clock: ShiftedClock): Promise<void> {
+  const { QueueUrl } = await store.createQueue({ QueueName: 'charted' });
+  for (let minute = 60; minute > 0; minute--) {
+    clock.offsetMs = -minute * 60_000;
+    const wave = Math.round(20 + 15 * Math.sin(minute / 8));
+    for (let i = 0; i < wave; i += 10)
+      await store.sendMessageBatch({
+        QueueUrl,
+        Entries: Array.from({ length: Math.min(10, wave - i) }, (_, j) => ({
+          Id: String(j),
+          MessageBody: `job ${minute}-${i + j}`,
+        })),
+      });
+    clock.offsetMs += 20_000 + (minute % 7) * 4_000;
+    const { Messages = [] } = await store.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
+    if (Messages.length)
+      await store.deleteMessageBatch({
+        QueueUrl,
+        Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+      });
+    await store.recordHistory();
+  }
+  clock.offsetMs = 0;
 }
 
 /** The dashboard's API as a script uses it: a cookie jar of one session and its CSRF token. */

@@ -7,6 +7,7 @@ import type * as O from '../operator.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type * as T from '../types.ts';
 import * as ack from './ack.ts';
+import { Activity } from './activity.ts';
 import * as audit from './audit.ts';
 import * as browse from './browse.ts';
 import { Committer } from './committer.ts';
@@ -16,6 +17,7 @@ import * as dlq from './dlq.ts';
 import Database from './driver.ts';
 import { lockDatabaseFile } from './file-lock.ts';
 import { fsReason } from './fs-reason.ts';
+import * as history from './history.ts';
 import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
@@ -63,7 +65,11 @@ class SqliteStore implements Store {
     const identity = { ...DEFAULT_IDENTITY, ...options.identity };
     const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
     const registry = new QueueRegistry(db, identity);
-    const committer = new Committer(db, isSqsError, () => registry.reload());
+    const committer = new Committer(db, isSqsError, () => {
+      registry.reload();
+      activity.discard();
+    });
+    const activity = new Activity(committer, clock.now());
     const waiters = new Waiters(clock);
     this.#ctx = {
       db,
@@ -77,6 +83,7 @@ class SqliteStore implements Store {
       },
       queues: registry,
       waiters,
+      activity,
       sql(strings, ...names) {
         let bySite = statements.get(strings);
         if (!bySite) {
@@ -147,11 +154,16 @@ class SqliteStore implements Store {
     this.#run((c) => browse.deleteMessages(c, i));
   appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
   listAudit = (i?: O.AuditListInput) => this.#run((c) => audit.listAudit(c, i));
+  recordHistory = () => this.#run((c) => history.recordHistory(c, c.activity.take(c.clock.now())));
+  history = (i: O.HistoryInput) => this.#run((c) => history.history(c, i));
+  activity = (prefix?: string) => this.#run((c) => history.activity(c, c.activity, prefix));
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#moveTasks.close();
+    // What was counted since the last sample survives a clean restart.
+    if (this.#ctx.activity.counted) await this.recordHistory().catch(() => {});
     this.#ctx.waiters.close();
     await this.#ctx.committer.close();
     this.#ctx.db.close();
