@@ -5,6 +5,7 @@
  * (access.ts), and each is written to the audit log with who did it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WorkerView } from '../server/worker-sightings.ts';
 import type { HistoryRange } from '../store/operator.ts';
 import type { Store } from '../store/store.ts';
 import type { Access, Session } from './access.ts';
@@ -15,6 +16,7 @@ export interface ApiContext {
   store: Store;
   access: Access;
   now: () => number;
+  workers: () => WorkerView[];
 }
 
 interface Call {
@@ -40,6 +42,7 @@ const reads: [RegExp, Handler][] = [
   [/^\/api\/queues\/([^/]+)\/dead-letters$/, deadLetters],
   [/^\/api\/queues\/([^/]+)\/moves$/, moves],
   [/^\/api\/audit$/, audit],
+  [/^\/api\/workers$/, async ({ ctx }) => ({ workers: ctx.workers(), supervisor: SUPERVISOR })],
 ];
 
 const actions: [RegExp, Handler][] = [
@@ -136,6 +139,15 @@ async function queueDetail(call: Call) {
   const { Attributes = {} } = await call.ctx.store.getQueueAttributes({ QueueUrl, AttributeNames: ['All'] });
   return { queue: stats, attributes: Attributes };
 }
+
+/**
+ * `sluice scale` runs its supervisor in its own process, which reaches the
+ * server as a client only: its decisions are in its own log, not here.
+ */
+const SUPERVISOR = {
+  reachable: false,
+  note: 'Scaling decisions are made by `sluice scale` in its own process and logged there (one line per decision, with its reason); the server does not see them. Its workers appear here as <prefix>-1 … <prefix>-N.',
+};
 
 const RANGES = new Set<string>(['1h', '24h', '7d', '30d']);
 

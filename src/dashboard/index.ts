@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyRing } from '../protocol/sigv4.ts';
+import type { WorkerView } from '../server/worker-sightings.ts';
 import type { Store } from '../store/store.ts';
 import { Access, SESSION_COOKIE } from './access.ts';
 import { api, sessionView } from './api.ts';
@@ -21,6 +22,8 @@ export interface DashboardOptions {
   viewers?: ReadonlySet<string>;
   log: (line: string) => void;
   now: () => number;
+  /** The sluice workers the server sees (src/server/worker-sightings.ts). */
+  workers?: () => WorkerView[];
 }
 
 export type DashboardHandler = (
@@ -45,7 +48,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     ...(options.keys ? { keys: options.keys } : {}),
     ...(options.viewers ? { viewers: options.viewers } : {}),
   });
-  const ctx = { store: options.store, access, now: options.now };
+  const ctx = { store: options.store, access, now: options.now, workers: options.workers ?? (() => []) };
 
   return async (req, res, path, query) => {
     const isApi = path === '/api' || path.startsWith('/api/');
@@ -101,6 +104,7 @@ function pageOf(path: string): { page: PageName; queue?: string } | undefined {
   if (path === '/dashboard' || path === '/dashboard/') return { page: 'overview' };
   if (path === '/dashboard/login') return { page: 'login' };
   if (path === '/dashboard/audit') return { page: 'audit' };
+  if (path === '/dashboard/workers') return { page: 'workers' };
   const m = /^\/dashboard\/queues\/([^/]+)(\/dead-letters)?$/.exec(path);
   if (!m) return undefined;
   let queue: string;

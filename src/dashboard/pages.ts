@@ -7,7 +7,7 @@
  */
 import type { Session } from './access.ts';
 
-export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'login';
+export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'workers' | 'login';
 
 const escapes: Record<string, string> = {
   '&': '&amp;',
@@ -19,9 +19,15 @@ const escapes: Record<string, string> = {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c]!);
 const q = (name: string) => `/dashboard/queues/${encodeURIComponent(name)}`;
 
+const TITLES: Partial<Record<PageName, string>> = {
+  login: 'Sign in',
+  overview: 'Queues',
+  audit: 'Audit log',
+  workers: 'Workers',
+};
+
 export function renderPage(page: PageName, session: Session | undefined, queue = ''): string {
-  const title =
-    page === 'login' ? 'Sign in' : page === 'overview' ? 'Queues' : page === 'audit' ? 'Audit log' : queue;
+  const title = TITLES[page] ?? queue;
   const who = session
     ? `<span class="who" title="signed in">${esc(session.actor)} · ${session.role}</span>${
         session.actor === 'local' ? '' : '<button type="button" id="logout" class="link">Sign out</button>'
@@ -43,7 +49,7 @@ export function renderPage(page: PageName, session: Session | undefined, queue =
 <body data-page="${page}" data-queue="${esc(queue)}">
 <header class="top">
   <a class="brand" href="/dashboard">sluice</a>
-  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
+  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/workers">Workers</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
   <div class="session">${who}</div>
 </header>
 <main>
@@ -164,6 +170,22 @@ const bodies: Record<PageName, (queue: string) => string> = {
 <section class="card">
   <h2>Redrives</h2>
   <ul id="moves" class="moves"></ul>
+</section>`,
+
+  workers: () => `
+<div class="title-row">
+  <h1>Workers</h1>
+  <div class="live"><span id="updated" class="muted"></span> <button type="button" id="pause" aria-pressed="false">Pause</button></div>
+</div>
+<p class="muted">The sluice workers this server has seen in the last hour: each names itself on its requests (User-Agent <code>sluice-worker/WORKER_ID</code>). Rates are per minute over the last five minutes.</p>
+<div class="table-wrap"><table id="workers" class="workers">
+  <thead><tr><th>Worker</th><th>Queues</th><th class="num">In flight</th><th class="num">Received/min</th><th class="num">Deleted/min</th><th class="num" title="made visible again at once (VisibilityTimeout 0)">Handed back/min</th><th class="num" title="dead-lettered with an error, or visibility ran out while held">Failed/min</th><th class="num">Failed, total</th><th>Last seen</th></tr></thead>
+  <tbody></tbody>
+</table></div>
+<p id="empty" class="muted" hidden>No worker has been seen yet. Workers started with <code>sluice worker</code>, <code>sluice start</code> or <code>sluice scale</code> against this server show up here.</p>
+<section class="card">
+  <h2>Scaling decisions</h2>
+  <p id="supervisor" class="muted"></p>
 </section>`,
 
   audit: () => `

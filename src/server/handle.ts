@@ -22,6 +22,7 @@ import { isSqsError, SqsError } from '../sqs/errors.ts';
 import type { Store } from '../store/store.ts';
 import { readBody } from './body.ts';
 import { type PollContext, receiveFor } from './long-poll.ts';
+import { WorkerSightings } from './worker-sightings.ts';
 
 export interface HandlerContext extends PollContext {
   readonly store: Store;
@@ -36,6 +37,8 @@ export interface HandlerContext extends PollContext {
   readonly background: (work: Promise<void>) => void;
   /** The operator's dashboard, answering /dashboard and /api (src/dashboard/). */
   readonly dashboard?: DashboardHandler;
+  /** What sluice workers do, for the dashboard's workers page. */
+  readonly sightings?: WorkerSightings;
 }
 
 type Protocol = 'json' | 'query';
@@ -85,6 +88,9 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
       output = await receiveFor(res, ctx, action, parsed.input);
       if (output === undefined) return; // the client has gone; its messages were handed back
     } else output = await action.call(ctx.store, parsed.input as never, {});
+    const workerId = ctx.sightings && WorkerSightings.idOf(header(req, 'user-agent'));
+    if (workerId)
+      ctx.sightings!.observe(workerId, action.name, parsed.input as Record<string, unknown>, output);
     const text = protocol === 'json' ? jsonResult(action, output) : xmlResult(action, output, requestId);
     send(res, 200, { 'content-type': protocol === 'json' ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE }, text);
   } catch (e) {

@@ -28,6 +28,7 @@ import type { Store } from '../store/store.ts';
 import { answerUnparseable } from './client-error.ts';
 import { type HandlerContext, handle } from './handle.ts';
 import { drainingSignal } from './long-poll.ts';
+import { WorkerSightings } from './worker-sightings.ts';
 
 export interface ServerOptions {
   /** Defaults to 127.0.0.1. */
@@ -144,6 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await new Promise((r) => server.close(r));
     throw e;
   }
+  const sightings = new WorkerSightings(Date.now);
   resolveReady({
     store,
     ...(options.keys ? { keys: options.keys } : {}),
@@ -155,10 +157,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.dashboard === false
       ? {}
       : {
+          sightings,
           dashboard: createDashboard({
             store,
             log,
             now: Date.now,
+            workers: () => sightings.list(),
             ...(options.keys ? { keys: options.keys } : {}),
             ...(options.dashboard?.viewers ? { viewers: options.dashboard.viewers } : {}),
           }),

@@ -81,6 +81,43 @@ describe('dashboard API on a loopback server without --auth', () => {
     assert.ok(wait.p50 <= wait.p95 && wait.p95 <= wait.p99);
   });
 
+  it('lists the workers it has seen, named by their User-Agent, with what they did', async () => {
+    const { status, body } = await api.get('/api/workers');
+    assert.equal(status, 200);
+    const workers = body.workers as Record<string, unknown>[];
+    const pick = (w: Record<string, unknown> | undefined) =>
+      w && {
+        queues: w.queues,
+        received: w.received,
+        deleted: w.deleted,
+        handedBack: w.handedBack,
+        failed: w.failed,
+        inFlight: w.inFlight,
+      };
+    // orders-1: 3 poison orders, each received 3 times; the first two handed back at once (no backoff),
+    // the third dead-lettered with its error by the worker, then deleted. emails-1: 2 refused at once.
+    assert.deepEqual(pick(workers.find((w) => w.id === 'orders-1')), {
+      queues: ['orders'],
+      received: 9,
+      deleted: 3,
+      handedBack: 6,
+      failed: 3,
+      inFlight: 0,
+    });
+    assert.deepEqual(pick(workers.find((w) => w.id === 'emails-1')), {
+      queues: ['emails'],
+      received: 2,
+      deleted: 2,
+      handedBack: 0,
+      failed: 2,
+      inFlight: 0,
+    });
+    assert.equal(workers.length, 2, 'requests without a worker id are no worker');
+    assert.equal((body.supervisor as { reachable: boolean }).reachable, false);
+    const page = await fetch(`${t.url}/dashboard/workers`);
+    assert.equal(page.status, 200);
+  });
+
   it('serves a queue’s history for 1 h, 24 h, 7 d and 30 d, from samples kept in the store', async () => {
     await t.store.recordHistory();
     for (const range of ['1h', '24h', '7d', '30d']) {

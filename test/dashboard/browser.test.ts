@@ -10,7 +10,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { defineWorker } from '../../src/worker/define.ts';
+import { runWorkers } from '../../src/worker/run.ts';
 import {
   type DashboardServer,
   OPERATOR,
@@ -164,6 +167,56 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
     assert.equal(orders?.visible, 23, 'the poison orders are back in their queue');
     noErrors(errors);
     await page.close();
+  });
+
+  it('lists a running worker, named by its WORKER_ID, with what it holds', async () => {
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'thumbnails' });
+    for (let i = 0; i < 3; i++) await t.store.sendMessage({ QueueUrl, MessageBody: `image ${i}` });
+    let finish!: () => void;
+    const held = new Promise<void>((r) => {
+      finish = r;
+    });
+    let started = 0;
+    const running = await runWorkers(
+      [
+        defineWorker({
+          queue: 'thumbnails',
+          handler: async () => {
+            started++;
+            await held;
+          },
+        }),
+      ],
+      {
+        env: {
+          SLUICE_ENDPOINT: t.url,
+          AWS_REGION: 'us-east-1',
+          WORKER_ID: 'thumbs-7',
+          WORKER_HEALTH_PORT: '0',
+        },
+        handleSignals: false,
+        logger: pino({ level: 'silent' }),
+        writeStats: () => {},
+      },
+    );
+    try {
+      const { page, errors } = await open(context, `${t.url}/dashboard/workers`);
+      const row = page.locator('#workers tr[data-worker="thumbs-7"]');
+      await row.waitFor();
+      assert.equal(await row.locator('td').nth(1).textContent(), 'thumbnails');
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#workers tr[data-worker="thumbs-7"] td:nth-child(3)')?.textContent === '3',
+      );
+      assert.equal(started, 3);
+      assert.match((await page.textContent('#supervisor')) ?? '', /sluice scale/);
+      await page.screenshot({ path: join(shots, 'dashboard-workers.png') });
+      noErrors(errors);
+      await page.close();
+    } finally {
+      finish();
+      await running.stop();
+    }
   });
 
   it('lays the overview out for a phone, in dark mode', async () => {

@@ -105,6 +105,11 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
         MessageBody: JSON.stringify({ to: `bounce-${i}@example.com` }),
       });
     const logger = pino({ level: 'silent' });
+    // Each worker names itself on its requests, as `sluice worker` does with its WORKER_ID.
+    const workerClient = (workerId: string) =>
+      awsClient({ endpoint: t.url, region: 'us-east-1', credentials, workerId });
+    const ordersClient = workerClient('orders-1');
+    const emailsClient = workerClient('emails-1');
     const ordersWorker = startWorker(
       defineWorker({
         queue: 'orders',
@@ -115,7 +120,7 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
         },
         backoff: { baseSeconds: 0, maxSeconds: 0 },
       }),
-      { client, logger },
+      { client: ordersClient, logger },
     );
     const emailsWorker = startWorker(
       defineWorker({
@@ -124,7 +129,7 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
           throw new PermanentError('mailbox does not exist');
         },
       }),
-      { client, logger },
+      { client: emailsClient, logger },
     );
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -134,6 +139,7 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
       await new Promise((r) => setTimeout(r, 50));
     }
     await Promise.all([ordersWorker.stop(), emailsWorker.stop()]);
+    await Promise.all([ordersClient.close(), emailsClient.close()]);
     for (let i = 0; i < 20; i++)
       await client.sendMessage({
         QueueUrl: orders,

@@ -7,6 +7,7 @@ const modules = {
   queue: () => import('./queue.js'),
   'dead-letters': () => import('./dead-letters.js'),
   audit: () => import('./audit.js'),
+  workers: () => import('./workers.js'),
   login: () => import('./login.js'),
 };
 
