@@ -23,6 +23,7 @@ import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { drainOnSignal } from '../config/until-signal.ts';
+import { ScheduleBoard } from '../dashboard/schedules.ts';
 import { createLogger, logSettings } from '../observe/logger.ts';
 import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
@@ -77,11 +78,13 @@ export default defineCommand({
     const dataDir = String(args.data);
     const logger = createLogger();
 
+    const scheduleBoard = new ScheduleBoard();
     const server = await startServer({
       host: String(args.host),
       port,
       openStore: (baseUrl) =>
         openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), identity: { baseUrl } }),
+      dashboard: { schedules: scheduleBoard },
     });
     const client = awsClient({ endpoint: server.url, region: 'us-east-1' });
     let system: Awaited<ReturnType<typeof runSystem>>;
@@ -98,6 +101,7 @@ export default defineCommand({
         env:
           healthPort === undefined ? process.env : { ...process.env, WORKER_HEALTH_PORT: String(healthPort) },
       });
+      if (system.scheduler) scheduleBoard.attach(schedules, system.scheduler);
     } catch (e) {
       await client.close();
       await server.shutdown();

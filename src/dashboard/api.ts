@@ -11,12 +11,14 @@ import type { Store } from '../store/store.ts';
 import type { Access, Session } from './access.ts';
 import { filterOf } from './filters.ts';
 import { DashboardError, readJson, sendJson } from './http.ts';
+import type { ScheduleBoard } from './schedules.ts';
 
 export interface ApiContext {
   store: Store;
   access: Access;
   now: () => number;
   workers: () => WorkerView[];
+  schedules: ScheduleBoard;
 }
 
 interface Call {
@@ -42,6 +44,7 @@ const reads: [RegExp, Handler][] = [
   [/^\/api\/queues\/([^/]+)\/dead-letters$/, deadLetters],
   [/^\/api\/queues\/([^/]+)\/moves$/, moves],
   [/^\/api\/audit$/, audit],
+  [/^\/api\/schedules$/, async ({ ctx }) => ctx.schedules.list(ctx.store)],
   [/^\/api\/workers$/, async ({ ctx }) => ({ workers: ctx.workers(), supervisor: SUPERVISOR })],
 ];
 
@@ -51,6 +54,7 @@ const actions: [RegExp, Handler][] = [
   [/^\/api\/queues\/([^/]+)\/redrive$/, redrive],
   [/^\/api\/queues\/([^/]+)\/moves\/cancel$/, cancelMove],
   [/^\/api\/queues\/([^/]+)\/delete-messages$/, deleteMessages],
+  [/^\/api\/schedules\/([^/]+)\/run$/, runSchedule],
 ];
 
 /** Answers one /api request other than login and logout (index.ts); `session` is already known. */
@@ -328,4 +332,26 @@ async function deleteMessages(call: Call, body: Record<string, unknown>) {
   const deleted = await call.ctx.store.deleteMessages({ QueueUrl, filter });
   await record(call, 'delete-messages', deleted, { filter });
   return { deleted };
+}
+
+/** Runs a schedule now; `call.queue` is the schedule's name here (the path's one parameter). */
+async function runSchedule(call: Call) {
+  const board = call.ctx.schedules;
+  const name = call.queue;
+  if (!board.running)
+    throw new DashboardError(
+      409,
+      'this server runs no schedules (they run in sluice dev or sluice start)',
+      'NoScheduler',
+    );
+  if (!board.has(name)) throw new DashboardError(404, `no schedule named ${name}`);
+  const { messageId, queue } = await board.runNow(name, call.ctx.now());
+  await call.ctx.store.appendAudit({
+    actor: call.session.actor,
+    action: 'run-schedule',
+    queue,
+    count: 1,
+    detail: { schedule: name, messageId },
+  });
+  return { messageId, queue };
 }

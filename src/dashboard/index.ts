@@ -13,6 +13,7 @@ import { api, sessionView } from './api.ts';
 import { serveAsset } from './assets.ts';
 import { DashboardError, readJson, send, sendError, sendJson } from './http.ts';
 import { type PageName, renderPage } from './pages.ts';
+import { ScheduleBoard } from './schedules.ts';
 
 export interface DashboardOptions {
   store: Store;
@@ -24,6 +25,8 @@ export interface DashboardOptions {
   now: () => number;
   /** The sluice workers the server sees (src/server/worker-sightings.ts). */
   workers?: () => WorkerView[];
+  /** Where a process that runs schedules (sluice dev) attaches its scheduler. */
+  schedules?: ScheduleBoard;
 }
 
 export type DashboardHandler = (
@@ -48,7 +51,13 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     ...(options.keys ? { keys: options.keys } : {}),
     ...(options.viewers ? { viewers: options.viewers } : {}),
   });
-  const ctx = { store: options.store, access, now: options.now, workers: options.workers ?? (() => []) };
+  const ctx = {
+    store: options.store,
+    access,
+    now: options.now,
+    workers: options.workers ?? (() => []),
+    schedules: options.schedules ?? new ScheduleBoard(),
+  };
 
   return async (req, res, path, query) => {
     const isApi = path === '/api' || path.startsWith('/api/');
@@ -105,6 +114,7 @@ function pageOf(path: string): { page: PageName; queue?: string } | undefined {
   if (path === '/dashboard/login') return { page: 'login' };
   if (path === '/dashboard/audit') return { page: 'audit' };
   if (path === '/dashboard/workers') return { page: 'workers' };
+  if (path === '/dashboard/schedules') return { page: 'schedules' };
   const m = /^\/dashboard\/queues\/([^/]+)(\/dead-letters)?$/.exec(path);
   if (!m) return undefined;
   let queue: string;

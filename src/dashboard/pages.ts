@@ -7,7 +7,7 @@
  */
 import type { Session } from './access.ts';
 
-export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'workers' | 'login';
+export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'workers' | 'schedules' | 'login';
 
 const escapes: Record<string, string> = {
   '&': '&amp;',
@@ -24,6 +24,7 @@ const TITLES: Partial<Record<PageName, string>> = {
   overview: 'Queues',
   audit: 'Audit log',
   workers: 'Workers',
+  schedules: 'Schedules',
 };
 
 export function renderPage(page: PageName, session: Session | undefined, queue = ''): string {
@@ -49,7 +50,7 @@ export function renderPage(page: PageName, session: Session | undefined, queue =
 <body data-page="${page}" data-queue="${esc(queue)}">
 <header class="top">
   <a class="brand" href="/dashboard">sluice</a>
-  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/workers">Workers</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
+  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/workers">Workers</a><a href="/dashboard/schedules">Schedules</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
   <div class="session">${who}</div>
 </header>
 <main>
@@ -187,6 +188,15 @@ const bodies: Record<PageName, (queue: string) => string> = {
   <h2>Scaling decisions</h2>
   <p id="supervisor" class="muted"></p>
 </section>`,
+
+  schedules: () => `
+<h1>Schedules</h1>
+<p id="schedules-note" class="muted" hidden></p>
+<div class="table-wrap"><table id="schedules" class="schedules">
+  <thead><tr><th>Schedule</th><th>Cron</th><th>Time zone</th><th>Queue</th><th>Next run (its zone)</th><th>Last run</th><th class="operator-cell"></th></tr></thead>
+  <tbody></tbody>
+</table></div>
+<p id="empty" class="muted" hidden>No schedules.</p>`,
 
   audit: () => `
 <h1>Audit log</h1>

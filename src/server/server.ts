@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createDashboard } from '../dashboard/index.ts';
 import { sampleHistory } from '../dashboard/sampler.ts';
+import type { ScheduleBoard } from '../dashboard/schedules.ts';
 import type { KeyRing } from '../protocol/sigv4.ts';
 import type { Store } from '../store/store.ts';
 import { answerUnparseable } from './client-error.ts';
@@ -51,9 +52,10 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /**
    * The operator's dashboard at /dashboard (its API at /api); on unless false.
-   * `viewers`: access key ids that sign in read-only.
+   * `viewers`: access key ids that sign in read-only; `schedules`: where a
+   * process that runs schedules attaches them (sluice dev).
    */
-  dashboard?: false | { viewers?: ReadonlySet<string> };
+  dashboard?: false | { viewers?: ReadonlySet<string>; schedules?: ScheduleBoard };
 }
 
 export interface RunningServer {
@@ -165,6 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             workers: () => sightings.list(),
             ...(options.keys ? { keys: options.keys } : {}),
             ...(options.dashboard?.viewers ? { viewers: options.dashboard.viewers } : {}),
+            ...(options.dashboard?.schedules ? { schedules: options.dashboard.schedules } : {}),
           }),
         }),
   });

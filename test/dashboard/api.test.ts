@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { ApiClient, type DashboardServer, OPERATOR, seed, startDashboardServer, VIEWER } from './harness.ts';
+import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import {
+  ApiClient,
+  type DashboardServer,
+  OPERATOR,
+  runSchedules,
+  seed,
+  startDashboardServer,
+  VIEWER,
+} from './harness.ts';
 
 interface Browsed {
   messageId: string;
@@ -346,5 +355,88 @@ describe('dashboard API on a server with --auth', () => {
     assert.deepEqual([entry?.actor, entry?.action], [OPERATOR.accessKeyId, 'send']);
     await operator.post('/api/logout');
     assert.equal((await operator.get('/api/queues')).status, 401);
+  });
+});
+
+describe('dashboard API: schedules', () => {
+  it('on a server alone: runs none, says so, and shows the last ticks recorded in queue tags', async () => {
+    const t = await startDashboardServer();
+    try {
+      const { QueueUrl } = await t.store.createQueue({
+        QueueName: 'reports.fifo',
+        Attributes: { FifoQueue: 'true' },
+      });
+      await t.store.tagQueue({
+        QueueUrl,
+        Tags: { 'sluice:schedule:nightly-report': '2026-11-30T02:00:00.000Z' },
+      });
+      const api = new ApiClient(t.url);
+      await api.session();
+      const { body } = await api.get('/api/schedules');
+      assert.equal(body.running, false);
+      assert.match(String(body.note), /runs no schedules/);
+      assert.deepEqual(body.schedules, [
+        {
+          name: 'nightly-report',
+          cron: null,
+          timezone: null,
+          queue: 'reports.fifo',
+          next: null,
+          nextInZone: null,
+          lastRun: Date.parse('2026-11-30T02:00:00.000Z'),
+        },
+      ]);
+      const run = await api.post('/api/schedules/nightly-report/run');
+      assert.equal(run.status, 409);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('under a scheduler (sluice dev): next run in its zone, and run now sends its message, audited', async () => {
+    const board = new ScheduleBoard();
+    const t = await startDashboardServer({ schedules: board });
+    const stop = await runSchedules(t, board);
+    try {
+      const api = new ApiClient(t.url);
+      await api.session();
+      const { body } = await api.get('/api/schedules');
+      assert.equal(body.running, true);
+      const [s] = body.schedules as {
+        name: string;
+        next: number;
+        nextInZone: string;
+        lastRun: number | null;
+      }[];
+      assert.equal(s?.name, 'nightly-report');
+      const paris = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(s!.next);
+      assert.equal(paris, '03:00', '03:00 in Paris');
+      assert.ok(s!.next > Date.now() && s!.next <= Date.now() + 86_400_000);
+      assert.match(s!.nextInZone, /03:00:00 (CET|CEST|GMT\+[12])/);
+      assert.equal(s!.lastRun, null);
+
+      const run = await api.post('/api/schedules/nightly-report/run');
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      assert.equal(run.body.queue, 'reports.fifo');
+      const { messages } = await t.store.browseMessages({
+        QueueUrl: (await t.store.getQueueUrl({ QueueName: 'reports.fifo' })).QueueUrl,
+      });
+      assert.equal(messages.length, 1);
+      assert.equal(messages[0]!.messageId, run.body.messageId);
+      assert.match(messages[0]!.body, /daily/);
+      const after = await api.get('/api/schedules');
+      assert.ok(((after.body.schedules as { lastRun: number }[])[0]!.lastRun ?? 0) > 0);
+      const [entry] = (await api.get('/api/audit')).body.entries as { action: string; queue: string }[];
+      assert.deepEqual([entry?.action, entry?.queue], ['run-schedule', 'reports.fifo']);
+      assert.equal((await api.post('/api/schedules/nope/run')).status, 404);
+    } finally {
+      await stop();
+      await t.close();
+    }
   });
 });

@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { runWorkers } from '../../src/worker/run.ts';
 import {
   type DashboardServer,
   OPERATOR,
+  runSchedules,
   ShiftedClock,
   seed,
   seedHistory,
@@ -67,15 +69,19 @@ const noErrors = (errors: string[]) => assert.deepEqual(errors, [], 'console err
 describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
   let t: DashboardServer;
   let context: BrowserContext;
+  let stopSchedules: (() => Promise<void>) | undefined;
   before(async () => {
     const clock = new ShiftedClock();
-    t = await startDashboardServer({ clock });
+    const board = new ScheduleBoard();
+    t = await startDashboardServer({ clock, schedules: board });
     await seedHistory(t.store, clock);
     await seed(t);
+    stopSchedules = await runSchedules(t, board);
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   });
   after(async () => {
     await context?.close();
+    await stopSchedules?.();
     await t?.close();
   });
 
@@ -217,6 +223,28 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
       finish();
       await running.stop();
     }
+  });
+
+  it('runs a schedule now', async () => {
+    const { page, errors } = await open(context, `${t.url}/dashboard/schedules`);
+    const row = page.locator('#schedules tr[data-schedule="nightly-report"]');
+    await row.waitFor();
+    assert.match((await row.locator('td').nth(4).textContent()) ?? '', /03:00:00/);
+    assert.equal(await row.locator('td').nth(5).textContent(), '—', 'never run yet');
+    await page.screenshot({ path: join(shots, 'dashboard-schedules.png') });
+    await row.locator('button.run-now').click();
+    await page.waitForFunction(() =>
+      /^ran nightly-report/.test(document.querySelector('#toast')?.textContent ?? ''),
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#schedules tr[data-schedule="nightly-report"] td:nth-child(6)')
+          ?.textContent !== '—',
+    );
+    const [reports] = await t.store.stats('reports.fifo');
+    assert.equal(reports?.visible, 1, 'the schedule’s message is on its queue');
+    noErrors(errors);
+    await page.close();
   });
 
   it('lays the overview out for a phone, in dark mode', async () => {

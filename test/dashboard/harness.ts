@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { awsClient } from '../../src/client/aws.ts';
+import type { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import { defineSchedule, startScheduler } from '../../src/scheduler/index.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -40,7 +42,7 @@ export class ShiftedClock implements Clock {
 
 /** With `auth`, the server has the two keys above and VIEWER signs in read-only. */
 export async function startDashboardServer(
-  options: { auth?: boolean; clock?: Clock } = {},
+  options: { auth?: boolean; clock?: Clock; schedules?: ScheduleBoard } = {},
 ): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-dashboard-'));
   const server = await startServer({
@@ -58,9 +60,14 @@ export async function startDashboardServer(
             [OPERATOR.accessKeyId, OPERATOR.secretAccessKey],
             [VIEWER.accessKeyId, VIEWER.secretAccessKey],
           ]),
-          dashboard: { viewers: new Set([VIEWER.accessKeyId]) },
+          dashboard: {
+            viewers: new Set([VIEWER.accessKeyId]),
+            ...(options.schedules ? { schedules: options.schedules } : {}),
+          },
         }
-      : {}),
+      : options.schedules
+        ? { dashboard: { schedules: options.schedules } }
+        : {}),
   });
   return {
     server,
@@ -178,6 +185,31 @@ export async function seedHistory(store: Store, clock: ShiftedClock): Promise<vo
     await store.recordHistory();
   }
   clock.offsetMs = 0;
+}
+
+/**
+ * A real scheduler, as `sluice dev` runs one, with schedule `nightly-report` (03:00 Paris time) on the
+ * FIFO queue `reports.fifo`, attached to the dashboard's board. Returns stop().
+ */
+export async function runSchedules(t: DashboardServer, board: ScheduleBoard): Promise<() => Promise<void>> {
+  const client = awsClient({ endpoint: t.url, region: 'us-east-1', credentials: OPERATOR });
+  await client.createQueue({ QueueName: 'reports.fifo', Attributes: { FifoQueue: 'true' } });
+  const schedules = [
+    defineSchedule({
+      name: 'nightly-report',
+      cron: '0 3 * * *',
+      timezone: 'Europe/Paris',
+      queue: 'reports.fifo',
+      body: { report: 'daily' },
+    }),
+  ];
+  const scheduler = startScheduler(schedules, { client, logger: pino({ level: 'silent' }) });
+  await scheduler.ready;
+  board.attach(schedules, scheduler);
+  return async () => {
+    await scheduler.stop();
+    await client.close();
+  };
 }
 
 /** The dashboard's API as a script uses it: a cookie jar of one session and its CSRF token. */

@@ -8,6 +8,7 @@ const modules = {
   'dead-letters': () => import('./dead-letters.js'),
   audit: () => import('./audit.js'),
   workers: () => import('./workers.js'),
+  schedules: () => import('./schedules.js'),
   login: () => import('./login.js'),
 };
 
