@@ -123,10 +123,11 @@ async function overview({ store, now: clock }: ApiContext) {
       ...s,
       dlqDepth: dlq ? dlq.visible + dlq.inFlight + dlq.delayed : null,
       deadLetterSources: sources.get(s.name) ?? [],
+      // Unknown (null) when the store counts no traffic: an SQS endpoint read through the API.
       ...(traffic.get(s.name) ?? {
-        sentPerMinute: 0,
-        receivedPerMinute: 0,
-        deletedPerMinute: 0,
+        sentPerMinute: null,
+        receivedPerMinute: null,
+        deletedPerMinute: null,
         waitMs: null,
       }),
     };

@@ -27,6 +27,12 @@ export interface DashboardOptions {
   workers?: () => WorkerView[];
   /** Where a process that runs schedules (sluice dev) attaches its scheduler. */
   schedules?: ScheduleBoard;
+  /**
+   * Set when the store is not sluice's but an SQS endpoint read through the
+   * API (remote-store.ts): what it reads, e.g. "Amazon SQS (region eu-west-1)".
+   * The pages then say what needs sluice's store.
+   */
+  remote?: string;
 }
 
 export type DashboardHandler = (
@@ -99,9 +105,15 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         send(res, 303, 'text/plain', '', { location: session ? '/dashboard' : '/dashboard/login' });
         return;
       }
-      send(res, 200, 'text/html; charset=utf-8', renderPage(route.page, session, route.queue), {
-        'cache-control': 'no-store',
-      });
+      send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        renderPage(route.page, session, route.queue, options.remote),
+        {
+          'cache-control': 'no-store',
+        },
+      );
     } catch (e) {
       if (isApi || !(e instanceof DashboardError)) sendError(res, e, options.log);
       else send(res, e.status, 'text/plain; charset=utf-8', `${e.message}\n`);

@@ -27,7 +27,26 @@ const TITLES: Partial<Record<PageName, string>> = {
   schedules: 'Schedules',
 };
 
-export function renderPage(page: PageName, session: Session | undefined, queue = ''): string {
+/** What a page needs of sluice's store, said where it would be when the dashboard reads plain SQS. */
+const NEEDS_STORE: Partial<Record<PageName, string>> = {
+  'dead-letters': 'Dead letters grouped by error, and redriving or deleting a selection,',
+  workers: 'The workers page (what each sluice worker does, seen by the server)',
+  schedules: 'The schedules page (schedules run where a config runs: sluice dev, sluice start)',
+};
+
+const needsStore = (what: string, remote: string) =>
+  `<p class="notice">${esc(what)} needs sluice's store: it is not available from ${esc(remote)} through the SQS API. Run the dashboard of a sluice server (its /dashboard) for it.</p>`;
+
+/**
+ * @param remote set when the dashboard reads an SQS endpoint (sluice dashboard --endpoint): what it reads, e.g. "Amazon SQS (region eu-west-1)".
+ */
+export function renderPage(
+  page: PageName,
+  session: Session | undefined,
+  queue = '',
+  remote?: string,
+): string {
+  const unavailable = remote ? NEEDS_STORE[page] : undefined;
   const title = TITLES[page] ?? queue;
   const who = session
     ? `<span class="who" title="signed in">${esc(session.actor)} · ${session.role}</span>${
@@ -47,14 +66,24 @@ export function renderPage(page: PageName, session: Session | undefined, queue =
 <link rel="icon" href="/dashboard/static/icon.svg" type="image/svg+xml">
 <script type="module" src="/dashboard/static/app.js"></script>
 </head>
-<body data-page="${page}" data-queue="${esc(queue)}">
+<body data-page="${unavailable ? 'unavailable' : page}" data-queue="${esc(queue)}"${remote ? ' data-remote="1"' : ''}>
 <header class="top">
   <a class="brand" href="/dashboard">sluice</a>
   ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/workers">Workers</a><a href="/dashboard/schedules">Schedules</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
   <div class="session">${who}</div>
 </header>
 <main>
-${bodies[page](queue)}
+${
+  remote && page !== 'login'
+    ? `<p class="notice remote">Reading ${esc(remote)} through the SQS API: counts are SQS's approximate numbers; the age of the oldest message comes from CloudWatch on Amazon SQS (or a sluice server's /stats). Message browsing and search, dead-letter triage, throughput, waits, history, workers and schedules need sluice's store.</p>
+`
+    : ''
+}${
+  unavailable
+    ? `<h1>${esc(TITLES[page] ?? 'Dead letters')}</h1>
+${needsStore(unavailable, remote!)}`
+    : bodies[page](queue, remote)
+}
 </main>
 <div id="toast" role="status" aria-live="polite"></div>
 </body>
@@ -77,7 +106,24 @@ const messageTable = `
   <p class="more"><span id="match-count"></span> <button type="button" id="load-more" hidden>Load more</button></p>
   <dialog id="message-dialog"><form method="dialog"><h2>Message</h2><dl id="message-detail"></dl><pre id="message-body"></pre><button>Close</button></form></dialog>`;
 
-const bodies: Record<PageName, (queue: string) => string> = {
+const historyCard = `<section class="card" id="history">
+  <div class="title-row"><h2>Over time</h2>
+    <div class="ranges" role="group" aria-label="Range">${['1h', '24h', '7d', '30d']
+      .map((r) => `<button type="button" data-range="${r}" aria-pressed="${r === '1h'}">${r}</button>`)
+      .join('')}</div></div>
+  <div id="charts" class="charts"></div>
+</section>`;
+
+const messagesCard = `<section class="card">
+  <h2>Messages</h2>
+  <p class="muted">Read without consuming: nothing here changes a message's receive count or visibility.</p>
+  <form id="filter" class="filter">${filterFields}
+    <div class="buttons"><button type="submit" class="primary">Search</button><button type="reset">Clear</button></div>
+  </form>
+  ${messageTable}
+</section>`;
+
+const bodies: Record<PageName, (queue: string, remote?: string) => string> = {
   login: () => `
 <section class="card narrow-card">
   <h1>Sign in</h1>
@@ -101,25 +147,12 @@ const bodies: Record<PageName, (queue: string) => string> = {
 </table></div>
 <p id="empty" class="muted" hidden>No queues yet.</p>`,
 
-  queue: (queue) => `
+  queue: (queue, remote) => `
 <nav class="crumbs"><a href="/dashboard">Queues</a> › <span>${esc(queue)}</span></nav>
 <div class="title-row"><h1>${esc(queue)}</h1><a id="dlq-link" class="button" hidden href="${q(queue)}/dead-letters">Dead letters</a></div>
 <dl id="stats" class="stats"></dl>
-<section class="card" id="history">
-  <div class="title-row"><h2>Over time</h2>
-    <div class="ranges" role="group" aria-label="Range">${['1h', '24h', '7d', '30d']
-      .map((r) => `<button type="button" data-range="${r}" aria-pressed="${r === '1h'}">${r}</button>`)
-      .join('')}</div></div>
-  <div id="charts" class="charts"></div>
-</section>
-<section class="card">
-  <h2>Messages</h2>
-  <p class="muted">Read without consuming: nothing here changes a message's receive count or visibility.</p>
-  <form id="filter" class="filter">${filterFields}
-    <div class="buttons"><button type="submit" class="primary">Search</button><button type="reset">Clear</button></div>
-  </form>
-  ${messageTable}
-</section>
+${remote ? needsStore('History', remote) : historyCard}
+${remote ? needsStore('The message browser (reading without consuming, search)', remote) : messagesCard}
 <div class="columns">
 <section class="card operator">
   <h2>Send a message</h2>

@@ -19,7 +19,8 @@ import {
 
 export function start(queue) {
   markReadOnly();
-  const browser = messageBrowser(queue);
+  // Reading an SQS endpoint (sluice dashboard --endpoint), the page has no browser and no charts.
+  const browser = $('#messages') ? messageBrowser(queue) : undefined;
   every(3000, async () => {
     const { queue: q } = await get(queuePath(queue));
     const stat = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
@@ -39,7 +40,7 @@ export function start(queue) {
     for (const el of document.querySelectorAll('.fifo-only')) el.hidden = !q.fifo;
   });
 
-  historyCharts(queue);
+  if ($('#history')) historyCharts(queue);
 
   $('#send-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -53,7 +54,7 @@ export function start(queue) {
       const { messageId } = await post(`${queuePath(queue)}/messages`, { ...f, attributes });
       toast(`sent ${messageId}`);
       e.target.reset();
-      browser.reload();
+      browser?.reload();
     });
   });
 
@@ -68,7 +69,7 @@ export function start(queue) {
       const { purged } = await post(`${queuePath(queue)}/purge`, { confirm: typed });
       toast(`purged ${num(purged)} messages`);
       e.target.reset();
-      browser.reload();
+      browser?.reload();
     });
   });
 }
