@@ -99,7 +99,8 @@ async function overview({ store, now: clock }: ApiContext) {
   const now = clock();
   const traffic = new Map(
     activity.map((a) => {
-      const minutes = Math.max(1, now - a.since) / 60_000;
+      // At least a minute: a queue seen for seconds does not extrapolate a burst.
+      const minutes = Math.max(60_000, now - a.since) / 60_000;
       const rate = (n: number) => Math.round((n / minutes) * 10) / 10;
       return [
         a.name,
@@ -151,7 +152,7 @@ async function queueDetail(call: Call) {
  */
 const SUPERVISOR = {
   reachable: false,
-  note: 'Scaling decisions are made by `sluice scale` in its own process and logged there (one line per decision, with its reason); the server does not see them. Its workers appear here as <prefix>-1 … <prefix>-N.',
+  note: 'Scaling decisions are made by sluice scale in its own process and logged there (one line per decision, with its reason); the server does not see them. Its workers appear here as <prefix>-1 … <prefix>-N.',
 };
 
 const RANGES = new Set<string>(['1h', '24h', '7d', '30d']);

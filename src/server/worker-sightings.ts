@@ -147,7 +147,8 @@ export class WorkerSightings {
       }
       this.#expire(w, now);
       const since = Math.max(w.firstSeen, (Math.floor(now / MINUTE) - WINDOW_MINUTES + 1) * MINUTE);
-      const minutes = Math.max(1, now - since) / MINUTE;
+      // At least a minute: a worker seen for seconds does not extrapolate a burst.
+      const minutes = Math.max(MINUTE, now - since) / MINUTE;
       const recent = zero();
       for (const [minute, m] of w.minutes)
         if (minute * MINUTE >= since - MINUTE) for (const k of KINDS) recent[k] += m[k];

@@ -164,8 +164,13 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
  */
 export async function seedHistory(store: Store, clock: ShiftedClock): Promise<void> {
   const { QueueUrl } = await store.createQueue({ QueueName: 'charted' });
+  // Each minute's sends, receives and sample fall in that minute's bucket: one point per minute.
+  const thisMinute = Math.floor(Date.now() / 60_000) * 60_000;
+  const at = (t: number) => {
+    clock.offsetMs = t - Date.now();
+  };
   for (let minute = 60; minute > 0; minute--) {
-    clock.offsetMs = -minute * 60_000;
+    at(thisMinute - minute * 60_000 + 1000);
     const wave = Math.round(20 + 15 * Math.sin(minute / 8));
     for (let i = 0; i < wave; i += 10)
       await store.sendMessageBatch({
@@ -175,7 +180,7 @@ export async function seedHistory(store: Store, clock: ShiftedClock): Promise<vo
           MessageBody: `job ${minute}-${i + j}`,
         })),
       });
-    clock.offsetMs += 20_000 + (minute % 7) * 4_000;
+    at(thisMinute - minute * 60_000 + 20_000 + (minute % 7) * 4_000);
     const { Messages = [] } = await store.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
     if (Messages.length)
       await store.deleteMessageBatch({

@@ -24,12 +24,13 @@ function niceMax(v) {
  * A chart of several series over time.
  * @param {{ title: string, from: number, to: number, points: object[],
  *           series: { key: string, label: string, value: (p) => number | null }[],
- *           format: (v: number) => string }} spec
+ *           format: (v: number) => string, integer?: boolean }} spec
  */
-export function lineChart({ title, from, to, points, series, format }) {
+export function lineChart({ title, from, to, points, series, format, integer = false }) {
   const x = (t) => PAD.left + ((t - from) / Math.max(1, to - from)) * (W - PAD.left - PAD.right);
   const values = points.flatMap((p) => series.map((s) => s.value(p)).filter((v) => v !== null));
-  const max = niceMax(Math.max(0, ...values));
+  // Whole numbers: a top of at least 2, so that the middle line is a whole number too.
+  const max = Math.max(integer ? 2 : 0, niceMax(Math.max(0, ...values)));
   const y = (v) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const time = (t) =>
     to - from > 86_400_000
@@ -69,14 +70,5 @@ export function lineChart({ title, from, to, points, series, format }) {
     { class: 'legend' },
     series.map((s, i) => h('li', { class: `s${i}` }, s.label)),
   );
-  return h(
-    'figure',
-    { class: 'chart' },
-    h('figcaption', {}, title),
-    chart,
-    legend,
-    points.length
-      ? null
-      : h('p', { class: 'muted small' }, 'No samples in this range yet (one is taken every minute).'),
-  );
+  return h('figure', { class: 'chart' }, h('figcaption', {}, title), chart, legend);
 }

@@ -53,7 +53,7 @@ function row(q) {
       'td',
       {
         class: 'num wait',
-        'data-label': 'Waiting p50/95/99',
+        'data-label': 'Waiting',
         title: q.waitMs ? `${q.waitMs.count} first receives` : '',
       },
       percentiles(q.waitMs),

@@ -82,12 +82,19 @@ function historyCharts(queue) {
     const to = Date.now();
     const from = to - { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000, '30d': 2_592_000_000 }[range];
     const perMinute = (n) => n / (bucketSeconds / 60);
+    if (points.length === 0) {
+      $('#charts').replaceChildren(
+        h('p', { class: 'muted' }, `No samples in the last ${range} yet: the server takes one every minute.`),
+      );
+      return;
+    }
     $('#charts').replaceChildren(
       lineChart({
         title: 'Messages',
         from,
         to,
         points,
+        integer: true,
         format: (v) => num(Math.round(v)),
         series: [
           { label: 'visible', value: (p) => p.visible },
