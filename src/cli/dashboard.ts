@@ -85,6 +85,7 @@ export async function serveDashboard(config: DashboardConfig): Promise<RunningDa
     client,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(cloudWatch ? { cloudWatch } : {}),
+    ...(config.region ? { region: config.region } : {}),
     now: Date.now,
   });
   const dashboard = createDashboard({

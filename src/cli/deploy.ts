@@ -14,6 +14,7 @@ import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { deployModel } from '../deploy/model.ts';
 import { isTarget, render, TARGETS } from '../deploy/render.ts';
 import { stringOption } from './common/options.ts';
@@ -31,6 +32,7 @@ export default defineCommand({
     config: { type: 'positional', required: false, description: `Config file (default ${DEFAULT_CONFIG})` },
     out: { type: 'string', description: 'Directory to write the files to (created if missing)' },
     image: { type: 'string', description: 'The sluice image, over deploy.image' },
+    ...profileArgs,
   },
   async run({ args }) {
     const target = String(args.target);
@@ -44,7 +46,12 @@ export default defineCommand({
     // A config written as a function gets a client; deploy never calls it.
     const client = awsClient({ region: 'us-east-1' });
     try {
-      const config = await loadConfig(configPath, { dataDir: 'data', mode: 'start', client });
+      const config = await loadConfig(configPath, {
+        dataDir: 'data',
+        mode: 'start',
+        client,
+        profile: chosenProfile(args, process.env),
+      });
       const model = deployModel(config, {
         configFile: posixRelative(process.cwd(), resolve(configPath)),
         ...(image === undefined ? {} : { overrides: { image } }),

@@ -22,6 +22,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { defineCommand } from 'citty';
+import { environmentTraceHeader, loadTracing, traceHeaderAttribute } from '../observe/tracing.ts';
 import type { MessageAttributeMap, SendMessageInput } from '../store/types.ts';
 import { messages } from './common/confirm.ts';
 import { connectionArgs, reasonOf, withClient } from './common/connection.ts';
@@ -110,6 +111,10 @@ export default defineCommand({
         if (file === undefined && body === undefined && process.stdin.isTTY === true)
           throw new Error('give a body, --file FILE, or messages on stdin (one per line)');
         const template = body === undefined ? undefined : bodyOf(body);
+        // The trace this command runs in (an active span, else TRACEPARENT) continues in the worker.
+        const traced = traceHeaderAttribute(
+          (await loadTracing()).activeTraceHeader() ?? environmentTraceHeader(process.env),
+        );
 
         const queue = await resolveQueue(client, String(args.queue));
         const entryOf = (MessageBody: string, n?: number): Omit<SendMessageInput, 'QueueUrl'> => {
@@ -120,6 +125,7 @@ export default defineCommand({
             ...(delay !== undefined ? { DelaySeconds: delay } : {}),
             ...(group !== undefined ? { MessageGroupId: at(group) } : {}),
             ...(dedup !== undefined ? { MessageDeduplicationId: at(dedup) } : {}),
+            ...traced,
           };
         };
 

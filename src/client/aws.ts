@@ -120,7 +120,7 @@ export function awsClient(options: AwsClientOptions = {}): QueueClient {
     removePermission: (i) => done(sqs.send(new RemovePermissionCommand(i))),
 
     sendMessage: (i) => result(sqs.send(new SendMessageCommand(i as SendMessageCommandInput))),
-    sendMessageBatch: (i) => result(sqs.send(new SendMessageBatchCommand(i as SendMessageBatchCommandInput))),
+    sendMessageBatch: (i) => batch(sqs.send(new SendMessageBatchCommand(i as SendMessageBatchCommandInput))),
     // The SDK does not retry an AbortError, so an aborted long poll is never sent again.
     receiveMessage: (i, opts) =>
       polls.run(
@@ -130,9 +130,9 @@ export function awsClient(options: AwsClientOptions = {}): QueueClient {
         RECEIVE_ABORT_GRACE_MS,
       ),
     deleteMessage: (i) => done(sqs.send(new DeleteMessageCommand(i))),
-    deleteMessageBatch: (i) => result(sqs.send(new DeleteMessageBatchCommand(i))),
+    deleteMessageBatch: (i) => batch(sqs.send(new DeleteMessageBatchCommand(i))),
     changeMessageVisibility: (i) => done(sqs.send(new ChangeMessageVisibilityCommand(i))),
-    changeMessageVisibilityBatch: (i) => result(sqs.send(new ChangeMessageVisibilityBatchCommand(i))),
+    changeMessageVisibilityBatch: (i) => batch(sqs.send(new ChangeMessageVisibilityBatchCommand(i))),
 
     listDeadLetterSourceQueues: (i) => result(sqs.send(new ListDeadLetterSourceQueuesCommand(i))),
     startMessageMoveTask: (i) => result(sqs.send(new StartMessageMoveTaskCommand(i))),
@@ -158,6 +158,14 @@ async function result<O>(request: Promise<{ $metadata: unknown }>): Promise<O> {
   } catch (e) {
     throw fromSdkError(e);
   }
+}
+
+/** A batch result: SQS leaves out an empty `Failed` (and sluice does too); the port always has both lists. */
+async function batch<O extends { Successful: unknown[]; Failed: unknown[] }>(
+  request: Promise<{ $metadata: unknown }>,
+): Promise<O> {
+  const out = await result<Partial<O>>(request);
+  return { ...out, Successful: out.Successful ?? [], Failed: out.Failed ?? [] } as O;
 }
 
 /** For actions whose Store method resolves with nothing. */

@@ -18,7 +18,7 @@ import type { Store } from '../store/store.ts';
  * const { QueueUrl } = await client.getQueueUrl({ QueueName: 'jobs' });
  * await client.sendMessage({ QueueUrl, MessageBody: 'hello' });
  */
-export interface QueueClient extends Omit<Store, keyof OperatorStore | 'close'> {
+export interface QueueClient extends Omit<Store, keyof OperatorStore | 'close' | 'region' | 'inRegion'> {
   /** Releases what the client holds (sockets); never closes a store it was given. */
   close(): Promise<void>;
 }

@@ -23,6 +23,8 @@ export interface RemoteStoreOptions {
   client: QueueClient;
   /** A custom endpoint; unset: Amazon SQS. */
   endpoint?: string;
+  /** The client's region (default us-east-1): the one region this store answers for. */
+  region?: string;
   /** Where ages come from when given (Amazon SQS, LocalStack); else a sluice endpoint's GET /stats. */
   cloudWatch?: CloudWatchAges;
   now: () => number;
@@ -73,8 +75,14 @@ export function remoteStore(options: RemoteStoreOptions): Store {
     });
   };
 
-  return {
+  const region = options.region ?? 'us-east-1';
+  const store: Store = {
     ...client,
+    region,
+    inRegion(other) {
+      if (other !== region) throw new Error(`this dashboard reads region ${region} only, not ${other}`);
+      return store;
+    },
     stats,
     async countMessages({ QueueUrl, filter }) {
       if (filter && Object.keys(filter).length) return needs('Counting what a filter matches')();
@@ -105,4 +113,5 @@ export function remoteStore(options: RemoteStoreOptions): Store {
         .slice(0, input.limit ?? 100);
     },
   };
+  return store;
 }

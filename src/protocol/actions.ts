@@ -33,6 +33,11 @@ export interface ActionSpec {
   readonly output?: Structure;
   /** May wait for messages (ReceiveMessage): the server gives it a signal and guards its claims. */
   readonly longPoll?: boolean;
+  /**
+   * About no one queue (CreateQueue, ListQueues): SQS refuses it with InvalidAction when a query
+   * request is posted to a queue's URL. (GetQueueUrl is answered there, as SQS does.)
+   */
+  readonly queueless?: boolean;
   /** Runs the action; `input` has been checked against `input` shape. */
   readonly call: (store: Store, input: never, ctx: CallContext) => Promise<unknown>;
 }
@@ -43,12 +48,12 @@ const action = <I>(
   input: Structure,
   output: Structure | undefined,
   call: (store: Store, input: I, ctx: CallContext) => Promise<unknown>,
-  longPoll = false,
+  kind?: 'longPoll' | 'queueless',
 ): ActionSpec => ({
   name,
   input,
   ...(output ? { output } : {}),
-  ...(longPoll ? { longPoll } : {}),
+  ...(kind ? { [kind]: true } : {}),
   call: call as ActionSpec['call'],
 });
 
@@ -58,7 +63,7 @@ const entries = (item: string, members: Parameters<typeof struct>[0]) => list(st
 const idsResult = (item: string) =>
   struct({
     'Successful!': entries(item, { 'Id!': str }),
-    'Failed!': list(batchError, 'BatchResultErrorEntry'),
+    'Failed?': list(batchError, 'BatchResultErrorEntry'),
   });
 
 const specs: ActionSpec[] = [
@@ -103,6 +108,7 @@ const specs: ActionSpec[] = [
     struct({ 'QueueName!': str, Attributes: queueAttributes, tags }),
     urlResult,
     (s, i) => s.createQueue(i),
+    'queueless',
   ),
   action<T.DeleteMessageInput>(
     'DeleteMessage',
@@ -152,6 +158,7 @@ const specs: ActionSpec[] = [
     struct({ QueueNamePrefix: str, NextToken: str, MaxResults: int }),
     struct({ QueueUrls: list(str, 'QueueUrl'), NextToken: str }),
     (s, i) => s.listQueues(i),
+    'queueless',
   ),
   action<T.QueueUrlInput>('PurgeQueue', struct(queueUrl), undefined, (s, i) => s.purgeQueue(i)),
   action<T.ReceiveMessageInput>(
@@ -168,7 +175,7 @@ const specs: ActionSpec[] = [
     }),
     struct({ Messages: list(message, 'Message') }),
     (s, i, ctx) => s.receiveMessage(i, ctx.signal ? { signal: ctx.signal } : {}),
-    true,
+    'longPoll',
   ),
   action<T.RemovePermissionInput>(
     'RemovePermission',
@@ -190,7 +197,7 @@ const specs: ActionSpec[] = [
     }),
     struct({
       'Successful!': entries('SendMessageBatchResultEntry', { 'Id!': str, ...sendResultMembers }),
-      'Failed!': list(batchError, 'BatchResultErrorEntry'),
+      'Failed?': list(batchError, 'BatchResultErrorEntry'),
     }),
     (s, i) => s.sendMessageBatch(i),
   ),

@@ -101,8 +101,12 @@ function decode(shape: Shape, v: unknown, path: string): unknown {
 }
 
 const blobOutputs = new WeakMap<Structure, boolean>();
+const omittedWhenEmpty = new WeakMap<Structure, string[]>();
 
-/** Serialises a store result; only results that carry binary values are walked (to base64 them). */
+/**
+ * Serialises a store result; only results that carry binary values are walked
+ * (to base64 them), and members marked omitEmpty are left out when empty.
+ */
 export function jsonResult(action: ActionSpec, output: unknown): string {
   if (!action.output || output === undefined || output === null) return '{}';
   let walk = blobOutputs.get(action.output);
@@ -110,7 +114,20 @@ export function jsonResult(action: ActionSpec, output: unknown): string {
     walk = hasBlob(action.output);
     blobOutputs.set(action.output, walk);
   }
-  return JSON.stringify(walk ? encode(action.output, output) : output);
+  let omit = omittedWhenEmpty.get(action.output);
+  if (omit === undefined) {
+    omit = Object.entries(action.output.members).flatMap(([name, m]) => (m.omitEmpty ? [name] : []));
+    omittedWhenEmpty.set(action.output, omit);
+  }
+  let out = (walk ? encode(action.output, output) : output) as Record<string, unknown>;
+  for (const name of omit) {
+    const v = out[name];
+    if (Array.isArray(v) && v.length === 0) {
+      const { [name]: _, ...rest } = out;
+      out = rest;
+    }
+  }
+  return JSON.stringify(out);
 }
 
 function encode(shape: Shape, v: unknown): unknown {

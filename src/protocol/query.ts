@@ -41,13 +41,21 @@ function toTree(params: Iterable<[string, string]>): Node {
 
 /**
  * Decodes a query request. `pathQueueUrl` is the queue URL the request was
- * posted to, if it was posted to one; an explicit QueueUrl parameter wins.
+ * posted to, if it was posted to one; an explicit QueueUrl parameter wins,
+ * and an action about no one queue is refused there, as SQS refuses it.
+ * `get`: a GET, which SQS answers UnknownOperationException when it names no Action.
  */
-export function parseQueryRequest(params: Iterable<[string, string]>, pathQueueUrl?: string): ParsedRequest {
+export function parseQueryRequest(
+  params: Iterable<[string, string]>,
+  pathQueueUrl?: string,
+  get = false,
+): ParsedRequest {
   const tree = toTree(params);
-  const name = tree.children?.get('Action')?.value ?? '';
+  const given = tree.children?.get('Action')?.value;
+  if (given === undefined && get) throw wireErrors.noOperation();
+  const name = given ?? '';
   const action = ACTIONS.get(name);
-  if (!action) throw wireErrors.action(name);
+  if (!action || (pathQueueUrl !== undefined && action.queueless)) throw wireErrors.action(name);
   if (pathQueueUrl !== undefined && action.input.members.QueueUrl) {
     tree.children ??= new Map();
     const node = tree.children.get('QueueUrl');

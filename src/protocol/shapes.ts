@@ -38,6 +38,8 @@ export interface Member {
    * absent members on as absent and the store refuses them with AWS's error.
    */
   readonly required?: boolean;
+  /** Left out of JSON answers when it is an empty list, as AWS leaves out a batch's empty `Failed`. */
+  readonly omitEmpty?: boolean;
 }
 
 export type Structure = Extract<Shape, { kind: 'structure' }>;
@@ -58,11 +60,12 @@ const map = (entry: string, key: string, val: string, value: Shape): Shape => ({
   value,
 });
 
-/** A structure; a member written as `'Name!'` is required. */
+/** A structure; a member written as `'Name!'` is required, one written `'Name?'` is omitted when empty. */
 export const struct = (members: Record<string, Shape>): Structure => {
   const out: Record<string, Member> = {};
   for (const [name, shape] of Object.entries(members)) {
     if (name.endsWith('!')) out[name.slice(0, -1)] = { shape, required: true };
+    else if (name.endsWith('?')) out[name.slice(0, -1)] = { shape, omitEmpty: true };
     else out[name] = { shape };
   }
   return { kind: 'structure', members: out };

@@ -210,3 +210,22 @@ function payloadHash(req: SignedRequest): string {
   if (header(req, 'x-amz-content-sha256') === UNSIGNED) return UNSIGNED;
   return createHash('sha256').update(req.body).digest('hex');
 }
+
+const REGION = /^[a-z][a-z0-9-]{0,62}$/;
+
+/**
+ * The region a request is signed for (the region of its credential scope,
+ * `Credential=AKID/DATE/REGION/sqs/aws4_request`, in the Authorization header
+ * or `X-Amz-Credential`), or undefined when it is unsigned or the scope is not
+ * readable. Read whether or not signatures are verified: as in SQS, the
+ * caller's region is the namespace its queue names resolve in.
+ * @example signedRegion('AWS4-HMAC-SHA256 Credential=AKID/20240102/eu-central-1/sqs/aws4_request, …', ''); // 'eu-central-1'
+ */
+export function signedRegion(authorization: string | undefined, query: string): string | undefined {
+  const credential =
+    authorization === undefined
+      ? new URLSearchParams(query).get('X-Amz-Credential')
+      : /\bCredential=([^,\s]+)/.exec(authorization)?.[1];
+  const region = credential?.split('/')[2];
+  return region !== undefined && REGION.test(region) ? region : undefined;
+}

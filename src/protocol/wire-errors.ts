@@ -23,6 +23,8 @@ export const wireErrors = {
   missing: (path: string) => errors.missingParameter(path),
   /** No Action parameter / X-Amz-Target, or one that names no SQS action. */
   action: (name: string) => errors.invalidAction(name),
+  /** A query GET with no Action at all: AWS answers 404 with a bare `<UnknownOperationException/>`. */
+  noOperation: () => new SqsError('UnknownOperation', 'No operation was named.'),
   tooLarge: (max: number) =>
     new SqsError('RequestEntityTooLarge', `Request bodies cannot be longer than ${max} bytes.`),
 } as const;

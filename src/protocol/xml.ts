@@ -84,18 +84,30 @@ const metadata = (requestId: string) =>
 export function xmlResult(action: ActionSpec, output: unknown, requestId: string): string {
   const out = [`<?xml version="1.0"?><${action.name}Response xmlns="${XML_NAMESPACE}">`];
   if (action.output) {
-    out.push(`<${action.name}Result>`);
+    const start = out.push(`<${action.name}Result>`);
     if (output && typeof output === 'object')
       writeMembers(out, action.output, output as Record<string, unknown>);
-    out.push(`</${action.name}Result>`);
+    // An empty result is self-closing, as SQS writes it (`<ReceiveMessageResult/>`); clients compare the string.
+    if (out.length === start) out[start - 1] = `<${action.name}Result/>`;
+    else out.push(`</${action.name}Result>`);
   }
   out.push(metadata(requestId), `</${action.name}Response>`);
   return out.join('');
 }
 
+/** The error as the query protocol words it: a missing queue keeps its older sentence (recorded by AWS). */
+export const queryWording = (error: SqsError): SqsError =>
+  error.errorName === 'NonExistentQueue' ? errors.queueDoesNotExist(true) : error;
+
 export function xmlError(error: SqsError, requestId: string): WireError {
-  // The query protocol still answers a missing queue with its older sentence (recorded by AWS).
-  const err = error.errorName === 'NonExistentQueue' ? errors.queueDoesNotExist(true) : error;
+  const err = queryWording(error);
+  // A request that names no operation at all is answered by AWS's front door, not by SQS: a bare element.
+  if (err.errorName === 'UnknownOperation')
+    return {
+      status: err.status,
+      headers: { 'content-type': XML_CONTENT_TYPE },
+      body: '<UnknownOperationException/>',
+    };
   return {
     status: err.status,
     headers: { 'content-type': XML_CONTENT_TYPE },

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '../client/queue-client.ts';
 import { queueDepth } from '../client/queue-depth.ts';
+import { loadTracing, traceHeaderAttribute } from '../observe/tracing.ts';
 import { queueNameOf, type Schedule } from './define.ts';
 import { bodyFor, dedupId } from './ticks.ts';
 
@@ -26,7 +27,9 @@ export interface Sent {
 /**
  * Sends the message for one tick. `scheduledAt` undefined means a manual
  * trigger: the tick is "now" and its deduplication id is unique, so it is
- * never mistaken for (or swallowed by) a cron tick.
+ * never mistaken for (or swallowed by) a cron tick. With OpenTelemetry, the
+ * send is a PRODUCER span (in the current trace, if any) that the worker's
+ * span continues (src/observe/tracing.ts).
  */
 export async function sendTick(
   client: QueueClient,
@@ -42,19 +45,23 @@ export async function sendTick(
   } catch (e) {
     throw new BuildError(`schedule ${schedule.name}: build() threw`, { cause: e });
   }
-  const { MessageId } = await client.sendMessage({
-    QueueUrl: queueUrl,
-    MessageBody,
-    MessageGroupId: schedule.name,
-    MessageDeduplicationId: manual
-      ? dedupId(`${schedule.name}\nmanual\n${randomUUID()}`, at)
-      : dedupId(schedule.name, at),
-    MessageAttributes: {
-      'sluice.schedule': { DataType: 'String', StringValue: schedule.name },
-      'sluice.scheduledAt': { DataType: 'String', StringValue: scheduledAt.toISOString() },
-      'sluice.trigger': { DataType: 'String', StringValue: manual ? 'manual' : 'cron' },
-    },
-  });
+  const tracing = await loadTracing();
+  const { MessageId } = await tracing.sending(queueNameOf(schedule.queue), (traceHeader) =>
+    client.sendMessage({
+      QueueUrl: queueUrl,
+      MessageBody,
+      MessageGroupId: schedule.name,
+      MessageDeduplicationId: manual
+        ? dedupId(`${schedule.name}\nmanual\n${randomUUID()}`, at)
+        : dedupId(schedule.name, at),
+      MessageAttributes: {
+        'sluice.schedule': { DataType: 'String', StringValue: schedule.name },
+        'sluice.scheduledAt': { DataType: 'String', StringValue: scheduledAt.toISOString() },
+        'sluice.trigger': { DataType: 'String', StringValue: manual ? 'manual' : 'cron' },
+      },
+      ...traceHeaderAttribute(traceHeader),
+    }),
+  );
   return { messageId: MessageId ?? '', scheduledAt };
 }
 

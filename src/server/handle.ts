@@ -16,7 +16,14 @@ import {
   type WireError,
 } from '../protocol/json.ts';
 import { parseQueryRequest } from '../protocol/query.ts';
-import { type KeyRing, verifySigV4 } from '../protocol/sigv4.ts';
+import {
+  QUERY_JSON_CONTENT_TYPE,
+  queryJsonError,
+  queryJsonResult,
+  wantsJson,
+} from '../protocol/query-json.ts';
+import { type KeyRing, signedRegion, verifySigV4 } from '../protocol/sigv4.ts';
+import { TRACE_HEADER, withTraceHeader } from '../protocol/trace-header.ts';
 import { XML_CONTENT_TYPE, xmlError, xmlResult } from '../protocol/xml.ts';
 import { isSqsError, SqsError } from '../sqs/errors.ts';
 import type { Store } from '../store/store.ts';
@@ -41,7 +48,8 @@ export interface HandlerContext extends PollContext {
   readonly sightings?: WorkerSightings;
 }
 
-type Protocol = 'json' | 'query';
+/** `query-json`: the query protocol, answered in JSON because the client sent `Accept: application/json`. */
+type Protocol = 'json' | 'query' | 'query-json';
 
 const internalError = () =>
   new SqsError('InternalError', 'We encountered an internal error. Please try again.');
@@ -70,7 +78,9 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
   const protocol: Protocol =
     target !== undefined || header(req, 'content-type')?.startsWith('application/x-amz-json')
       ? 'json'
-      : 'query';
+      : wantsJson(header(req, 'accept'))
+        ? 'query-json'
+        : 'query';
 
   let action: ActionSpec | undefined;
   let bodyRead = false;
@@ -81,23 +91,37 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
     const parsed =
       protocol === 'json'
         ? parseJsonRequest(target, body.toString('utf8'))
-        : parseQueryRequest(queryParams(query, body), pathQueueUrl(req, path));
+        : parseQueryRequest(queryParams(query, body), pathQueueUrl(req, path), req.method === 'GET');
     action = parsed.action;
+    const input = withTraceHeader(action, parsed.input, header(req, TRACE_HEADER));
+    // As in SQS, the region the request is signed for is the namespace its queues live in.
+    const region = signedRegion(header(req, 'authorization'), query);
+    const store =
+      region === undefined || region === ctx.store.region ? ctx.store : ctx.store.inRegion(region);
     let output: unknown;
     if (action.longPoll) {
-      output = await receiveFor(res, ctx, action, parsed.input);
+      output = await receiveFor(res, { ...ctx, store }, action, input);
       if (output === undefined) return; // the client has gone; its messages were handed back
-    } else output = await action.call(ctx.store, parsed.input as never, {});
+    } else output = await action.call(store, input as never, {});
     const workerId = ctx.sightings && WorkerSightings.idOf(header(req, 'user-agent'));
-    if (workerId)
-      ctx.sightings!.observe(workerId, action.name, parsed.input as Record<string, unknown>, output);
-    const text = protocol === 'json' ? jsonResult(action, output) : xmlResult(action, output, requestId);
-    send(res, 200, { 'content-type': protocol === 'json' ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE }, text);
+    if (workerId) ctx.sightings!.observe(workerId, action.name, input as Record<string, unknown>, output);
+    const [type, text] =
+      protocol === 'json'
+        ? [JSON_CONTENT_TYPE, jsonResult(action, output)]
+        : protocol === 'query-json'
+          ? [QUERY_JSON_CONTENT_TYPE, queryJsonResult(action, output, requestId)]
+          : [XML_CONTENT_TYPE, xmlResult(action, output, requestId)];
+    send(res, 200, { 'content-type': type }, text);
   } catch (e) {
     if (!isSqsError(e) && !bodyRead) return; // the client broke off mid-body: nobody to answer
     const err = isSqsError(e) ? e : internalError();
     if (!isSqsError(e)) ctx.log(`sluice: internal error in ${action?.name ?? 'request'}: ${String(e)}`);
-    const wire: WireError = protocol === 'json' ? jsonError(err) : xmlError(err, requestId);
+    const wire: WireError =
+      protocol === 'json'
+        ? jsonError(err)
+        : protocol === 'query-json'
+          ? queryJsonError(err, requestId)
+          : xmlError(err, requestId);
     if (err.errorName === 'RequestEntityTooLarge') discardBody(req, ctx.maxBodyBytes);
     send(res, wire.status, wire.headers, wire.body);
   }

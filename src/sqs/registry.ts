@@ -65,6 +65,7 @@ export const ERRORS = {
     'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
     'TooManyEntriesInBatchRequest',
   ),
+  UnknownOperation: spec('UnknownOperationException', 'UnknownOperationException', 404),
   UnsupportedOperation: spec('AWS.SimpleQueueService.UnsupportedOperation', 'UnsupportedOperation'),
 } as const satisfies Record<string, ErrorSpec>;
 

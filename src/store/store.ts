@@ -9,7 +9,12 @@ import type * as T from './types.ts';
  * API, an operator's read model and actions (operator.ts).
  *
  * Queues are addressed by QueueUrl as in SQS; only the last path segment (the
- * queue name) is significant, so a client may reach the store under any host.
+ * queue name) is significant, so a client may reach the store under any host,
+ * and a bare queue name is accepted too, as SQS accepts it.
+ *
+ * Each region is a namespace of its own, as in SQS: a store answers for one
+ * region (its identity's, unless it came from `inRegion`), in whose namespace
+ * names and URLs resolve, new queues are created and ARNs are made.
  *
  * @example
  * const store = openSqliteStore({ path: 'data/sluice.db' });
@@ -46,14 +51,28 @@ export interface Store extends OperatorStore {
   cancelMessageMoveTask(input: T.CancelMessageMoveTaskInput): Promise<T.CancelMessageMoveTaskOutput>;
   listMessageMoveTasks(input: T.ListMessageMoveTasksInput): Promise<T.ListMessageMoveTasksOutput>;
 
+  /** The region this store answers for: its identity's, or the one `inRegion` was given. */
+  readonly region: string;
+
+  /**
+   * The same store as a caller in `region` sees it: that region's queues. The
+   * server answers each request from the region its signature names.
+   * @example const eu = store.inRegion('eu-central-1');
+   */
+  inRegion(region: string): Store;
+
   /** Finishes pending commits, ends open long polls with no messages, and closes the database. */
   close(): Promise<void>;
 }
 
 /** The store's place in the world: how it names its queues in URLs and ARNs. */
 export interface StoreIdentity {
-  /** Base of queue URLs, e.g. `http://127.0.0.1:9324`; a URL is `${baseUrl}/${accountId}/${name}`. */
+  /**
+   * Base of queue URLs, e.g. `http://127.0.0.1:9324`; a URL is `${baseUrl}/${accountId}/${name}`,
+   * the same in every region (the caller's region picks the queue).
+   */
   baseUrl: string;
+  /** The default region: the one unsigned requests and in-process callers see. */
   region: string;
   accountId: string;
   /**

@@ -15,6 +15,7 @@ import type { Failures } from './failure.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { Held, Holdings } from './holdings.ts';
 import { decodeBody, type WorkerMessage } from './message.ts';
+import type { WorkerTracing } from './tracing.ts';
 
 export interface JobRuntime {
   definition: WorkerDefinition<unknown>;
@@ -25,6 +26,7 @@ export interface JobRuntime {
   failures: Failures;
   heartbeat: Heartbeat;
   holdings: Holdings;
+  tracing: WorkerTracing;
 }
 
 /** Still RUNNING after an await (not handed back at the shutdown timeout meanwhile). */
@@ -45,6 +47,7 @@ function succeed(rt: JobRuntime, h: Held, startedAt: number): void {
   rt.acker.delete(h.queue.url, h.message.receiptHandle, h.message.messageId);
   rt.metrics.processed(h.queue.name, (rt.clock.now() - startedAt) / 1000);
   rt.holdings.settled(h);
+  rt.tracing.settled(h, 'succeeded');
 }
 
 async function fail(rt: JobRuntime, h: Held, message: WorkerMessage<unknown>, error: Error) {
@@ -52,6 +55,7 @@ async function fail(rt: JobRuntime, h: Held, message: WorkerMessage<unknown>, er
   rt.metrics.failed(h.queue.name);
   const fate = await rt.failures.handle(h.queue, message, error);
   rt.holdings.settled(h);
+  rt.tracing.settled(h, fate, error);
   return fate;
 }
 
@@ -88,7 +92,9 @@ function messageJob(rt: JobRuntime, h: Held): Job {
         return [];
       }
       const startedAt = rt.clock.now();
-      const outcome = await runHandler((m, c) => handler.call(rt.definition, m, c), decoded.value, ctx);
+      const outcome = await rt.tracing.handler(h, () =>
+        runHandler((m, c) => handler.call(rt.definition, m, c), decoded.value, ctx),
+      );
       if (!running(h)) return []; // handed back at the shutdown timeout: the result is moot
       if (outcome.ok) {
         succeed(rt, h, startedAt);
@@ -164,10 +170,14 @@ function batchJob(rt: JobRuntime, items: readonly Held[]): Job {
           },
         };
         const startedAt = rt.clock.now();
-        const outcome = await runHandler(
-          (ms, c) => batchHandler.call(rt.definition, ms, c),
-          runnable.map((r) => r.message),
-          ctx,
+        const outcome = await rt.tracing.batchHandler(
+          runnable.map((r) => r.h),
+          () =>
+            runHandler(
+              (ms, c) => batchHandler.call(rt.definition, ms, c),
+              runnable.map((r) => r.message),
+              ctx,
+            ),
         );
         const reported = outcome.ok ? failedIds(outcome.value) : outcome.error;
         if (reported instanceof Set) {

@@ -32,6 +32,7 @@ import type { Logger } from 'pino';
 import type { QueueClient } from '../client/queue-client.ts';
 import { createLogger } from '../observe/logger.ts';
 import type { WorkerMetrics } from '../observe/metrics.ts';
+import { loadTracing } from '../observe/tracing.ts';
 import type { Message } from '../store/types.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { Acker } from './acker.ts';
@@ -48,6 +49,7 @@ import { type JobRuntime, jobsFor } from './jobs.ts';
 import type { QueueRef } from './message.ts';
 import { Poller, type PollListener } from './poller.ts';
 import { resolveQueues } from './queues.ts';
+import { WorkerTracing } from './tracing.ts';
 
 /** The worker's metric events (`createWorkerMetrics()` from the observe module implements them). */
 export type WorkerMetricsSink = Omit<WorkerMetrics, 'registry'>;
@@ -171,7 +173,18 @@ export function startWorker<Body>(
   const failures = new Failures({ visibility, acker, deadLetters, backoff: s.backoff, random, log, metrics });
   let poller: Poller | undefined;
   const dispatcher = new Dispatcher({ concurrency: s.concurrency, onFree: () => poller?.pump() });
-  const rt: JobRuntime = { definition: def, clock, log, metrics, acker, failures, heartbeat, holdings };
+  const tracing = new WorkerTracing();
+  const rt: JobRuntime = {
+    definition: def,
+    clock,
+    log,
+    metrics,
+    acker,
+    failures,
+    heartbeat,
+    holdings,
+    tracing,
+  };
   let state: WorkerState = 'starting';
   let resolved: readonly QueueRef[] = [];
 
@@ -183,6 +196,7 @@ export function startWorker<Body>(
 
   const ready = (async () => {
     const queues = await resolveQueues(def.queues, { client, clock, random, log, signal });
+    tracing.use(await loadTracing());
     if (!queues || signal.aborted) return;
     resolved = queues.map((q) => q.ref);
     for (const q of queues) metrics.initQueue(q.ref.name);

@@ -20,6 +20,13 @@ export function cliEnv(t: TestServer): NodeJS.ProcessEnv {
 export const sluice = (t: TestServer, ...args: string[]): Promise<ProcessResult> =>
   run(process.execPath, [...CLI, ...args], cliEnv(t));
 
+/** `sluice ...args` with more environment variables, to completion. */
+export const sluiceWithEnv = (
+  t: TestServer,
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): Promise<ProcessResult> => run(process.execPath, [...CLI, ...args], { ...cliEnv(t), ...env });
+
 /** `sluice ...args` with `input` on its stdin, to completion. */
 export const sluiceWithInput = (t: TestServer, input: string, ...args: string[]): Promise<ProcessResult> =>
   run(process.execPath, [...CLI, ...args], cliEnv(t), input);

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { startTestServer, type TestServer } from '../server/harness.ts';
 import { eventually } from '../support/eventually.ts';
-import { fails, ok, okJson, reasons, rows, sluice, sluiceWithInput } from './ops-harness.ts';
+import { fails, ok, okJson, reasons, rows, sluice, sluiceWithEnv, sluiceWithInput } from './ops-harness.ts';
 
 let t: TestServer;
 let url: string;
@@ -74,6 +74,29 @@ describe('sluice send', () => {
     );
     assert.equal(again.messageId, first.messageId, 'deduplicated');
     assert.equal((await receiveAll(fifoUrl)).length, 1);
+  });
+
+  it('carries the trace it runs in (TRACEPARENT) to the consumer, as the AWSTraceHeader', async () => {
+    const QueueUrl = (await t.sqs.send(new CreateQueueCommand({ QueueName: 'traced-send' }))).QueueUrl!;
+    const TRACEPARENT = '00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01';
+    for (const args of [['one'], ['many {{i}}', '--count', '2']]) {
+      const r = await sluiceWithEnv(t, { TRACEPARENT }, 'send', 'traced-send', ...args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const { Messages = [] } = await t.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['AWSTraceHeader'],
+      }),
+    );
+    assert.deepEqual(
+      Messages.map((m) => [m.Body, m.Attributes?.AWSTraceHeader]).sort(),
+      ['many 1', 'many 2', 'one'].map((body) => [
+        body,
+        'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+      ]),
+    );
   });
 
   it('refuses unknown queues, bad values and FIFO sends without a group, one line each', async () => {

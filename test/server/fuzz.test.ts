@@ -36,6 +36,11 @@ function problem(
 ): string | undefined {
   if (status < 400 || status > 499) return `status ${status}`;
   if (!headers['x-amzn-requestid']) return 'no x-amzn-RequestId';
+  // A GET that names no action is answered as AWS's front door answers it: 404, a bare element.
+  if (c.protocol === 'query' && c.method === 'GET' && body === '<UnknownOperationException/>')
+    return status === 404 && !/[?&]Action=/.test(c.path)
+      ? undefined
+      : 'UnknownOperationException where an action is named';
   if (c.protocol === 'query') return XML_ERROR.test(body) ? undefined : 'not an XML ErrorResponse';
   try {
     const parsed = JSON.parse(body) as { __type?: unknown; message?: unknown };

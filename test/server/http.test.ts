@@ -76,6 +76,17 @@ describe('HTTP endpoint', () => {
     assert.equal(tag(xml, 'RequestId'), got.headers.get('x-amzn-requestid'));
   });
 
+  it('leaves out an empty Failed of a JSON batch answer, as AWS does', async () => {
+    const { QueueUrl } = await t.sqs.send(new CreateQueueCommand({ QueueName: 'http-batch' }));
+    const res = await fetch(`${t.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' },
+      body: JSON.stringify({ QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x' }] }),
+    });
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ['Successful']);
+  });
+
   it('refuses unknown actions in either protocol with InvalidAction', async () => {
     const q = await form('/', { Action: 'FlyToTheMoon' });
     assert.equal(q.status, 400);

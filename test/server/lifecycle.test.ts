@@ -17,12 +17,13 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** The real store, but its receive answers only `ms` after claiming (so the client is gone by then). */
+/** The real store (every region of it), but its receive answers only `ms` after claiming (so the client is gone by then). */
 const slowReceive =
   (ms: number) =>
   (store: Store): Store =>
     new Proxy(store, {
       get(target, p) {
+        if (p === 'inRegion') return (region: string) => slowReceive(ms)(target.inRegion(region));
         if (p === 'receiveMessage')
           return async (input: Parameters<Store['receiveMessage']>[0]) => {
             const out = await target.receiveMessage(input);

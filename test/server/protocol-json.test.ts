@@ -132,6 +132,21 @@ describe('JSON protocol: answers', () => {
     });
   });
 
+  it('leaves out an empty Failed of every batch action, as AWS does, and keeps one with entries', () => {
+    const ok = { Successful: [{ Id: 'a' }], Failed: [] };
+    for (const name of ['SendMessageBatch', 'DeleteMessageBatch', 'ChangeMessageVisibilityBatch']) {
+      assert.equal(jsonResult(ACTIONS.get(name)!, ok), '{"Successful":[{"Id":"a"}]}', name);
+    }
+    const failed = { Id: 'b', SenderFault: true, Code: 'ReceiptHandleIsInvalid' };
+    assert.deepEqual(
+      JSON.parse(jsonResult(ACTIONS.get('DeleteMessageBatch')!, { Successful: [], Failed: [failed] })),
+      {
+        Successful: [],
+        Failed: [failed],
+      },
+    );
+  });
+
   it('answers actions without output with {}', () => {
     assert.equal(jsonResult(ACTIONS.get('DeleteQueue')!, undefined), '{}');
   });

@@ -79,7 +79,29 @@ describe('query protocol: requests', () => {
       parse('Action=PurgeQueue&QueueUrl=http://x/0/param', 'http://h/0/from-path').input.QueueUrl,
       'http://x/0/param',
     );
-    assert.deepEqual(parse('Action=ListQueues', 'http://h/0/from-path').input, {});
+    assert.deepEqual(parse('Action=GetQueueUrl&QueueName=q', 'http://h/0/from-path').input, {
+      QueueName: 'q',
+    });
+  });
+
+  it('refuses actions about no one queue at a queue path, as SQS does', () => {
+    assert.deepEqual(parse('Action=ListQueues').input, {});
+    for (const s of ['Action=ListQueues', 'Action=CreateQueue&QueueName=x']) {
+      assert.throws(
+        () => parse(s, 'http://h/0/from-path'),
+        (e: unknown) =>
+          e instanceof SqsError &&
+          e.code === 'InvalidAction' &&
+          e.message === `The action ${s.slice(7).split('&')[0]} is not valid for this endpoint.`,
+      );
+    }
+  });
+
+  it('answers a GET that names no action UnknownOperationException (404); a POST, InvalidAction', () => {
+    const get = (s: string) => () => parseQueryRequest(form(s), undefined, true);
+    assert.throws(get('Version=2012-11-05'), (e: unknown) => e instanceof SqsError && e.status === 404);
+    assert.throws(get('Action='), (e: unknown) => e instanceof SqsError && e.code === 'InvalidAction');
+    assert.equal(xmlError(errors.invalidAction('x'), 'r').status, 400);
   });
 
   it('refuses numbers that are not numbers with InvalidParameterValue', () => {
@@ -142,6 +164,14 @@ describe('query protocol: XML answers', () => {
         '<MessageAttribute><Name>bin</Name><Value><DataType>Binary</DataType><BinaryValue>AQID</BinaryValue></Value></MessageAttribute>' +
         '<MessageAttribute><Name>list</Name><Value><DataType>String</DataType><StringListValue>x</StringListValue><StringListValue>y</StringListValue></Value></MessageAttribute>' +
         '</Message></ReceiveMessageResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ReceiveMessageResponse>',
+    );
+  });
+
+  it('writes an empty result self-closing, as SQS does', () => {
+    assert.equal(
+      xmlResult(ACTIONS.get('ReceiveMessage')!, {}, 'r'),
+      '<?xml version="1.0"?><ReceiveMessageResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">' +
+        '<ReceiveMessageResult/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ReceiveMessageResponse>',
     );
   });
 

@@ -56,7 +56,11 @@ export function relocate(
 
 /** The queues whose RedrivePolicy targets this queue. */
 export function deadLetterSources(ctx: StoreContext, dlq: QueueRecord): QueueRecord[] {
-  return ctx.queues.all().filter((q) => q.settings.redrive?.deadLetterTargetArn === dlq.arn);
+  // Sources share their dead-letter queue's region, whichever region the caller is in.
+  return ctx.queues
+    .inRegion(dlq.region)
+    .all()
+    .filter((q) => q.settings.redrive?.deadLetterTargetArn === dlq.arn);
 }
 
 export function listDeadLetterSourceQueues(

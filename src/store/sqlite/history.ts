@@ -9,8 +9,9 @@
  * the bucket of each size that holds its time: counts (visible, in flight,
  * delayed, oldest age, DLQ depth) as the largest sampled in the bucket, so a
  * coarse bucket keeps its peak; sends, receives, deletes and the waits
- * histogram (activity.ts) added up. Rows are keyed by queue name and pruned by
- * age only: the history of a deleted queue fades out with the rest.
+ * histogram (activity.ts) added up. Rows are keyed by queue ARN (a name is
+ * one per region) and pruned by age only: the history of a deleted queue
+ * fades out with the rest. A sample covers the queues of every region.
  */
 import { errors } from '../../sqs/errors.ts';
 import type * as O from '../operator.ts';
@@ -59,10 +60,11 @@ const depth = (c: Counts | undefined) => (c ? c.visible + c.inFlight + c.delayed
 
 export function recordHistory(ctx: StoreContext, tallies: Map<number, Tally>): void {
   const now = ctx.clock.now();
-  const queues = ctx.queues.all();
-  const counts = new Map(queues.map((q) => [q.name, countMessages(ctx, q)]));
+  const regions = ctx.sql`SELECT DISTINCT region FROM queues`.all() as { region: string }[];
+  const queues = regions.flatMap(({ region }) => ctx.queues.inRegion(region).all());
+  const counts = new Map(queues.map((q) => [q.arn, countMessages(ctx, q)]));
   for (const q of queues) {
-    const c = counts.get(q.name)!;
+    const c = counts.get(q.arn)!;
     const dlq = q.settings.redrive && ctx.queues.byArn(q.settings.redrive.deadLetterTargetArn);
     const t = tallies.get(q.id) ?? emptyTally();
     const oldestAge =
@@ -70,7 +72,7 @@ export function recordHistory(ctx: StoreContext, tallies: Map<number, Tally>): v
     for (const { bucketMs } of HISTORY_TIERS) {
       const at = floorTo(now, bucketMs);
       const old = ctx.sql`SELECT waits FROM queue_history WHERE queue = ? AND bucket_ms = ? AND at = ?`.get(
-        q.name,
+        q.arn,
         bucketMs,
         at,
       ) as { waits: string | null } | undefined;
@@ -83,14 +85,14 @@ export function recordHistory(ctx: StoreContext, tallies: Map<number, Tally>): v
           dlq_depth = max(coalesce(dlq_depth, excluded.dlq_depth), excluded.dlq_depth),
           sent = sent + excluded.sent, received = received + excluded.received,
           deleted = deleted + excluded.deleted, waits = excluded.waits`.run(
-        q.name,
+        q.arn,
         bucketMs,
         at,
         c.visible,
         c.inFlight,
         c.delayed,
         oldestAge,
-        dlq ? depth(counts.get(dlq.name)) : null,
+        dlq ? depth(counts.get(dlq.arn)) : null,
         t.sent,
         t.received,
         t.deleted,
@@ -110,7 +112,7 @@ export function history(ctx: StoreContext, input: O.HistoryInput): O.HistoryOutp
   const rows =
     ctx.sql`SELECT at, visible, in_flight, delayed, oldest_age, dlq_depth, sent, received, deleted, waits
     FROM queue_history WHERE queue = ? AND bucket_ms = ? AND at > ? ORDER BY at`.all(
-      q.name,
+      q.arn,
       range.bucketMs,
       now - range.spanMs,
     ) as HistoryRow[];
@@ -145,7 +147,7 @@ export function activity(
     .filter((q) => q.name.startsWith(prefix))
     .map((q) => {
       const rows = ctx.sql`SELECT at, sent, received, deleted, waits FROM queue_history
-        WHERE queue = ? AND bucket_ms = ${MINUTE} AND at >= ?`.all(q.name, from) as HistoryRow[];
+        WHERE queue = ? AND bucket_ms = ${MINUTE} AND at >= ?`.all(q.arn, from) as HistoryRow[];
       const sum = { ...unsampled.peek(q.id) };
       sum.waits = { ...sum.waits };
       let since = unsampled.since;

@@ -48,67 +48,114 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
  * await store.close();
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  return new SqliteStore(options);
+  const identity = { ...DEFAULT_IDENTITY, ...options.identity };
+  const { db, unlock } = openDatabase(options.path, options.synchronous ?? 'NORMAL', identity.region);
+  const clock = options.clock ?? systemClock;
+  const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
+  const registry = QueueRegistry.open(db, identity);
+  const committer = new Committer(db, isSqsError, () => {
+    registry.reload();
+    activity.discard();
+  });
+  const activity = new Activity(committer, clock.now());
+  const waiters = new Waiters(clock);
+  const ctx: StoreContext = {
+    db,
+    committer,
+    clock,
+    identity,
+    timings: {
+      purgeCooldownMs: options.purgeCooldownMs ?? 60_000,
+      deletedQueueCooldownMs: options.deletedQueueCooldownMs ?? 60_000,
+      dedupWindowMs: options.dedupWindowMs ?? 300_000,
+    },
+    queues: registry,
+    waiters,
+    activity,
+    sql(strings, ...names) {
+      let bySite = statements.get(strings);
+      if (!bySite) {
+        bySite = new Map();
+        statements.set(strings, bySite);
+      }
+      const key = names.length === 1 ? String(names[0]) : names.join('\u0000');
+      let s = bySite.get(key);
+      if (!s) {
+        s = db.prepare(String.raw({ raw: strings }, ...names));
+        bySite.set(key, s);
+      }
+      return s;
+    },
+    forgetStatements(table) {
+      for (const bySite of statements.values()) {
+        for (const key of bySite.keys()) if (key.split('\u0000').includes(table)) bySite.delete(key);
+      }
+    },
+    signalQueue(queueId) {
+      if (waiters.bump(queueId)) committer.afterCommit(() => waiters.wakeDirty());
+    },
+  };
+  const moveTasks = new MoveTasks(ctx);
+  moveTasks.resume();
+  let closing: Promise<void> | undefined;
+  const shared: Shared = {
+    moveTasks,
+    regions: new Map(),
+    close: () =>
+      (closing ??= (async () => {
+        moveTasks.close();
+        // What was counted since the last sample survives a clean restart.
+        if (activity.counted)
+          await committer.run(() => history.recordHistory(ctx, activity.take(clock.now()))).catch(() => {});
+        waiters.close();
+        await committer.close();
+        db.close();
+        unlock();
+      })()),
+  };
+  const store = new SqliteStore(ctx, shared);
+  shared.regions.set(identity.region, store);
+  return store;
 }
 
+/** What the store's region views share: one database, one committer, one set of move tasks. */
+interface Shared {
+  moveTasks: MoveTasks;
+  /** Each region's view, made on first use. */
+  regions: Map<string, SqliteStore>;
+  close(): Promise<void>;
+}
+
+/**
+ * One region's view of the store: the same database, with names, URLs and new
+ * queues resolved in `ctx.queues.region` (StoreContext.queues is that region's
+ * registry, and `identity.region` says the same).
+ */
 class SqliteStore implements Store {
   readonly #ctx: StoreContext;
-  readonly #moveTasks: MoveTasks;
-  #closed = false;
+  readonly #shared: Shared;
 
-  readonly #unlock: () => void;
+  constructor(ctx: StoreContext, shared: Shared) {
+    this.#ctx = ctx;
+    this.#shared = shared;
+  }
 
-  constructor(options: SqliteStoreOptions) {
-    const { db, unlock } = openDatabase(options.path, options.synchronous ?? 'NORMAL');
-    this.#unlock = unlock;
-    const clock = options.clock ?? systemClock;
-    const identity = { ...DEFAULT_IDENTITY, ...options.identity };
-    const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
-    const registry = new QueueRegistry(db, identity);
-    const committer = new Committer(db, isSqsError, () => {
-      registry.reload();
-      activity.discard();
-    });
-    const activity = new Activity(committer, clock.now());
-    const waiters = new Waiters(clock);
-    this.#ctx = {
-      db,
-      committer,
-      clock,
-      identity,
-      timings: {
-        purgeCooldownMs: options.purgeCooldownMs ?? 60_000,
-        deletedQueueCooldownMs: options.deletedQueueCooldownMs ?? 60_000,
-        dedupWindowMs: options.dedupWindowMs ?? 300_000,
-      },
-      queues: registry,
-      waiters,
-      activity,
-      sql(strings, ...names) {
-        let bySite = statements.get(strings);
-        if (!bySite) {
-          bySite = new Map();
-          statements.set(strings, bySite);
-        }
-        const key = names.length === 1 ? String(names[0]) : names.join('\u0000');
-        let s = bySite.get(key);
-        if (!s) {
-          s = db.prepare(String.raw({ raw: strings }, ...names));
-          bySite.set(key, s);
-        }
-        return s;
-      },
-      forgetStatements(table) {
-        for (const bySite of statements.values()) {
-          for (const key of bySite.keys()) if (key.split('\u0000').includes(table)) bySite.delete(key);
-        }
-      },
-      signalQueue(queueId) {
-        if (waiters.bump(queueId)) committer.afterCommit(() => waiters.wakeDirty());
-      },
-    };
-    this.#moveTasks = new MoveTasks(this.#ctx);
-    this.#moveTasks.resume();
+  get region(): string {
+    return this.#ctx.queues.region;
+  }
+
+  inRegion(region: string): Store {
+    let view = this.#shared.regions.get(region);
+    if (!view) {
+      const ctx = {
+        ...this.#ctx,
+        identity: { ...this.#ctx.identity, region },
+        queues: this.#ctx.queues.inRegion(region),
+      };
+      view = new SqliteStore(ctx, this.#shared);
+      this.#shared.regions.set(region, view);
+    }
+    return view;
   }
 
   #run<R>(fn: (ctx: StoreContext) => R): Promise<R> {
@@ -140,16 +187,17 @@ class SqliteStore implements Store {
 
   listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
     this.#run((c) => dlq.listDeadLetterSourceQueues(c, i));
-  startMessageMoveTask = (i: T.StartMessageMoveTaskInput) => this.#run(() => this.#moveTasks.start(i));
-  cancelMessageMoveTask = (i: T.CancelMessageMoveTaskInput) => this.#run(() => this.#moveTasks.cancel(i));
-  listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#moveTasks.list(i));
+  startMessageMoveTask = (i: T.StartMessageMoveTaskInput) => this.#run(() => this.#shared.moveTasks.start(i));
+  cancelMessageMoveTask = (i: T.CancelMessageMoveTaskInput) =>
+    this.#run(() => this.#shared.moveTasks.cancel(i));
+  listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#shared.moveTasks.list(i));
 
   stats = (prefix?: string) => this.#run((c) => counts.stats(c, prefix));
   browseMessages = (i: O.BrowseInput) => this.#run((c) => browse.browseMessages(c, i));
   countMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
     this.#run((c) => browse.countMessages(c, i));
   deadLetterGroups = (i: { QueueUrl: string }) => this.#run((c) => browse.deadLetterGroups(c, i));
-  moveMessages = (i: O.MoveMessagesInput) => this.#run(() => this.#moveTasks.startFiltered(i));
+  moveMessages = (i: O.MoveMessagesInput) => this.#run(() => this.#shared.moveTasks.startFiltered(i));
   deleteMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
     this.#run((c) => browse.deleteMessages(c, i));
   appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
@@ -158,16 +206,9 @@ class SqliteStore implements Store {
   history = (i: O.HistoryInput) => this.#run((c) => history.history(c, i));
   activity = (prefix?: string) => this.#run((c) => history.activity(c, c.activity, prefix));
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#moveTasks.close();
-    // What was counted since the last sample survives a clean restart.
-    if (this.#ctx.activity.counted) await this.recordHistory().catch(() => {});
-    this.#ctx.waiters.close();
-    await this.#ctx.committer.close();
-    this.#ctx.db.close();
-    this.#unlock();
+  /** Closes the whole store, every region's view with it. */
+  close(): Promise<void> {
+    return this.#shared.close();
   }
 }
 
@@ -178,7 +219,7 @@ const isPlainFile = (path: string) => path !== ':memory:' && path !== '' && !pat
  * The database, locked, with its schema; every failure is one line naming
  * the path and why (SQLite itself only says "unable to open database file").
  */
-function openDatabase(path: string, synchronous: Synchronous) {
+function openDatabase(path: string, synchronous: Synchronous, defaultRegion: string) {
   let unlock = () => {};
   if (isPlainFile(path)) {
     try {
@@ -191,7 +232,7 @@ function openDatabase(path: string, synchronous: Synchronous) {
   try {
     const db = new Database(path);
     try {
-      prepareDatabase(db, synchronous);
+      prepareDatabase(db, synchronous, defaultRegion);
     } catch (e) {
       db.close();
       throw e;

@@ -208,7 +208,7 @@ export class MoveTasks {
         ? ctx.queues.byArn(task.destination_arn)
         : row.source?.startsWith('arn:')
           ? ctx.queues.byArn(row.source)
-          : ctx.queues.byName(sourceName(row.source) ?? '');
+          : ctx.queues.inRegion(source.region).byName(sourceName(row.source) ?? ''); // a name: the DLQ's region
       if (!target) {
         ctx.sql`UPDATE move_tasks SET moved = moved + ? WHERE handle = ?`.run(moved, handle);
         return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');

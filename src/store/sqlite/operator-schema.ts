@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 CREATE TABLE IF NOT EXISTS move_task_filters (handle TEXT PRIMARY KEY, filter TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS queue_history (
-  queue TEXT NOT NULL,
+  queue TEXT NOT NULL, -- the queue's ARN
   bucket_ms INTEGER NOT NULL,
   at INTEGER NOT NULL,
   visible INTEGER NOT NULL,

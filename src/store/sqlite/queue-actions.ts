@@ -24,9 +24,9 @@ export function createQueue(ctx: StoreContext, input: T.CreateQueueInput): T.Cre
     return { QueueUrl: existing.url };
   }
   const now = ctx.clock.now();
-  const deleted = ctx.db.prepare('SELECT deleted_at FROM deleted_queues WHERE name = ?').get(name) as
-    | { deleted_at: number }
-    | undefined;
+  const deleted = ctx.db
+    .prepare('SELECT deleted_at FROM deleted_queues WHERE region = ? AND name = ?')
+    .get(ctx.queues.region, name) as { deleted_at: number } | undefined;
   if (deleted && now - deleted.deleted_at < ctx.timings.deletedQueueCooldownMs) {
     throw errors.queueDeletedRecently();
   }
@@ -42,7 +42,8 @@ function checkRedriveTarget(ctx: StoreContext, attributes: Record<string, string
   if (!policy) return;
   const { deadLetterTargetArn } = parseRedrivePolicy(policy);
   const target = ctx.queues.byArn(deadLetterTargetArn);
-  if (!target) throw errors.deadLetterTargetDoesNotExist(policy);
+  // SQS looks for the dead-letter queue in the source queue's own region.
+  if (!target || target.region !== ctx.queues.region) throw errors.deadLetterTargetDoesNotExist(policy);
   if (target.settings.fifo !== (attributes.FifoQueue === 'true')) throw errors.deadLetterTypeMismatch(policy);
   if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn))
     throw errors.deadLetterNotAllowed(policy);
@@ -53,8 +54,8 @@ export function deleteQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
   ctx.db.prepare('DELETE FROM dedup WHERE queue_id = ?').run(q.id);
   ctx.forgetStatements(q.table);
   ctx.db
-    .prepare('INSERT OR REPLACE INTO deleted_queues (name, deleted_at) VALUES (?, ?)')
-    .run(q.name, ctx.clock.now());
+    .prepare('INSERT OR REPLACE INTO deleted_queues (region, name, deleted_at) VALUES (?, ?, ?)')
+    .run(q.region, q.name, ctx.clock.now());
   ctx.queues.remove(q);
   ctx.signalQueue(q.id);
 }

@@ -16,23 +16,34 @@ import { prepareOperatorTables } from './operator-schema.ts';
  * sent_at grows with the rowid, expired messages are a prefix of the table.
  * `receive_count` doubles as the receipt nonce: a handle names the receive it
  * came from, so every receive hands out a handle of its own.
+ * A queue is named by its region and name, as in SQS: each region is a
+ * namespace of its own.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-const DDL = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+const QUEUES = `
 CREATE TABLE IF NOT EXISTS queues (
   id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
   attributes TEXT NOT NULL,
   tags TEXT NOT NULL DEFAULT '{}',
   permissions TEXT NOT NULL DEFAULT '{}',
   created_at INTEGER NOT NULL,
   modified_at INTEGER NOT NULL,
   last_purge_at INTEGER,
-  sequence INTEGER NOT NULL DEFAULT 0
+  sequence INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (region, name)
 );
-CREATE TABLE IF NOT EXISTS deleted_queues (name TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deleted_queues (
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (region, name)
+) WITHOUT ROWID;
+`;
+
+const DDL = `${QUEUES}
 CREATE TABLE IF NOT EXISTS dedup (
   queue_id INTEGER NOT NULL,
   scope TEXT NOT NULL,
@@ -89,8 +100,36 @@ export function dropMessageTable(db: Database, queueId: number): void {
 
 export type Synchronous = 'NORMAL' | 'FULL';
 
-/** Pragmas and tables. WAL with synchronous=NORMAL: a commit survives a process crash; FULL also power loss. */
-export function prepareDatabase(db: Database, synchronous: Synchronous): void {
+/**
+ * Steps that bring a database from version N (the key) to N + 1. They run in
+ * one transaction with the version update, so a database is at one version or
+ * the next, never between.
+ */
+const MIGRATIONS: Record<number, (db: Database, defaultRegion: string) => void> = {
+  // 2 → 3: queues became per region. Every existing queue belongs to the store's default region,
+  // the one unsigned requests and in-process callers see, so nothing changes for them.
+  2: (db, defaultRegion) => {
+    db.exec(
+      'ALTER TABLE queues RENAME TO queues_v2; ALTER TABLE deleted_queues RENAME TO deleted_queues_v2;',
+    );
+    db.exec(QUEUES);
+    db.prepare(
+      `INSERT INTO queues (id, region, name, attributes, tags, permissions, created_at, modified_at, last_purge_at, sequence)
+       SELECT id, ?, name, attributes, tags, permissions, created_at, modified_at, last_purge_at, sequence FROM queues_v2`,
+    ).run(defaultRegion);
+    db.prepare(
+      'INSERT INTO deleted_queues (region, name, deleted_at) SELECT ?, name, deleted_at FROM deleted_queues_v2',
+    ).run(defaultRegion);
+    db.exec('DROP TABLE queues_v2; DROP TABLE deleted_queues_v2;');
+  },
+};
+
+/**
+ * Pragmas and tables, migrating an older database forward. WAL with
+ * synchronous=NORMAL: a commit survives a process crash; FULL also power loss.
+ * `defaultRegion` is the region queues of a database from before regions belong to.
+ */
+export function prepareDatabase(db: Database, synchronous: Synchronous, defaultRegion: string): void {
   const memory = db.memory;
   if (!memory) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
@@ -98,17 +137,22 @@ export function prepareDatabase(db: Database, synchronous: Synchronous): void {
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 5000');
-  db.exec(DDL);
-  prepareOperatorTables(db);
+  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
     | { value: string }
     | undefined;
-  if (!row) {
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-  } else if (Number(row.value) !== SCHEMA_VERSION) {
-    // No migrations yet: only pre-release databases have another version.
+  let version = row ? Number(row.value) : SCHEMA_VERSION;
+  if (version !== SCHEMA_VERSION && MIGRATIONS[version] === undefined) {
     throw new Error(
-      `database schema ${row.value} is not this sluice's (${SCHEMA_VERSION}); start with a fresh data directory`,
+      `database schema ${row?.value} is not one this sluice can use (${SCHEMA_VERSION}); start with a fresh data directory`,
     );
   }
+  db.transaction(() => {
+    for (; version < SCHEMA_VERSION; version++) MIGRATIONS[version]!(db, defaultRegion);
+    db.exec(DDL);
+    prepareOperatorTables(db);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+      String(SCHEMA_VERSION),
+    );
+  })();
 }

@@ -17,10 +17,11 @@ import { ManualClock } from '../../../src/time/clock.ts';
 /**
  * What a contract runs against: the SQS API of a Store, which a QueueClient
  * bound to a store speaks too (test/client/). Only the operator's read model
- * (`stats()`, browsing, the audit log: src/store/operator.ts) is not part of
- * it; those contracts alone need a Store, so the compiler keeps clients out.
+ * (`stats()`, browsing, the audit log: src/store/operator.ts) and its region
+ * (`region`, `inRegion()`: a client's region is its configuration) are not part of it; those
+ * contracts alone need a Store, so the compiler keeps clients out.
  */
-export type SqsApi = Omit<Store, keyof OperatorStore>;
+export type SqsApi = Omit<Store, keyof OperatorStore | 'region' | 'inRegion'>;
 
 export interface Subject<S extends SqsApi> {
   store: S;

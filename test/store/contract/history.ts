@@ -128,6 +128,23 @@ export function historyContract(make: StoreFactory): void {
       assert.deepEqual(await has(), [false, false, false], 'after 30 d');
     });
 
+    it('keeps the history of same-named queues in two regions apart, and samples both', async () => {
+      const eu = t.store.inRegion('eu-west-1');
+      const here = await createQueue(t.store, 'jobs');
+      const there = await createQueue(eu, 'jobs');
+      await sendN(t.store, here, 1);
+      await sendN(eu, there, 2);
+      await t.store.recordHistory();
+      const sent = async (store: typeof eu, QueueUrl: string) =>
+        (await store.history({ QueueUrl, range: '1h' })).points.map((p) => [p.sent, p.visible]);
+      assert.deepEqual(await sent(t.store, here), [[1, 1]]);
+      assert.deepEqual(await sent(eu, there), [[2, 2]]);
+      assert.deepEqual(
+        (await eu.activity()).map((a) => [a.name, a.sent]),
+        [['jobs', 2]],
+      );
+    });
+
     it('refuses a range it does not keep', async () => {
       const jobs = await createQueue(t.store, 'jobs');
       await assert.rejects(

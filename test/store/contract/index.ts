@@ -16,6 +16,7 @@ import { operatorContract } from './operator.ts';
 import { purgeContract } from './purge.ts';
 import { queuesContract } from './queues.ts';
 import { receiveContract } from './receive.ts';
+import { regionsContract } from './regions.ts';
 import { sendContract } from './send.ts';
 import { sendBatchContract } from './send-batch.ts';
 import { statsContract } from './stats.ts';
@@ -42,6 +43,7 @@ export function storeContract(make: StoreFactory): void {
   statsContract(make);
   operatorContract(make);
   historyContract(make);
+  regionsContract(make);
 }
 
 export function apiContract(make: ApiFactory): void {

@@ -8,6 +8,7 @@ import {
   createQueue,
   expectAwsError,
   expectSqsError,
+  queueAttrs,
   receive,
   type SqsApi,
   urlOf,
@@ -33,6 +34,22 @@ export function queuesContract(make: ApiFactory): void {
         MessageBody: 'x',
       });
       assert.equal((await receive(t.store, urlOf('anyhost'))).length, 1);
+    });
+
+    it('accepts a bare queue name where a QueueUrl is expected, as SQS does', async () => {
+      const url = await createQueue(t.store, 'probe-q1');
+      await t.store.sendMessage({ QueueUrl: 'probe-q1', MessageBody: 'by name' });
+      await t.store.sendMessageBatch({ QueueUrl: 'probe-q1', Entries: [{ Id: 'a', MessageBody: 'batch' }] });
+      await t.store.tagQueue({ QueueUrl: 'probe-q1', Tags: { by: 'name' } });
+      assert.deepEqual((await t.store.listQueueTags({ QueueUrl: 'probe-q1' })).Tags, { by: 'name' });
+      assert.equal((await queueAttrs(t.store, 'probe-q1', ['QueueArn'])).QueueArn, arnOf('probe-q1'));
+      const got = await receive(t.store, 'probe-q1', { MaxNumberOfMessages: 10 });
+      assert.deepEqual(got.map((m) => m.Body).sort(), ['batch', 'by name']);
+      await t.store.deleteMessage({ QueueUrl: 'probe-q1', ReceiptHandle: got[0]!.ReceiptHandle });
+      await t.store.purgeQueue({ QueueUrl: 'probe-q1' });
+      await t.store.deleteQueue({ QueueUrl: 'probe-q1' });
+      await expectQueueMissing(t.store, 'probe-q1');
+      await expectQueueMissing(t.store, url);
     });
 
     it('is idempotent when the attributes are the same, or omitted', async () => {
