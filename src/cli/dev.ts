@@ -24,6 +24,7 @@ import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { drainOnSignal } from '../config/until-signal.ts';
+import { ScheduleBoard } from '../dashboard/schedules.ts';
 import { createLogger, logSettings } from '../observe/logger.ts';
 import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
@@ -79,11 +80,13 @@ export default defineCommand({
     const dataDir = String(args.data);
     const logger = createLogger();
 
+    const scheduleBoard = new ScheduleBoard();
     const server = await startServer({
       host: String(args.host),
       port,
       openStore: (baseUrl) =>
         openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), identity: { baseUrl } }),
+      dashboard: { schedules: scheduleBoard },
     });
     const client = awsClient({ endpoint: server.url, region: 'us-east-1' });
     let system: Awaited<ReturnType<typeof runSystem>>;
@@ -105,6 +108,7 @@ export default defineCommand({
         env:
           healthPort === undefined ? process.env : { ...process.env, WORKER_HEALTH_PORT: String(healthPort) },
       });
+      if (system.scheduler) scheduleBoard.attach(schedules, system.scheduler);
     } catch (e) {
       await client.close();
       await server.shutdown();

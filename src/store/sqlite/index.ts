@@ -7,6 +7,7 @@ import type * as O from '../operator.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type * as T from '../types.ts';
 import * as ack from './ack.ts';
+import { Activity } from './activity.ts';
 import * as audit from './audit.ts';
 import * as browse from './browse.ts';
 import { Committer } from './committer.ts';
@@ -16,6 +17,7 @@ import * as dlq from './dlq.ts';
 import Database from './driver.ts';
 import { lockDatabaseFile } from './file-lock.ts';
 import { fsReason } from './fs-reason.ts';
+import * as history from './history.ts';
 import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
@@ -51,7 +53,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
   const registry = QueueRegistry.open(db, identity);
-  const committer = new Committer(db, isSqsError, () => registry.reload());
+  const committer = new Committer(db, isSqsError, () => {
+    registry.reload();
+    activity.discard();
+  });
+  const activity = new Activity(committer, clock.now());
   const waiters = new Waiters(clock);
   const ctx: StoreContext = {
     db,
@@ -65,6 +71,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     queues: registry,
     waiters,
+    activity,
     sql(strings, ...names) {
       let bySite = statements.get(strings);
       if (!bySite) {
@@ -97,6 +104,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     close: () =>
       (closing ??= (async () => {
         moveTasks.close();
+        // What was counted since the last sample survives a clean restart.
+        if (activity.counted)
+          await committer.run(() => history.recordHistory(ctx, activity.take(clock.now()))).catch(() => {});
         waiters.close();
         await committer.close();
         db.close();
@@ -192,6 +202,9 @@ class SqliteStore implements Store {
     this.#run((c) => browse.deleteMessages(c, i));
   appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
   listAudit = (i?: O.AuditListInput) => this.#run((c) => audit.listAudit(c, i));
+  recordHistory = () => this.#run((c) => history.recordHistory(c, c.activity.take(c.clock.now())));
+  history = (i: O.HistoryInput) => this.#run((c) => history.history(c, i));
+  activity = (prefix?: string) => this.#run((c) => history.activity(c, c.activity, prefix));
 
   /** Closes the whole store, every region's view with it. */
   close(): Promise<void> {

@@ -101,6 +101,9 @@ function claim(
     now,
     ...rows.map((r) => r.id),
   );
+  const waits: number[] = [];
+  for (const row of rows) if (row.receive_count === 0) waits.push(now - row.sent_at);
+  ctx.activity.received(queue.id, rows.length, waits);
   return rows.map((row) => {
     row.receive_count += 1;
     if (row.first_receive_at === null) row.first_receive_at = now;
