@@ -32,7 +32,7 @@ import type { Logger } from 'pino';
 import type { QueueClient } from '../client/queue-client.ts';
 import { createLogger } from '../observe/logger.ts';
 import type { WorkerMetrics } from '../observe/metrics.ts';
-import { loadTracing } from '../observe/tracing.ts';
+import { currentTracing } from '../observe/tracing.ts';
 import type { Message } from '../store/types.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { Acker } from './acker.ts';
@@ -174,6 +174,7 @@ export function startWorker<Body>(
   let poller: Poller | undefined;
   const dispatcher = new Dispatcher({ concurrency: s.concurrency, onFree: () => poller?.pump() });
   const tracing = new WorkerTracing();
+  tracing.use(currentTracing());
   const rt: JobRuntime = {
     definition: def,
     clock,
@@ -196,7 +197,6 @@ export function startWorker<Body>(
 
   const ready = (async () => {
     const queues = await resolveQueues(def.queues, { client, clock, random, log, signal });
-    tracing.use(await loadTracing());
     if (!queues || signal.aborted) return;
     resolved = queues.map((q) => q.ref);
     for (const q of queues) metrics.initQueue(q.ref.name);
