@@ -204,7 +204,7 @@ function syncMarkdown(r: StoreBenchResult): string[] {
   if (table.length === 0) return [];
   return [
     '',
-    'The store at each sync level, same run, rounds alternating (FULL: an fsync of the WAL per group commit):',
+    'The store at each sync level, same run, rounds alternating (FULL: an fsync of the WAL per group commit of sends; receives and deletes skip it):',
     '',
     ...markdownTable(table),
   ];

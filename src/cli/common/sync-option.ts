@@ -9,7 +9,7 @@ export const syncArgs = {
   sync: {
     type: 'string',
     description:
-      'full: an acknowledged change survives power loss (fsync per commit; default); normal: survives a killed process only, faster (default: SLUICE_SYNC, else full)',
+      'full: an acknowledged send survives power loss (an fsync per commit of sends); normal: survives a killed process only, faster (default: SLUICE_SYNC, else full)',
   },
 } as const;
 

@@ -24,7 +24,7 @@ import { Waiters } from './waiters.ts';
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
   path: string;
-  /** `FULL` (default): a commit survives a power loss or an OS crash (an fsync per group commit). `NORMAL`: a process crash only. */
+  /** `FULL` (default): an acknowledged send survives a power loss or an OS crash (an fsync per group commit of sends). `NORMAL`: a process crash only. */
   synchronous?: Synchronous;
   clock?: Clock;
   identity?: Partial<StoreIdentity>;
@@ -54,13 +54,19 @@ class SqliteStore implements Store {
   readonly #unlock: () => void;
 
   constructor(options: SqliteStoreOptions) {
-    const { db, unlock } = openDatabase(options.path, options.synchronous ?? DEFAULT_SYNCHRONOUS);
+    const synchronous = options.synchronous ?? DEFAULT_SYNCHRONOUS;
+    const { db, unlock } = openDatabase(options.path, synchronous);
     this.#unlock = unlock;
     const clock = options.clock ?? systemClock;
     const identity = { ...DEFAULT_IDENTITY, ...options.identity };
     const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
     const registry = new QueueRegistry(db, identity);
-    const committer = new Committer(db, isSqsError, () => registry.reload());
+    const committer = new Committer(
+      db,
+      isSqsError,
+      () => registry.reload(),
+      synchronous === 'FULL' && !db.memory,
+    );
     const waiters = new Waiters(clock);
     this.#ctx = {
       db,
@@ -101,8 +107,9 @@ class SqliteStore implements Store {
     this.#moveTasks.resume();
   }
 
-  #run<R>(fn: (ctx: StoreContext) => R): Promise<R> {
-    return this.#ctx.committer.run(() => fn(this.#ctx));
+  /** `durable: false` for what only redelivers a message if a power cut loses it (committer.ts). */
+  #run<R>(fn: (ctx: StoreContext) => R, durable = true): Promise<R> {
+    return this.#ctx.committer.run(() => fn(this.#ctx), durable);
   }
 
   createQueue = (i: T.CreateQueueInput) => this.#run((c) => queues.createQueue(c, i));
@@ -121,12 +128,13 @@ class SqliteStore implements Store {
   sendMessage = (i: T.SendMessageInput) => this.#run((c) => send.sendMessage(c, i));
   sendMessageBatch = (i: T.SendMessageBatchInput) => this.#run((c) => send.sendMessageBatch(c, i));
   receiveMessage = (i: T.ReceiveMessageInput, o?: T.ReceiveOptions) => receiveMessage(this.#ctx, i, o);
-  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i));
-  deleteMessageBatch = (i: T.DeleteMessageBatchInput) => this.#run((c) => ack.deleteMessageBatch(c, i));
+  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i), false);
+  deleteMessageBatch = (i: T.DeleteMessageBatchInput) =>
+    this.#run((c) => ack.deleteMessageBatch(c, i), false);
   changeMessageVisibility = (i: T.ChangeMessageVisibilityInput) =>
-    this.#run((c) => ack.changeMessageVisibility(c, i));
+    this.#run((c) => ack.changeMessageVisibility(c, i), false);
   changeMessageVisibilityBatch = (i: T.ChangeMessageVisibilityBatchInput) =>
-    this.#run((c) => ack.changeMessageVisibilityBatch(c, i));
+    this.#run((c) => ack.changeMessageVisibilityBatch(c, i), false);
 
   listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
     this.#run((c) => dlq.listDeadLetterSourceQueues(c, i));

@@ -88,7 +88,9 @@ export function dropMessageTable(db: Database, queueId: number): void {
 
 /**
  * How hard a commit is pushed to disk (WAL mode). `FULL`: the WAL is fsynced at
- * every commit, so an acknowledged change survives a power loss or an OS crash.
+ * every commit that holds a send or a queue change, so an acknowledged send
+ * survives a power loss or an OS crash (receives, deletes and visibility
+ * changes skip it: losing one only redelivers a message; committer.ts).
  * `NORMAL`: fsync only at checkpoints; a commit survives the process being
  * killed, but the last commits before a power loss or OS crash may be lost.
  */
