@@ -42,8 +42,10 @@ export async function drained(timeline: Timeline, from: number, below: number, l
 }
 
 /**
- * `loops` closed loops send for `seconds`; the rate is the handler starts in
- * the last `seconds − warmup` seconds. Then sending stops and the backlog drains.
+ * `loops` closed loops send for `seconds`; the rate is what went both in and
+ * out in the last `seconds − warmup` seconds — the lower of the sends
+ * acknowledged and the handlers started (a producer outrunning the worker
+ * only builds a backlog). Then sending stops and the backlog drains.
  */
 export async function saturate(
   sender: Sender,
@@ -62,9 +64,13 @@ export async function saturate(
   await Promise.all(Array.from({ length: o.loops }, loop));
   if (failures.length) throw failures[0];
   const windowStart = t0 + o.warmupSeconds * 1000;
-  const starts = timeline.startsBetween(windowStart, end, ids.next);
+  const { starts, acks } = timeline.between(windowStart, end, ids.next);
   const undrained = await drained(timeline, from, ids.next, 120_000);
-  return { perSec: Math.round(starts / ((end - windowStart) / 1000)), sent: ids.next - from, undrained };
+  return {
+    perSec: Math.round(Math.min(starts, acks) / ((end - windowStart) / 1000)),
+    sent: ids.next - from,
+    undrained,
+  };
 }
 
 export interface PacedResult {

@@ -60,14 +60,16 @@ export class Timeline {
     return this.#started[id];
   }
 
-  /** Handler starts within [from, to) (ms), of ids below `below`. */
-  startsBetween(from: number, to: number, below: number): number {
-    let n = 0;
+  /** Handler starts and send acknowledgements within [from, to) (ms), of ids below `below`. */
+  between(from: number, to: number, below: number): { starts: number; acks: number } {
+    let starts = 0;
+    let acks = 0;
+    const within = (t: number | undefined) => t !== undefined && t >= from && t < to;
     for (let id = 0; id < below; id++) {
-      const t = this.#started[id];
-      if (t !== undefined && t >= from && t < to) n++;
+      if (within(this.#started[id])) starts++;
+      if (within(this.#acked[id])) acks++;
     }
-    return n;
+    return { starts, acks };
   }
 
   /**
