@@ -64,9 +64,15 @@ async function ready(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not start`);
 }
 
+/** BENCH_SERVER_CPU_PROF=DIR: sluice servers write a V8 CPU profile there when they stop. */
+const cpuProf = process.env.BENCH_SERVER_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`]
+  : [];
+
 export async function startTarget(name: TargetName, dataDir: string): Promise<Target> {
   const port = await freePort();
   const tsx = [process.execPath, '--import', 'tsx'];
+  const sluice = [process.execPath, ...cpuProf, '--import', 'tsx'];
   const sluiceVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
     .version;
   let command: string[];
@@ -84,7 +90,7 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
       // md5off is the like-for-like row of the default (full).
       const sync = name === 'sluice-file-normal' ? 'normal' : 'full';
       command = [
-        ...tsx,
+        ...sluice,
         'src/cli/main.ts',
         'server',
         '--port',
@@ -98,7 +104,7 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
       break;
     }
     case 'sluice-memory':
-      command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
+      command = [...sluice, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
       version = sluiceVersion;
       break;
     case 'local-aws-sqs':
