@@ -33,7 +33,7 @@ import {
 } from './latency/report.ts';
 import { type System, type SystemOptions, sluiceInProcess, sluiceOverHttp } from './latency/sluice.ts';
 import { Timeline } from './latency/timeline.ts';
-import { describeMachine } from './lib/machine.ts';
+import { describeHost } from './lib/machine.ts';
 import { envInt, envIntList, envSyncLevels, fmtInt } from './lib/run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -135,7 +135,7 @@ try {
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
-const { betterSqlite3: _, sqlite: __, ...machine } = describeMachine('');
+const machine = describeHost();
 const result: LatencyBenchResult = {
   machine,
   config,

@@ -24,7 +24,7 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeMachine } from './lib/machine.ts';
+import { describeHost } from './lib/machine.ts';
 import { envInt, envSyncLevels, fmtInt, rate } from './lib/run.ts';
 import { cpuSeconds } from './server/cpu.ts';
 import { client, consumePhase, createQueue, type Phase, sendPhase } from './server/load.ts';
@@ -129,7 +129,7 @@ for (const name of names) {
   targets.push(await measure(name));
 }
 rmSync(join(here, '.data/server'), { recursive: true, force: true });
-const { betterSqlite3: _, sqlite: __, ...machine } = describeMachine('');
+const machine = describeHost();
 const result: ServerBenchResult = { machine, config, targets, verdicts: verdicts(targets) };
 printTable(result);
 if (!process.env.BENCH_NO_WRITE) {

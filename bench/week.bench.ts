@@ -24,16 +24,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import Database from '../src/store/sqlite/driver.ts';
-import { describeMachine } from './lib/machine.ts';
+import { describeHost } from './lib/machine.ts';
 import { envInt, fmtInt } from './lib/run.ts';
 import { client as sdkClient } from './server/load.ts';
-import { startTarget } from './server/targets.ts';
+import { freePort, startTarget } from './server/targets.ts';
 import { childrenOf, ProcTable } from './week/procs.ts';
 import { arrivals, sendAll } from './week/producer.ts';
 import { HandledRecord } from './week/record.ts';
@@ -62,17 +61,6 @@ const config = {
 if (config.backlog > messages) throw new Error('BENCH_WEEK_BACKLOG must not exceed BENCH_WEEK_MESSAGES');
 const log = (line: string): void => console.log(`[week] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** Bytes of the store's files: the database, its WAL and shared memory. */
 function storeBytes(dir: string): { db: number; wal: number; total: number } {
@@ -254,7 +242,7 @@ async function main(): Promise<WeekResult> {
     const bench = process.cpuUsage(benchCpu0);
 
     return {
-      machine: (({ betterSqlite3: _, sqlite: __, ...m }) => m)(describeMachine('')),
+      machine: describeHost(),
       config,
       quick: config.messages < FIELD_WEEK,
       loadAverage: loadavg()[0] ?? 0,

@@ -39,7 +39,8 @@ export type TargetName =
 /** Installs the peer emulators into bench/.peers unless they are there already. */
 export const ensureServerPeers = (log: (line: string) => void): void => ensurePeers(PEER_VERSIONS, log);
 
-function freePort(): Promise<number> {
+/** A port the OS says is free now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
