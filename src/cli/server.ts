@@ -2,6 +2,7 @@
  * `sluice server`: the embedded SQS-compatible server.
  *
  *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory)
+ *                 [--sync full|normal]
  *                 [--advertise URL] [--auth [--auth-file FILE] [--viewers AKID,…]]
  *
  * The dashboard is at /dashboard on the same port (src/dashboard/): only from
@@ -17,12 +18,16 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { parseKeys } from '../server/keys.ts';
 import { startServer } from '../server/server.ts';
+import type { Synchronous } from '../store/sqlite/schema.ts';
+import { syncArgs, syncOption } from './common/sync-option.ts';
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   /** SQLite file path, or ':memory:'. */
   readonly dbPath: string;
+  /** How hard the file store pushes each commit to disk (--sync, SLUICE_SYNC). */
+  readonly sync: Synchronous;
   readonly advertise?: string;
   readonly keys?: ReadonlyMap<string, string>;
   /** Access key ids that sign in to the dashboard read-only. */
@@ -39,6 +44,9 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new Error(`--port must be an integer 0–65535, got "${portText}"`);
   if (args.memory && args.data) throw new Error('--memory and --data exclude each other');
+  if (args.memory && args.sync !== undefined)
+    throw new Error('--memory and --sync exclude each other (nothing in memory reaches a disk)');
+  const sync = syncOption(args, env);
   const data = typeof args.data === 'string' ? args.data : 'data';
   const dbPath = args.memory ? ':memory:' : join(data, 'sluice.sqlite');
   let advertise: string | undefined;
@@ -71,6 +79,7 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
     host,
     port,
     dbPath,
+    sync,
     ...(advertise ? { advertise } : {}),
     ...(keys ? { keys } : {}),
     ...(viewers ? { viewers } : {}),
@@ -87,6 +96,7 @@ export default defineCommand({
     port: { type: 'string', description: 'Port to listen on (0 picks one)', default: '9324' },
     data: { type: 'string', description: 'Directory of the durable store (default ./data)' },
     memory: { type: 'boolean', description: 'Keep queues in memory only' },
+    ...syncArgs,
     advertise: {
       type: 'string',
       description:
@@ -117,9 +127,11 @@ export default defineCommand({
       ...(config.advertise ? { advertise: config.advertise } : {}),
       ...(config.keys ? { keys: config.keys } : {}),
       ...(config.viewers ? { dashboard: { viewers: config.viewers } } : {}),
-      openStore: (baseUrl) => openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
+      openStore: (baseUrl) =>
+        openSqliteStore({ path: config.dbPath, synchronous: config.sync, identity: { baseUrl } }),
     });
-    const where = config.dbPath === ':memory:' ? 'in memory' : config.dbPath;
+    const where =
+      config.dbPath === ':memory:' ? 'in memory' : `${config.dbPath}, sync ${config.sync.toLowerCase()}`;
     process.stderr.write(
       `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
     );

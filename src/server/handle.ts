@@ -67,7 +67,13 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
     return;
   }
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-    send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ status: 'ok' }));
+    const sync = ctx.store.synchronous?.()?.toLowerCase();
+    send(
+      res,
+      200,
+      { 'content-type': 'application/json' },
+      JSON.stringify({ status: 'ok', ...(sync ? { sync } : {}) }),
+    );
     return;
   }
   if (path === '/stats' && req.method === 'GET') {

@@ -116,6 +116,7 @@ function withLimit(promise: Promise<true>, clock: Clock, ms: number): Promise<bo
 const NOOP_METRICS: WorkerMetricsSink = {
   initQueue() {},
   received() {},
+  waited() {},
   processed() {},
   failed() {},
   retried() {},
@@ -168,7 +169,7 @@ export function startWorker<Body>(
     maxExtensionSeconds: s.maxExtensionSeconds,
     log,
   });
-  const holdings = new Holdings({ heartbeat, visibility, log, metrics });
+  const holdings = new Holdings({ heartbeat, visibility, log, metrics, clock });
   const deadLetters = new DeadLetters({ client, clock, log });
   const failures = new Failures({ visibility, acker, deadLetters, backoff: s.backoff, random, log, metrics });
   let poller: Poller | undefined;

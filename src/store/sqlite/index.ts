@@ -22,14 +22,14 @@ import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
-import { prepareDatabase, type Synchronous } from './schema.ts';
+import { DEFAULT_SYNCHRONOUS, prepareDatabase, readSynchronous, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
 import { Waiters } from './waiters.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
   path: string;
-  /** `NORMAL` (default): a commit survives a process crash. `FULL`: also a power loss, at a cost. */
+  /** `FULL` (default): an acknowledged send survives a power loss or an OS crash (an fsync per group commit of sends). `NORMAL`: a process crash only. */
   synchronous?: Synchronous;
   clock?: Clock;
   identity?: Partial<StoreIdentity>;
@@ -49,14 +49,20 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
-  const { db, unlock } = openDatabase(options.path, options.synchronous ?? 'NORMAL', identity.region);
+  const synchronous = options.synchronous ?? DEFAULT_SYNCHRONOUS;
+  const { db, unlock } = openDatabase(options.path, synchronous, identity.region);
   const clock = options.clock ?? systemClock;
   const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
   const registry = QueueRegistry.open(db, identity);
-  const committer = new Committer(db, isSqsError, () => {
-    registry.reload();
-    activity.discard();
-  });
+  const committer = new Committer(
+    db,
+    isSqsError,
+    () => {
+      registry.reload();
+      activity.discard();
+    },
+    synchronous === 'FULL' && !db.memory,
+  );
   const activity = new Activity(committer, clock.now());
   const waiters = new Waiters(clock);
   const ctx: StoreContext = {
@@ -101,6 +107,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const shared: Shared = {
     moveTasks,
     regions: new Map(),
+    synchronous: () => (closing || db.memory ? undefined : readSynchronous(db)),
     close: () =>
       (closing ??= (async () => {
         moveTasks.close();
@@ -123,6 +130,8 @@ interface Shared {
   moveTasks: MoveTasks;
   /** Each region's view, made on first use. */
   regions: Map<string, SqliteStore>;
+  /** The level the database runs at, read back from SQLite; undefined in memory or once closing. */
+  synchronous(): ReturnType<typeof readSynchronous>;
   close(): Promise<void>;
 }
 
@@ -158,8 +167,9 @@ class SqliteStore implements Store {
     return view;
   }
 
-  #run<R>(fn: (ctx: StoreContext) => R): Promise<R> {
-    return this.#ctx.committer.run(() => fn(this.#ctx));
+  /** `durable: false` for what only redelivers a message if a power cut loses it (committer.ts). */
+  #run<R>(fn: (ctx: StoreContext) => R, durable = true): Promise<R> {
+    return this.#ctx.committer.run(() => fn(this.#ctx), durable);
   }
 
   createQueue = (i: T.CreateQueueInput) => this.#run((c) => queues.createQueue(c, i));
@@ -178,12 +188,13 @@ class SqliteStore implements Store {
   sendMessage = (i: T.SendMessageInput) => this.#run((c) => send.sendMessage(c, i));
   sendMessageBatch = (i: T.SendMessageBatchInput) => this.#run((c) => send.sendMessageBatch(c, i));
   receiveMessage = (i: T.ReceiveMessageInput, o?: T.ReceiveOptions) => receiveMessage(this.#ctx, i, o);
-  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i));
-  deleteMessageBatch = (i: T.DeleteMessageBatchInput) => this.#run((c) => ack.deleteMessageBatch(c, i));
+  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i), false);
+  deleteMessageBatch = (i: T.DeleteMessageBatchInput) =>
+    this.#run((c) => ack.deleteMessageBatch(c, i), false);
   changeMessageVisibility = (i: T.ChangeMessageVisibilityInput) =>
-    this.#run((c) => ack.changeMessageVisibility(c, i));
+    this.#run((c) => ack.changeMessageVisibility(c, i), false);
   changeMessageVisibilityBatch = (i: T.ChangeMessageVisibilityBatchInput) =>
-    this.#run((c) => ack.changeMessageVisibilityBatch(c, i));
+    this.#run((c) => ack.changeMessageVisibilityBatch(c, i), false);
 
   listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
     this.#run((c) => dlq.listDeadLetterSourceQueues(c, i));
@@ -207,6 +218,8 @@ class SqliteStore implements Store {
   activity = (prefix?: string) => this.#run((c) => history.activity(c, c.activity, prefix));
 
   /** Closes the whole store, every region's view with it. */
+  synchronous = () => this.#shared.synchronous();
+
   close(): Promise<void> {
     return this.#shared.close();
   }
