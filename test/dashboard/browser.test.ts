@@ -6,15 +6,16 @@
  * UPDATE_SCREENSHOTS=1 writes the README's screenshots to docs/dashboard-*.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { runWorkers } from '../../src/worker/run.ts';
+import { launchChromium, noErrors, open, skip } from './chromium.ts';
 import {
   type DashboardServer,
   OPERATOR,
@@ -26,45 +27,16 @@ import {
   VIEWER,
 } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is missing: apt-get install chromium (as .ci/run does)`;
 const shots = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : mkdtempSync(join(tmpdir(), 'sluice-shots-'));
 
 let browser: Browser;
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
 });
-
-/** A page that records console errors and uncaught exceptions. */
-async function open(context: BrowserContext, url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  return { page, errors };
-}
-
-const noErrors = (errors: string[]) => assert.deepEqual(errors, [], 'console errors');
 
 describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
   let t: DashboardServer;
