@@ -34,6 +34,7 @@ import type { Actuator } from '../scale/actuator.ts';
 import { ecsActuator } from '../scale/actuators/ecs.ts';
 import { type CloudWatchAges, cloudWatchAges } from '../scale/cloudwatch-age.ts';
 import { parseScalePolicy, type ScalePolicy } from '../scale/config.ts';
+import { DecisionTags } from '../scale/decision-tags.ts';
 import { runScale } from '../scale/run-scale.ts';
 import { queuesObserver } from '../scale/sampler.ts';
 import type { WorkerDefinition } from '../worker/define.ts';
@@ -233,12 +234,19 @@ export default defineCommand({
         ...(cloudWatch ? { cloudWatch } : {}),
       });
       process.stderr.write(nodeNotice);
+      const log = createLogger();
+      // A dry run changes nothing on AWS, tags included.
+      const decisions =
+        a['dry-run'] === true
+          ? undefined
+          : new DecisionTags({ client, queueUrl: urls[0]!, prefix: o.prefix, log });
       const running = await runScale({
         childArgs,
         mode: policy ? { policy, observe } : { fixed: o.fixed ?? 0 },
         ...(actuator ? { actuator } : {}),
-        log: createLogger(),
+        log,
         idPrefix: o.prefix,
+        ...(decisions ? { decisions } : {}),
         env: {
           ...process.env,
           ...logEnv(), // every worker process logs at the pool's level, in its format

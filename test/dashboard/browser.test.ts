@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { awsClient } from '../../src/client/aws.ts';
 import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import { DecisionTags } from '../../src/scale/decision-tags.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { runWorkers } from '../../src/worker/run.ts';
 import { launchChromium, noErrors, open, skip } from './chromium.ts';
@@ -147,9 +149,39 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
     await page.close();
   });
 
-  it('lists a running worker, named by its WORKER_ID, with what it holds', async () => {
+  it('lists a running worker, named by its WORKER_ID, with what it holds, and sluice scale’s decisions', async () => {
     const { QueueUrl } = await t.store.createQueue({ QueueName: 'thumbnails' });
     for (let i = 0; i < 3; i++) await t.store.sendMessage({ QueueUrl, MessageBody: `image ${i}` });
+    // What a `sluice scale --prefix thumbs` supervisor records, through a real client.
+    const client = awsClient({ endpoint: t.url, region: 'us-east-1', credentials: OPERATOR });
+    const decisions = new DecisionTags({
+      client,
+      queueUrl: QueueUrl,
+      prefix: 'thumbs',
+      log: pino({ level: 'silent' }),
+    });
+    const minute = 60_000;
+    decisions.record({
+      at: Date.now() - 3 * minute,
+      from: 0,
+      to: 1,
+      reason: 'raised to min 1: target tracking: backlog 0 (visible 0) ÷ 100 per worker → 0',
+    });
+    decisions.record({
+      at: Date.now() - 2 * minute,
+      from: 1,
+      to: 3,
+      reason: 'target tracking: backlog 260 (visible 260) ÷ 100 per worker → 3',
+    });
+    decisions.record({
+      at: Date.now() - minute,
+      from: 3,
+      to: 3,
+      reason:
+        'scale-in cooldown: 45 s of 300 s since last scale-in, holding 3 (wanted 1: target tracking: backlog 3 (visible 3) ÷ 100 per worker → 1)',
+    });
+    await decisions.flush();
+    await client.close();
     let finish!: () => void;
     const held = new Promise<void>((r) => {
       finish = r;
@@ -187,7 +219,14 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
           document.querySelector('#workers tr[data-worker="thumbs-7"] td:nth-child(3)')?.textContent === '3',
       );
       assert.equal(started, 3);
-      assert.match((await page.textContent('#supervisor')) ?? '', /sluice scale/);
+      const shown = page.locator('#scaling .supervisor[data-prefix="thumbs"] tbody tr');
+      await shown.first().waitFor();
+      assert.equal(await shown.count(), 3);
+      assert.deepEqual((await shown.first().locator('td').allTextContents()).slice(1), [
+        '3 (held)',
+        'scale-in cooldown: 45 s of 300 s since last scale-in, holding 3 (wanted 1: target tracking: backlog 3 (visible 3) ÷ 100 per worker → 1)',
+      ]);
+      assert.equal(await shown.nth(1).locator('td').nth(1).textContent(), '1 → 3');
       await page.screenshot({ path: join(shots, 'dashboard-workers.png') });
       noErrors(errors);
       await page.close();
