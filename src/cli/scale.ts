@@ -7,7 +7,9 @@
  * GET /stats, or on Amazon SQS from CloudWatch when age steps need it).
  * Crashed processes restart with backoff; one over
  * `--memory-limit` is drained and restarted; scale-in drains the newest.
- * SIGTERM/SIGINT drain them all and exit 0. See src/scale/run-scale.ts.
+ * SIGTERM/SIGINT drain them all and exit 0. The last few decisions are kept
+ * in tags on the first queue sampled, for a server's dashboard
+ * (src/scale/decision-tags.ts). See src/scale/run-scale.ts.
  *
  * The same policy can drive an ECS service instead (`--ecs cluster/service`,
  * `--dry-run` prints the calls), or be printed as a KEDA ScaledObject
