@@ -10,7 +10,6 @@
  * back to the DLQ: the worker's log shows each received from its queue again.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,28 +18,25 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { awsClient } from '../../src/client/aws.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
 import { eventually } from '../support/eventually.ts';
+import { type SluiceDev, startSluiceDev } from '../support/sluice-dev.ts';
 import { launchChromium, noErrors, open, skip } from './chromium.ts';
 
 const POISON = 3;
-const dir = mkdtempSync(join(tmpdir(), 'sluice-triage-'));
-let child: ChildProcess | undefined;
-let output = '';
-let stdout = '';
+let dir = '';
+let dev: SluiceDev | undefined;
 let endpoint = '';
 let client: QueueClient;
 let browser: Browser;
 let context: BrowserContext;
 
-const until = (check: () => boolean | Promise<boolean>, what: string, withinMs = 15_000) =>
-  eventually(check, what, { withinMs, everyMs: 100, detail: () => output.slice(-3000) });
+const until = (check: () => boolean | Promise<boolean>, what: string) =>
+  eventually(check, what, { everyMs: 100, detail: () => dev?.stdout().slice(-3000) ?? '' });
 
-/** The push worker's JSON log lines that dead-lettered a message. */
+/** The push worker's log lines that dead-lettered a message. */
 const deadLettered = () =>
-  stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => l.msg === 'sent to the dead-letter queue' && l.queue === 'push-notifications');
+  (dev?.logLines() ?? []).filter(
+    (l) => l.msg === 'sent to the dead-letter queue' && l.queue === 'push-notifications',
+  );
 
 const dlqDepth = async () => {
   const { QueueUrl } = await client.getQueueUrl({ QueueName: 'push-notifications-dlq' });
@@ -53,37 +49,11 @@ const dlqDepth = async () => {
 
 describe('triaging the reference system’s poison messages in the browser', { skip }, () => {
   before(async () => {
-    child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'dev',
-        '--port',
-        '0',
-        '--health-port',
-        '0',
-        '--data',
-        dir,
-        '--no-producers',
-        '--log-format',
-        'json',
-      ],
-      { env: { ...process.env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      output += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const [chromium] = await Promise.all([
-      launchChromium(),
-      until(() => /stop\s+Ctrl-C/.test(output), 'sluice dev to print where everything is', 30_000),
-    ]);
-    browser = chromium;
+    browser = await launchChromium();
+    dir = mkdtempSync(join(tmpdir(), 'sluice-triage-'));
+    dev = await startSluiceDev(dir, ['--no-producers']);
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    endpoint = /endpoint\s+(http:\/\/\S+)/.exec(output)?.[1] ?? '';
+    ({ endpoint } = dev);
     client = awsClient({ endpoint, region: 'us-east-1' });
     const { QueueUrl } = await client.getQueueUrl({ QueueName: 'push-notifications' });
     for (let i = 0; i < 6; i++) {
@@ -101,12 +71,11 @@ describe('triaging the reference system’s poison messages in the browser', { s
     await context?.close();
     await browser?.close();
     await client?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+    if (dev && dev.child.exitCode === null) {
+      dev.child.kill('SIGTERM');
+      await dev.exit;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('finds a poison message, groups it with its siblings, redrives them and audits it', async () => {
