@@ -111,6 +111,7 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
       () => document.querySelector('#match-count')?.textContent === '1 message matches',
     );
     const rows = page.locator('#messages tbody tr[data-message-id]');
+    await rows.first().waitFor(); // the count and the page of messages are two requests
     assert.equal(await rows.count(), 1);
     assert.match((await rows.locator('td.body').textContent()) ?? '', /order-7/);
     await page.screenshot({ path: join(shots, 'dashboard-queue.png'), fullPage: true });

@@ -91,7 +91,9 @@ describe('triaging the reference system’s poison messages in the browser', { s
     await page.waitForFunction(
       () => document.querySelector('#match-count')?.textContent === '1 message matches',
     );
+    // The count and the page of messages are two requests: either may arrive first.
     const found = page.locator('#messages tbody tr[data-message-id]');
+    await found.first().waitFor();
     assert.equal(await found.count(), 1);
     assert.match((await found.locator('td.body').textContent()) ?? '', /poison-push-1/);
 
