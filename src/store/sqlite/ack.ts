@@ -5,6 +5,7 @@ import { eachEntry } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';
 import { decodeReceipt, type Receipt } from './receipt.ts';
+import { returnsAt } from './returns.ts';
 
 /**
  * DeleteMessage and ChangeMessageVisibility, and their batches. A handle names
@@ -70,6 +71,7 @@ function changeVisibilityOne(ctx: StoreContext, q: QueueRecord, handle: unknown,
   if (q.settings.fifo && current.visible_at <= now) throw errors.receiptHandleExpired(String(handle));
   const visibleAt = now + seconds * 1000;
   ctx.sql`UPDATE ${q.table} SET visible_at = ? WHERE id = ?`.run(visibleAt, current.id);
+  returnsAt(q, visibleAt);
   // Sooner than before: a waiting long poll's wake-up time is now too late.
   if (visibleAt < current.visible_at) ctx.signalQueue(q.id);
 }

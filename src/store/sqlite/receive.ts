@@ -4,6 +4,7 @@ import type { StoreContext } from './context.ts';
 import { moveToDeadLetterQueue } from './dlq.ts';
 import { type MessageRow, Projection } from './projection.ts';
 import type { QueueRecord } from './queue-registry.ts';
+import { mayHaveReturned, noneReturnsBefore, returnsAt } from './returns.ts';
 
 /**
  * ReceiveMessage. One attempt runs inside a group transaction and claims up to
@@ -73,7 +74,7 @@ function attempt(ctx: StoreContext, input: T.ReceiveMessageInput, signal?: Abort
   const projection = new Projection(input);
   const rows = queue.settings.fifo
     ? pickFifo(ctx, queue.table, now, max, keep, projection)
-    : pickStandard(ctx, queue.table, now, max, keep, projection);
+    : pickStandard(ctx, queue, now, max, keep, projection);
   const messages = rows.length ? claim(ctx, queue, rows, now, input, projection) : [];
   const out: Attempt = { queue, messages, version };
   if (messages.length === 0) {
@@ -96,6 +97,7 @@ function claim(
   projection: Projection,
 ): T.Message[] {
   const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
+  returnsAt(queue, now + visibility * 1000);
   ctx.sql`UPDATE ${queue.table} SET visible_at = ?, receive_count = receive_count + 1,
          first_receive_at = coalesce(first_receive_at, ?) WHERE id IN (${placeholders(rows.length)})`.run(
     now + visibility * 1000,
@@ -130,20 +132,31 @@ const HEAD_WINDOW = 256;
  */
 function pickStandard(
   ctx: StoreContext,
-  table: string,
+  queue: QueueRecord,
   now: number,
   max: number,
   keep: (c: Candidate) => boolean,
   projection: Projection,
 ): MessageRow[] {
+  const { table } = queue;
   const oldest = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE id IN (
       SELECT id FROM (SELECT id, visible_at FROM ${table} ORDER BY id LIMIT ${HEAD_WINDOW})
       WHERE visible_at <= ? LIMIT ?) ORDER BY id`;
   const earliest = ctx.sql`SELECT ${projection.columns} FROM ${table} WHERE visible_at <= ? ORDER BY visible_at LIMIT ?`;
   const picked: MessageRow[] = [];
   const seen = new Set<number>();
+  // Until a message may have returned, the earliest visible are the oldest sent: one look (returns.ts).
+  const looking = mayHaveReturned(queue, now);
   for (;;) {
-    let rows = projection.rows(oldest.raw(true).all(now, max) as unknown[][]);
+    let rows = looking ? projection.rows(oldest.raw(true).all(now, max) as unknown[][]) : [];
+    if (looking && !rows.some((r) => r.receive_count > 0)) {
+      // Nothing returned at the head: none can return before the earliest hidden message's time.
+      const next =
+        ctx.sql`SELECT visible_at FROM ${table} WHERE visible_at > ? ORDER BY visible_at LIMIT 1`.get(now) as
+          | { visible_at: number }
+          | undefined;
+      noneReturnsBefore(queue, next?.visible_at);
+    }
     if (rows.length < max) {
       const more = projection.rows(earliest.raw(true).all(now, max) as unknown[][]);
       const ids = new Set(rows.map((r) => r.id));
