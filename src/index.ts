@@ -43,6 +43,7 @@ export {
   type Tick,
 } from './scheduler/index.ts';
 export { ERRORS, type ErrorName, type ErrorSpec, isSqsError, SqsError } from './sqs/errors.ts';
+export type * from './sqs/types.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.ts';
 export { DEFAULT_IDENTITY, type Store, type StoreIdentity } from './store/store.ts';
 export type * from './store/types.ts';

@@ -20,7 +20,7 @@
  *   producer, with a span per message under it.
  */
 import type * as OTel from '@opentelemetry/api';
-import type { MessageAttributeMap } from '../store/types.ts';
+import type { MessageAttributeMap } from '../sqs/types.ts';
 
 /** A span's identity, in W3C's form: 32 and 16 lower-case hex digits. */
 export interface TraceIds {

@@ -1,6 +1,6 @@
 import { errors } from '../../sqs/errors.ts';
 import { validateBatchEntries, validateVisibilityTimeout } from '../../sqs/message.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
 import { eachEntry } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';

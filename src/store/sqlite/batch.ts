@@ -1,5 +1,5 @@
 import { isSqsError } from '../../sqs/errors.ts';
-import type { BatchResultErrorEntry } from '../types.ts';
+import type { BatchResultErrorEntry } from '../../sqs/types.ts';
 
 /**
  * Runs `fn` for each entry of a batch action. An SqsError becomes that entry's

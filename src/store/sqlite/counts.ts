@@ -1,5 +1,6 @@
 import { validateAttributeNames } from '../../sqs/queue-attributes.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
+import type { QueueStats } from '../types.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';
 
@@ -68,14 +69,14 @@ export function getQueueAttributes(
   return Object.keys(out).length ? { Attributes: out } : {};
 }
 
-export function stats(ctx: StoreContext, prefix = ''): T.QueueStats[] {
+export function stats(ctx: StoreContext, prefix = ''): QueueStats[] {
   const now = ctx.clock.now();
   return ctx.queues
     .all()
     .filter((q) => q.name.startsWith(prefix))
     .map((q) => {
       const c = countMessages(ctx, q);
-      const s: T.QueueStats = {
+      const s: QueueStats = {
         name: q.name,
         url: q.url,
         arn: q.arn,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../../sqs/errors.ts';
+import type * as T from '../../sqs/types.ts';
 import type { MessageFilter, MoveMessagesInput, MoveMessagesOutput } from '../operator.ts';
-import type * as T from '../types.ts';
 import type { StoreContext } from './context.ts';
 import { deadLetterSources, relocate } from './dlq.ts';
 import { filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';

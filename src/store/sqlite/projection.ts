@@ -5,7 +5,7 @@ import {
   systemAttributeSelector,
 } from '../../sqs/attribute-names.ts';
 import { md5OfMessageAttributes } from '../../sqs/md5.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
 import type { StoreContext } from './context.ts';
 import { decodeAttributes } from './message-codec.ts';
 import type { QueueRecord } from './queue-registry.ts';

@@ -7,7 +7,7 @@ import {
   parseRedrivePolicy,
   redriveAllowed,
 } from '../../sqs/queue-attributes.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';
 

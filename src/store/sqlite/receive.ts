@@ -1,5 +1,6 @@
 import { validateReceiveParams } from '../../sqs/message.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
+import type { ReceiveOptions } from '../types.ts';
 import type { StoreContext } from './context.ts';
 import { moveToDeadLetterQueue } from './dlq.ts';
 import { type MessageRow, Projection } from './projection.ts';
@@ -15,7 +16,7 @@ import type { QueueRecord } from './queue-registry.ts';
 export async function receiveMessage(
   ctx: StoreContext,
   input: T.ReceiveMessageInput,
-  options: T.ReceiveOptions = {},
+  options: ReceiveOptions = {},
 ): Promise<T.ReceiveMessageOutput> {
   validateReceiveParams(input);
   const first = await ctx.committer.run(() => attempt(ctx, input, options.signal));

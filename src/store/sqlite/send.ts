@@ -6,7 +6,7 @@ import {
   validateFifoBatch,
   validateMessage,
 } from '../../sqs/message.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
 import { eachEntry } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import { encodeAttributes } from './message-codec.ts';
