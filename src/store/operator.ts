@@ -10,7 +10,6 @@
  * `sluice.sourceQueue`; messages SQS's own redrive moved carry their source
  * as DeadLetterQueueSourceArn and no error.
  */
-import type * as T from '../sqs/types.ts';
 import type { QueueStats } from './types.ts';
 
 /** Which messages: every field given must match (AND). */
