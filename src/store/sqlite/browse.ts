@@ -6,9 +6,9 @@
  */
 import { errors } from '../../sqs/errors.ts';
 import type * as O from '../operator.ts';
+import { decodeAttributes } from '../shared/message-codec.ts';
 import type { StoreContext } from './context.ts';
 import { sweepExpired } from './counts.ts';
-import { decodeAttributes } from './message-codec.ts';
 import { ERROR_SQL, filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
 
 interface BrowseRow {

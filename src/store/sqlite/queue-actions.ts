@@ -8,8 +8,9 @@ import {
   redriveAllowed,
 } from '../../sqs/queue-attributes.ts';
 import type * as T from '../../sqs/types.ts';
+import { policyOf } from '../shared/policy.ts';
+import { decodeToken, encodeToken } from '../shared/tokens.ts';
 import type { StoreContext } from './context.ts';
-import type { QueueRecord } from './queue-registry.ts';
 
 /** CreateQueue: idempotent when every attribute given matches; QueueAlreadyExists otherwise. */
 export function createQueue(ctx: StoreContext, input: T.CreateQueueInput): T.CreateQueueOutput {
@@ -93,18 +94,6 @@ export function listQueues(ctx: StoreContext, input: T.ListQueuesInput = {}): T.
   return out;
 }
 
-export const encodeToken = (name: string) => Buffer.from(JSON.stringify({ after: name })).toString('base64');
-
-export function decodeToken(token: string, parameter: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString()) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through to the error below
-  }
-  throw errors.invalidParameter(parameter, token, 'Invalid or expired next token.');
-}
-
 export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttributesInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
   const next = applySetAttributes(q.attributes, input.Attributes ?? {});
@@ -181,20 +170,3 @@ function requireLabel(label: unknown): string {
   if (typeof label !== 'string' || label === '') throw errors.missingParameter('Label');
   return label;
 }
-
-/** The IAM policy document SQS derives from AddPermission grants (one-element lists collapse, as AWS writes them). */
-function policyOf(q: QueueRecord): string {
-  const statements = Object.entries(q.permissions).map(([label, grant]) => {
-    const { accounts, actions } = grant as { accounts: string[]; actions: string[] };
-    return {
-      Sid: label,
-      Effect: 'Allow',
-      Principal: { AWS: single(accounts.map((a) => `arn:aws:iam::${a}:root`)) },
-      Action: single(actions.map((a) => `SQS:${a}`)),
-      Resource: q.arn,
-    };
-  });
-  return JSON.stringify({ Version: '2008-10-17', Id: `${q.arn}/SQSDefaultPolicy`, Statement: statements });
-}
-
-const single = (list: string[]): string | string[] => (list.length === 1 ? list[0]! : list);

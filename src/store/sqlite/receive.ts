@@ -1,9 +1,9 @@
 import { validateReceiveParams } from '../../sqs/message.ts';
 import type * as T from '../../sqs/types.ts';
+import { type MessageRow, Projection } from '../shared/projection.ts';
 import type { ReceiveOptions } from '../types.ts';
 import type { StoreContext } from './context.ts';
 import { moveToDeadLetterQueue } from './dlq.ts';
-import { type MessageRow, Projection } from './projection.ts';
 import type { QueueRecord } from './queue-registry.ts';
 
 /**

@@ -7,9 +7,10 @@ import {
   validateMessage,
 } from '../../sqs/message.ts';
 import type * as T from '../../sqs/types.ts';
-import { eachEntry } from './batch.ts';
+import { eachEntry } from '../shared/batch.ts';
+import { encodeAttributes } from '../shared/message-codec.ts';
+import { sequenceNumber } from '../shared/sequence.ts';
 import type { StoreContext } from './context.ts';
-import { encodeAttributes } from './message-codec.ts';
 import type { QueueRecord } from './queue-registry.ts';
 
 type Entry = Omit<T.SendMessageInput, 'QueueUrl'>;
@@ -108,15 +109,4 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   // Delayed sends signal too: a waiting long poll recomputes when it must look again.
   ctx.signalQueue(q.id);
   return result;
-}
-
-/**
- * A FIFO message's SequenceNumber as AWS writes them: a 20-digit decimal with
- * no zero padding (e.g. 18849496460467696128), increasing per queue. Here
- * 10^19 + the queue's creation time (ms) × 10^6 + the queue's send counter:
- * each queue numbers from a base of its own, and the sum stays within 20
- * digits for centuries at any plausible send rate.
- */
-export function sequenceNumber(queueCreatedAt: number, counter: number): string {
-  return (10n ** 19n + BigInt(queueCreatedAt) * 1_000_000n + BigInt(counter)).toString();
 }

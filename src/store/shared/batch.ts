@@ -24,3 +24,23 @@ export function eachEntry<E extends { Id: string }, R extends object>(
   }
   return out;
 }
+
+/** eachEntry for entries whose work is asynchronous (a database round trip each); one at a time, in order. */
+export async function eachEntryAsync<E extends { Id: string }, R extends object>(
+  entries: E[],
+  fn: (entry: E) => Promise<R>,
+): Promise<{ Successful: (R & { Id: string })[]; Failed: BatchResultErrorEntry[] }> {
+  const out: { Successful: (R & { Id: string })[]; Failed: BatchResultErrorEntry[] } = {
+    Successful: [],
+    Failed: [],
+  };
+  for (const entry of entries) {
+    try {
+      out.Successful.push({ Id: entry.Id, ...(await fn(entry)) });
+    } catch (err) {
+      if (!isSqsError(err)) throw err;
+      out.Failed.push({ Id: entry.Id, SenderFault: err.senderFault, Code: err.code, Message: err.message });
+    }
+  }
+  return out;
+}
