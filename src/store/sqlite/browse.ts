@@ -11,7 +11,7 @@ import type { StoreContext } from './context.ts';
 import { sweepExpired } from './counts.ts';
 import { ERROR_SQL, filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
 
-interface BrowseRow {
+export interface BrowseRow {
   id: number;
   message_id: string;
   sent_at: number;
@@ -50,7 +50,7 @@ export function browseMessages(ctx: StoreContext, input: O.BrowseInput): O.Brows
   return out;
 }
 
-function toBrowsed(r: BrowseRow, now: number): O.BrowsedMessage {
+export function toBrowsed(r: BrowseRow, now: number): O.BrowsedMessage {
   const attributes: Record<string, string> = {};
   for (const [name, v] of Object.entries(decodeAttributes(r.attributes) ?? {})) {
     attributes[name] =

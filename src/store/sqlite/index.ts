@@ -23,7 +23,7 @@ import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
 import { prepareDatabase, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
-import { Waiters } from './waiters.ts';
+import { Waiters } from '../shared/waiters.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
