@@ -170,7 +170,10 @@ const otherErrors = {
    * `cause` is for the server's log, never the answer.
    */
   serviceUnavailable: (cause?: string) => {
-    const e = new SqsError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
+    const e = new SqsError(
+      'ServiceUnavailable',
+      'The request has failed due to a temporary failure of the server.',
+    );
     if (cause !== undefined) e.cause = cause;
     return e;
   },

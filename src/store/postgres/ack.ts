@@ -15,7 +15,8 @@ import { byUrl, type QueueRecord } from './registry.ts';
  * from any server works on every other.
  */
 function receiptOf(q: QueueRecord, handle: unknown): Receipt {
-  if (handle === undefined || handle === null || handle === '') throw errors.missingParameter('ReceiptHandle');
+  if (handle === undefined || handle === null || handle === '')
+    throw errors.missingParameter('ReceiptHandle');
   const r = decodeReceipt(handle);
   if (r.queueId !== q.id) throw errors.receiptHandleIsInvalid(String(handle));
   return r;
@@ -47,8 +48,15 @@ async function deleteOne(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown
   tx.signal(q.id);
 }
 
-async function changeVisibilityOne(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown, timeout: unknown) {
-  if (handle === undefined || handle === null || handle === '') throw errors.missingParameter('ReceiptHandle');
+async function changeVisibilityOne(
+  ctx: PgContext,
+  tx: Tx,
+  q: QueueRecord,
+  handle: unknown,
+  timeout: unknown,
+) {
+  if (handle === undefined || handle === null || handle === '')
+    throw errors.missingParameter('ReceiptHandle');
   const seconds = validateVisibilityTimeout(timeout);
   const current = await held(tx, q, receiptOf(q, handle));
   const now = ctx.clock.now();
@@ -77,7 +85,11 @@ export async function deleteMessageBatch(ctx: PgContext, tx: Tx, input: T.Delete
   });
 }
 
-export async function changeMessageVisibilityBatch(ctx: PgContext, tx: Tx, input: T.ChangeMessageVisibilityBatchInput) {
+export async function changeMessageVisibilityBatch(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.ChangeMessageVisibilityBatchInput,
+) {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   validateBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
   return eachEntryAsync(input.Entries, async (e) => {

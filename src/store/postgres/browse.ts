@@ -36,23 +36,37 @@ export async function browseMessages(ctx: PgContext, tx: Tx, input: O.BrowseInpu
   return out;
 }
 
-export async function countMessages(ctx: PgContext, tx: Tx, input: { QueueUrl: string; filter?: O.MessageFilter }) {
+export async function countMessages(
+  ctx: PgContext,
+  tx: Tx,
+  input: { QueueUrl: string; filter?: O.MessageFilter },
+) {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   await sweepExpired(ctx, tx, q);
   const { where, params } = filterSql(ctx, input.filter, 2);
-  const [row] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE queue_id = $1 AND ${where}`, [
-    q.id,
-    ...params,
-  ]);
+  const [row] = await tx.query<{ n: number }>(
+    `SELECT count(*) AS n FROM messages WHERE queue_id = $1 AND ${where}`,
+    [q.id, ...params],
+  );
   return row?.n ?? 0;
 }
 
 const MAX_GROUPS = 200;
 
-export async function deadLetterGroups(ctx: PgContext, tx: Tx, input: { QueueUrl: string }): Promise<O.DeadLetterGroup[]> {
+export async function deadLetterGroups(
+  ctx: PgContext,
+  tx: Tx,
+  input: { QueueUrl: string },
+): Promise<O.DeadLetterGroup[]> {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   await sweepExpired(ctx, tx, q);
-  const rows = await tx.query<{ error: string | null; source: string | null; n: number; first: number; last: number }>(
+  const rows = await tx.query<{
+    error: string | null;
+    source: string | null;
+    n: number;
+    first: number;
+    last: number;
+  }>(
     `SELECT ${ERROR_SQL} AS error, ${SOURCE_SQL} AS source, count(*) AS n, min(sent_at) AS first, max(sent_at) AS last
      FROM messages WHERE queue_id = $1 GROUP BY 1, 2 ORDER BY n DESC, first LIMIT ${MAX_GROUPS}`,
     [q.id],
@@ -66,10 +80,17 @@ export async function deadLetterGroups(ctx: PgContext, tx: Tx, input: { QueueUrl
   }));
 }
 
-export async function deleteMessages(ctx: PgContext, tx: Tx, input: { QueueUrl: string; filter?: O.MessageFilter }) {
+export async function deleteMessages(
+  ctx: PgContext,
+  tx: Tx,
+  input: { QueueUrl: string; filter?: O.MessageFilter },
+) {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   const { where, params } = filterSql(ctx, input.filter, 2);
-  const rows = await tx.query(`DELETE FROM messages WHERE queue_id = $1 AND ${where} RETURNING id`, [q.id, ...params]);
+  const rows = await tx.query(`DELETE FROM messages WHERE queue_id = $1 AND ${where} RETURNING id`, [
+    q.id,
+    ...params,
+  ]);
   return rows.length;
 }
 

@@ -15,7 +15,12 @@ export async function sweepExpired(ctx: PgContext, tx: Tx, q: QueueRecord): Prom
 export async function countMessages(ctx: PgContext, tx: Tx, q: QueueRecord): Promise<Counts> {
   await sweepExpired(ctx, tx, q);
   const now = ctx.clock.now();
-  const [row] = await tx.query<{ visible: number; in_flight: number; delayed: number; oldest: number | null }>(
+  const [row] = await tx.query<{
+    visible: number;
+    in_flight: number;
+    delayed: number;
+    oldest: number | null;
+  }>(
     `SELECT count(*) FILTER (WHERE visible_at <= $2) AS visible,
        count(*) FILTER (WHERE visible_at > $2 AND receive_count > 0) AS in_flight,
        count(*) FILTER (WHERE visible_at > $2 AND receive_count = 0) AS delayed,
@@ -23,7 +28,11 @@ export async function countMessages(ctx: PgContext, tx: Tx, q: QueueRecord): Pro
      FROM messages WHERE queue_id = $1`,
     [q.id, now],
   );
-  const counts: Counts = { visible: row?.visible ?? 0, inFlight: row?.in_flight ?? 0, delayed: row?.delayed ?? 0 };
+  const counts: Counts = {
+    visible: row?.visible ?? 0,
+    inFlight: row?.in_flight ?? 0,
+    delayed: row?.delayed ?? 0,
+  };
   if (row?.oldest != null) counts.oldestSentAt = row.oldest;
   return counts;
 }
@@ -67,7 +76,8 @@ export async function stats(ctx: PgContext, tx: Tx, prefix = ''): Promise<QueueS
       visible: c.visible,
       inFlight: c.inFlight,
       delayed: c.delayed,
-      oldestAgeSeconds: c.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - c.oldestSentAt) / 1000)),
+      oldestAgeSeconds:
+        c.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - c.oldestSentAt) / 1000)),
     };
     const dlq = q.settings.redrive && (await byArn(ctx, tx, q.settings.redrive.deadLetterTargetArn));
     if (dlq) s.deadLetterQueue = dlq.name;

@@ -11,13 +11,15 @@ import { allQueues, byArn, byUrl, type QueueRecord } from './registry.ts';
  * when the target queue is gone (the message then stays).
  */
 export async function moveToDeadLetterQueue(ctx: PgContext, tx: Tx, source: QueueRecord, rowId: number) {
-  const target = source.settings.redrive && (await byArn(ctx, tx, source.settings.redrive.deadLetterTargetArn));
+  const target =
+    source.settings.redrive && (await byArn(ctx, tx, source.settings.redrive.deadLetterTargetArn));
   if (!target) return false;
   await relocate(ctx, tx, source, rowId, target, 'dead-letter');
   return true;
 }
 
-const KEPT = 'message_id, body, md5_body, attributes, md5_attributes, system_attributes, group_id, dedup_id, sequence_number';
+const KEPT =
+  'message_id, body, md5_body, attributes, md5_attributes, system_attributes, group_id, dedup_id, sequence_number';
 
 /** Moves one message to another queue as a new row (a new place in its send order; old handles go stale). */
 export async function relocate(
@@ -48,7 +50,9 @@ export async function relocate(
 
 /** The queues whose RedrivePolicy targets this queue (in its own region, whichever region asks). */
 export async function deadLetterSources(ctx: PgContext, tx: Tx, dlq: QueueRecord): Promise<QueueRecord[]> {
-  return (await allQueues(ctx, tx, dlq.region)).filter((q) => q.settings.redrive?.deadLetterTargetArn === dlq.arn);
+  return (await allQueues(ctx, tx, dlq.region)).filter(
+    (q) => q.settings.redrive?.deadLetterTargetArn === dlq.arn,
+  );
 }
 
 export async function listDeadLetterSourceQueues(

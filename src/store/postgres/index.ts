@@ -14,7 +14,15 @@ import * as counts from './counts.ts';
 import * as dlq from './dlq.ts';
 import { Listener } from './listener.ts';
 import { MoveTasks } from './move-tasks.ts';
-import { channelOf, inTransaction, openPool, type PgConnectionOptions, pgSettings, redact, type Tx } from './pool.ts';
+import {
+  channelOf,
+  inTransaction,
+  openPool,
+  type PgConnectionOptions,
+  pgSettings,
+  redact,
+  type Tx,
+} from './pool.ts';
 import * as queues from './queue-actions.ts';
 import { receiveMessage } from './receive.ts';
 import { migrate } from './schema.ts';
@@ -56,7 +64,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   } catch (e) {
     await pool.end().catch(() => {});
-    throw new Error(`cannot use PostgreSQL at ${redact(settings.connectionString)}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(
+      `cannot use PostgreSQL at ${redact(settings.connectionString)}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const clock = options.clock ?? systemClock;
   const waiters = new Waiters(clock, options.fallbackPollMs ?? 1000);
@@ -65,7 +75,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     waiters.wakeDirty();
   };
   const channel = channelOf(settings.schema);
-  const listener = new Listener(settings, (id) => wake([id]), () => waiters.wakeAll());
+  const listener = new Listener(
+    settings,
+    (id) => wake([id]),
+    () => waiters.wakeAll(),
+  );
   const shared: Shared = {
     pool,
     waiters,
@@ -162,7 +176,8 @@ export class PostgresStore implements Store {
     while (this.#shared.busy > 0) await new Promise<void>((r) => this.#shared.idle.push(r));
   }
 
-  #run<R>(fn: (ctx: PgContext, tx: Tx) => Promise<R>): Promise<R> {
+  async #run<R>(fn: (ctx: PgContext, tx: Tx) => Promise<R>): Promise<R> {
+    await this.#shared.moveTasks.quiet();
     return this.#shared.run((tx) => fn(this.#ctx, tx));
   }
 
@@ -170,8 +185,10 @@ export class PostgresStore implements Store {
   deleteQueue = (i: T.QueueUrlInput) => this.#run((c, tx) => queues.deleteQueue(c, tx, i));
   getQueueUrl = (i: T.GetQueueUrlInput) => this.#run((c, tx) => queues.getQueueUrl(c, tx, i));
   listQueues = (i?: T.ListQueuesInput) => this.#run((c, tx) => queues.listQueues(c, tx, i));
-  getQueueAttributes = (i: T.GetQueueAttributesInput) => this.#run((c, tx) => counts.getQueueAttributes(c, tx, i));
-  setQueueAttributes = (i: T.SetQueueAttributesInput) => this.#run((c, tx) => queues.setQueueAttributes(c, tx, i));
+  getQueueAttributes = (i: T.GetQueueAttributesInput) =>
+    this.#run((c, tx) => counts.getQueueAttributes(c, tx, i));
+  setQueueAttributes = (i: T.SetQueueAttributesInput) =>
+    this.#run((c, tx) => queues.setQueueAttributes(c, tx, i));
   tagQueue = (i: T.TagQueueInput) => this.#run((c, tx) => queues.tagQueue(c, tx, i));
   untagQueue = (i: T.UntagQueueInput) => this.#run((c, tx) => queues.untagQueue(c, tx, i));
   listQueueTags = (i: T.QueueUrlInput) => this.#run((c, tx) => queues.listQueueTags(c, tx, i));
@@ -184,7 +201,8 @@ export class PostgresStore implements Store {
   receiveMessage = (i: T.ReceiveMessageInput, o?: ReceiveOptions) =>
     receiveMessage(this.#ctx, this.#shared.run, this.#shared.waiters, i, o);
   deleteMessage = (i: T.DeleteMessageInput) => this.#run((c, tx) => ack.deleteMessage(c, tx, i));
-  deleteMessageBatch = (i: T.DeleteMessageBatchInput) => this.#run((c, tx) => ack.deleteMessageBatch(c, tx, i));
+  deleteMessageBatch = (i: T.DeleteMessageBatchInput) =>
+    this.#run((c, tx) => ack.deleteMessageBatch(c, tx, i));
   changeMessageVisibility = (i: T.ChangeMessageVisibilityInput) =>
     this.#run((c, tx) => ack.changeMessageVisibility(c, tx, i));
   changeMessageVisibilityBatch = (i: T.ChangeMessageVisibilityBatchInput) =>
@@ -196,15 +214,18 @@ export class PostgresStore implements Store {
     this.#run((c, tx) => this.#shared.moveTasks.start(c, tx, i));
   cancelMessageMoveTask = (i: T.CancelMessageMoveTaskInput) =>
     this.#run((c, tx) => this.#shared.moveTasks.cancel(c, tx, i));
-  listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) =>
-    this.#run((c, tx) => this.#shared.moveTasks.list(c, tx, i));
+  listMessageMoveTasks = async (i: T.ListMessageMoveTasksInput) => {
+    await this.#shared.moveTasks.catchUp(i.SourceArn);
+    return this.#run((c, tx) => this.#shared.moveTasks.list(c, tx, i));
+  };
 
   stats = (prefix?: string) => this.#run((c, tx) => counts.stats(c, tx, prefix));
   browseMessages = (i: O.BrowseInput) => this.#run((c, tx) => browse.browseMessages(c, tx, i));
   countMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
     this.#run((c, tx) => browse.countMessages(c, tx, i));
   deadLetterGroups = (i: { QueueUrl: string }) => this.#run((c, tx) => browse.deadLetterGroups(c, tx, i));
-  moveMessages = (i: O.MoveMessagesInput) => this.#run((c, tx) => this.#shared.moveTasks.startFiltered(c, tx, i));
+  moveMessages = (i: O.MoveMessagesInput) =>
+    this.#run((c, tx) => this.#shared.moveTasks.startFiltered(c, tx, i));
   deleteMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
     this.#run((c, tx) => browse.deleteMessages(c, tx, i));
   appendAudit = (i: O.AuditInput) => this.#run((c, tx) => audit.appendAudit(c, tx, i));

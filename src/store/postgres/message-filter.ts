@@ -46,7 +46,9 @@ export function filterSql(ctx: PgContext, filter: MessageFilter = {}, first = 1)
   else if (filter.error !== undefined) clauses.push(`${ERROR_SQL} = ${p(text('error', filter.error))}`);
   if (filter.sourceQueue !== undefined) {
     const name = text('sourceQueue', filter.sourceQueue);
-    clauses.push(`${SOURCE_SQL} IN (${p(name)}, ${p(queueArn(ctx.identity.region, ctx.identity.accountId, name))})`);
+    clauses.push(
+      `${SOURCE_SQL} IN (${p(name)}, ${p(queueArn(ctx.identity.region, ctx.identity.accountId, name))})`,
+    );
   }
   return { where: clauses.length ? clauses.join(' AND ') : 'true', params };
 }

@@ -20,6 +20,7 @@ import { byArn, byName, byUrl } from './registry.ts';
  */
 const MOVE_SLICE = 500;
 const SCAN_MS = 5000;
+const CATCH_UP_MS = 10_000;
 
 interface TaskRow {
   handle: string;
@@ -38,6 +39,8 @@ type Run = <R>(fn: (tx: Tx) => Promise<R>) => Promise<R>;
 
 export class MoveTasks {
   #timers = new Map<string, () => void>();
+  /** Ticks running now, so a read of a task can wait for them (see catchUp). */
+  #inFlight = new Set<Promise<unknown>>();
   #scan: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -53,33 +56,44 @@ export class MoveTasks {
   }
 
   async #pickUp(): Promise<void> {
-    const rows = await this.run((tx) => tx.query<{ handle: string }>("SELECT handle FROM move_tasks WHERE status = 'RUNNING'"));
+    const rows = await this.run((tx) =>
+      tx.query<{ handle: string }>("SELECT handle FROM move_tasks WHERE status = 'RUNNING'"),
+    );
     for (const { handle } of rows) if (!this.#timers.has(handle)) this.#schedule(handle, 0);
   }
 
-  async start(ctx: PgContext, tx: Tx, input: T.StartMessageMoveTaskInput): Promise<T.StartMessageMoveTaskOutput> {
+  async start(
+    ctx: PgContext,
+    tx: Tx,
+    input: T.StartMessageMoveTaskInput,
+  ): Promise<T.StartMessageMoveTaskOutput> {
     const source = await this.#source(ctx, tx, input.SourceArn);
     if ((await deadLetterSources(ctx, tx, source)).length === 0) {
       throw errors.invalidParameterText('Source queue must be configured as a Dead Letter Queue.');
     }
     if (input.DestinationArn !== undefined && !(await byArn(ctx, tx, input.DestinationArn))) {
-      throw errors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
+      throw errors.resourceNotFound(
+        "The resource that you specified for the DestinationArn parameter doesn't exist.",
+      );
     }
     const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
-    const [row] = await tx.query<{ n: number }>('SELECT count(*) AS n FROM messages WHERE queue_id = $1', [source.id]);
+    const [row] = await tx.query<{ n: number }>('SELECT count(*) AS n FROM messages WHERE queue_id = $1', [
+      source.id,
+    ]);
     return { TaskHandle: await this.#insert(ctx, tx, source, input.DestinationArn, rate, row?.n ?? 0, null) };
   }
 
   async startFiltered(ctx: PgContext, tx: Tx, input: MoveMessagesInput): Promise<MoveMessagesOutput> {
     const source = await byUrl(ctx, tx, input.QueueUrl);
-    const destination = input.DestinationUrl === undefined ? undefined : (await byUrl(ctx, tx, input.DestinationUrl)).arn;
+    const destination =
+      input.DestinationUrl === undefined ? undefined : (await byUrl(ctx, tx, input.DestinationUrl)).arn;
     const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
     const filter = input.filter ?? {};
     const { where, params } = filterSql(ctx, filter, 2);
-    const [row] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE queue_id = $1 AND ${where}`, [
-      source.id,
-      ...params,
-    ]);
+    const [row] = await tx.query<{ n: number }>(
+      `SELECT count(*) AS n FROM messages WHERE queue_id = $1 AND ${where}`,
+      [source.id, ...params],
+    );
     const toMove = row?.n ?? 0;
     const handle = await this.#insert(ctx, tx, source, destination, rate, toMove, JSON.stringify(filter));
     return { TaskHandle: handle, toMove };
@@ -96,9 +110,13 @@ export class MoveTasks {
   ) {
     // One running task per source, also when two servers start one at once.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [source.arn]);
-    const running = await tx.query("SELECT 1 FROM move_tasks WHERE source_arn = $1 AND status = 'RUNNING'", [source.arn]);
+    const running = await tx.query("SELECT 1 FROM move_tasks WHERE source_arn = $1 AND status = 'RUNNING'", [
+      source.arn,
+    ]);
     if (running.length) throw errors.moveTaskAlreadyRunning();
-    const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString('base64');
+    const handle = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString(
+      'base64',
+    );
     await tx.query(
       `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at, filter)
        VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6, $7)`,
@@ -108,17 +126,25 @@ export class MoveTasks {
     return handle;
   }
 
-  async cancel(ctx: PgContext, tx: Tx, input: T.CancelMessageMoveTaskInput): Promise<T.CancelMessageMoveTaskOutput> {
+  async cancel(
+    ctx: PgContext,
+    tx: Tx,
+    input: T.CancelMessageMoveTaskInput,
+  ): Promise<T.CancelMessageMoveTaskOutput> {
     let sourceArn: unknown;
     try {
-      sourceArn = (JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown })
-        .sourceArn;
+      sourceArn = (
+        JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown }
+      ).sourceArn;
     } catch {
       sourceArn = undefined;
     }
-    if (typeof sourceArn !== 'string') throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
+    if (typeof sourceArn !== 'string')
+      throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
     if (!(await byArn(ctx, tx, sourceArn))) throw sourceNotFound();
-    const [row] = await tx.query<TaskRow>('SELECT * FROM move_tasks WHERE handle = $1 FOR UPDATE', [input.TaskHandle]);
+    const [row] = await tx.query<TaskRow>('SELECT * FROM move_tasks WHERE handle = $1 FOR UPDATE', [
+      input.TaskHandle,
+    ]);
     if (row?.status !== 'RUNNING') throw errors.resourceNotFound('Task does not exist.');
     await tx.query("UPDATE move_tasks SET status = 'CANCELLED' WHERE handle = $1", [row.handle]);
     tx.afterCommit(() => {
@@ -128,7 +154,11 @@ export class MoveTasks {
     return { ApproximateNumberOfMessagesMoved: row.moved };
   }
 
-  async list(ctx: PgContext, tx: Tx, input: T.ListMessageMoveTasksInput): Promise<T.ListMessageMoveTasksOutput> {
+  async list(
+    ctx: PgContext,
+    tx: Tx,
+    input: T.ListMessageMoveTasksInput,
+  ): Promise<T.ListMessageMoveTasksOutput> {
     const source = await this.#source(ctx, tx, input.SourceArn);
     const max = input.MaxResults ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) {
@@ -161,7 +191,7 @@ export class MoveTasks {
       handle,
       this.ctx.clock.setTimer(delayMs, () => {
         this.#timers.delete(handle);
-        this.run((tx) => this.#tick(tx, handle))
+        this.#track(this.run((tx) => this.#tick(tx, handle)))
           .then((next) => {
             if (next !== undefined && !this.#timers.has(handle)) this.#schedule(handle, next);
           })
@@ -170,6 +200,45 @@ export class MoveTasks {
           });
       }),
     );
+  }
+
+  /**
+   * Resolves when this server runs no tick: requests wait for it, so a client
+   * sees what a tick that started before its request did (as it would on the
+   * SQLite store, whose ticks and requests share one transaction queue).
+   */
+  async quiet(): Promise<void> {
+    while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track<R>(p: Promise<R>): Promise<R> {
+    this.#inFlight.add(p);
+    const done = () => this.#inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /**
+   * Before a task is read: waits for this server's running ticks, then runs
+   * the ticks of the source's task that are due by the store's clock, so the
+   * progress read is the progress the task's rate allows by now (ticks run
+   * late when the database is slow; the next one is due a tick after the
+   * last one was due, not after it ran).
+   */
+  async catchUp(sourceArn: string | undefined): Promise<void> {
+    await this.quiet();
+    if (!sourceArn) return;
+    for (let i = 0; i < 100; i++) {
+      const [due] = await this.run((tx) =>
+        tx.query<{ handle: string }>(
+          `SELECT handle FROM move_tasks WHERE source_arn = $1 AND status = 'RUNNING'
+           AND (next_tick_at IS NULL OR next_tick_at <= $2)`,
+          [sourceArn, this.ctx.clock.now()],
+        ),
+      );
+      if (!due) return;
+      await this.#track(this.run((tx) => this.#tick(tx, due.handle)));
+    }
   }
 
   /** Moves one slice; returns the delay before the next tick, or undefined when the task has ended. */
@@ -184,7 +253,11 @@ export class MoveTasks {
     if (task.next_tick_at != null && task.next_tick_at > now) return task.next_tick_at - now;
     const source = await byArn(ctx, tx, task.source_arn);
     const end = async (status: T.MessageMoveTask['Status'], reason: string | null = null) => {
-      await tx.query('UPDATE move_tasks SET status = $1, failure_reason = $2 WHERE handle = $3', [status, reason, handle]);
+      await tx.query('UPDATE move_tasks SET status = $1, failure_reason = $2 WHERE handle = $3', [
+        status,
+        reason,
+        handle,
+      ]);
       return undefined;
     };
     if (!source) return end('FAILED', 'AWS.SimpleQueueService.NonExistentQueue');
@@ -205,12 +278,14 @@ export class MoveTasks {
       moved++;
     }
     const delay = task.max_per_second ? 1000 : 0;
+    // Due a tick after this one was due: a late tick does not slow the task down (at most CATCH_UP_MS is made up).
+    const next = Math.max((task.next_tick_at ?? now) + delay, now - CATCH_UP_MS);
     await tx.query('UPDATE move_tasks SET moved = moved + $1, next_tick_at = $2 WHERE handle = $3', [
       moved,
-      now + delay,
+      next,
       handle,
     ]);
-    return delay;
+    return Math.max(0, next - now);
   }
 
   async #slice(tx: Tx, task: TaskRow, queueId: number, now: number, limit: number) {

@@ -44,9 +44,16 @@ export function pgSettings(options: PgConnectionOptions): PgSettings {
     url.searchParams.delete(name);
     return v;
   };
-  const int = (name: string, raw: string | undefined, given: number | undefined, fallback: number, max: number) => {
+  const int = (
+    name: string,
+    raw: string | undefined,
+    given: number | undefined,
+    fallback: number,
+    max: number,
+  ) => {
     const v = given ?? (raw === undefined ? fallback : Number(raw));
-    if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--store: ${name} must be an integer 1–${max}, got "${raw ?? given}"`);
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      throw new Error(`--store: ${name} must be an integer 1–${max}, got "${raw ?? given}"`);
     return v;
   };
   const pool = take('pool');
@@ -54,7 +61,8 @@ export function pgSettings(options: PgConnectionOptions): PgSettings {
   const connect = take('connect_timeout_ms');
   const schemaRaw = take('schema');
   const schema = options.schema ?? schemaRaw ?? 'sluice';
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`--store: schema must be a lower-case SQL name, got "${schema}"`);
+  if (!SCHEMA_NAME.test(schema))
+    throw new Error(`--store: schema must be a lower-case SQL name, got "${schema}"`);
   return {
     connectionString: url.toString(),
     poolSize: int('pool', pool, options.poolSize, 10, 1000),
@@ -138,7 +146,11 @@ export async function inTransaction<R>(
   try {
     await client.query('BEGIN');
     const result = await fn(tx);
-    if (signals.size) await client.query('SELECT pg_notify($1, id::text) FROM unnest($2::bigint[]) id', [channel, [...signals]]);
+    if (signals.size)
+      await client.query('SELECT pg_notify($1, id::text) FROM unnest($2::bigint[]) id', [
+        channel,
+        [...signals],
+      ]);
     await client.query('COMMIT');
     if (signals.size) onSignals([...signals]);
     for (const hook of hooks) hook();

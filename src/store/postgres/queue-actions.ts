@@ -16,7 +16,11 @@ import { allQueues, byArn, byName, byUrl, insertQueue, saveQueue } from './regis
 
 /** The queue actions of the SQS API on PostgreSQL; the rules are the SQLite store's (sqlite/queue-actions.ts). */
 
-export async function createQueue(ctx: PgContext, tx: Tx, input: T.CreateQueueInput): Promise<T.CreateQueueOutput> {
+export async function createQueue(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.CreateQueueInput,
+): Promise<T.CreateQueueOutput> {
   const name = input.QueueName;
   if (typeof name !== 'string' || name === '') throw errors.missingParameter('QueueName');
   validateQueueName(name, input.Attributes?.FifoQueue === 'true' || name.endsWith('.fifo'));
@@ -33,21 +37,28 @@ export async function createQueue(ctx: PgContext, tx: Tx, input: T.CreateQueueIn
     'SELECT deleted_at FROM deleted_queues WHERE region = $1 AND name = $2',
     [ctx.identity.region, name],
   );
-  if (deleted && now - deleted.deleted_at < ctx.timings.deletedQueueCooldownMs) throw errors.queueDeletedRecently();
+  if (deleted && now - deleted.deleted_at < ctx.timings.deletedQueueCooldownMs)
+    throw errors.queueDeletedRecently();
   const attributes = normalizeCreateAttributes(name, input.Attributes);
   await checkRedriveTarget(ctx, tx, attributes, queueArn(ctx.identity.region, ctx.identity.accountId, name));
   const q = await insertQueue(ctx, tx, name, attributes, { ...(input.tags ?? {}) }, now);
   return { QueueUrl: q.url };
 }
 
-async function checkRedriveTarget(ctx: PgContext, tx: Tx, attributes: Record<string, string>, sourceArn: string) {
+async function checkRedriveTarget(
+  ctx: PgContext,
+  tx: Tx,
+  attributes: Record<string, string>,
+  sourceArn: string,
+) {
   const policy = attributes.RedrivePolicy;
   if (!policy) return;
   const { deadLetterTargetArn } = parseRedrivePolicy(policy);
   const target = await byArn(ctx, tx, deadLetterTargetArn);
   if (!target || target.region !== ctx.identity.region) throw errors.deadLetterTargetDoesNotExist(policy);
   if (target.settings.fifo !== (attributes.FifoQueue === 'true')) throw errors.deadLetterTypeMismatch(policy);
-  if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn)) throw errors.deadLetterNotAllowed(policy);
+  if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn))
+    throw errors.deadLetterNotAllowed(policy);
 }
 
 export async function deleteQueue(ctx: PgContext, tx: Tx, input: T.QueueUrlInput): Promise<void> {
@@ -63,14 +74,23 @@ export async function deleteQueue(ctx: PgContext, tx: Tx, input: T.QueueUrlInput
   tx.signal(q.id);
 }
 
-export async function getQueueUrl(ctx: PgContext, tx: Tx, input: T.GetQueueUrlInput): Promise<T.CreateQueueOutput> {
-  if (typeof input.QueueName !== 'string' || input.QueueName === '') throw errors.missingParameter('QueueName');
+export async function getQueueUrl(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.GetQueueUrlInput,
+): Promise<T.CreateQueueOutput> {
+  if (typeof input.QueueName !== 'string' || input.QueueName === '')
+    throw errors.missingParameter('QueueName');
   const q = await byName(ctx, tx, input.QueueName);
   if (!q) throw errors.queueDoesNotExist();
   return { QueueUrl: q.url };
 }
 
-export async function listQueues(ctx: PgContext, tx: Tx, input: T.ListQueuesInput = {}): Promise<T.ListQueuesOutput> {
+export async function listQueues(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.ListQueuesInput = {},
+): Promise<T.ListQueuesOutput> {
   const { QueueNamePrefix: prefix = '', MaxResults: max, NextToken: token } = input;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) {
     throw errors.invalidParameter('MaxResults', max, 'MaxResults must be an integer between 1 and 1000.');
@@ -89,7 +109,11 @@ export async function listQueues(ctx: PgContext, tx: Tx, input: T.ListQueuesInpu
   return out;
 }
 
-export async function setQueueAttributes(ctx: PgContext, tx: Tx, input: T.SetQueueAttributesInput): Promise<void> {
+export async function setQueueAttributes(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.SetQueueAttributesInput,
+): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   const next = applySetAttributes(q.attributes, input.Attributes ?? {});
   if (next.RedrivePolicy && next.RedrivePolicy !== q.attributes.RedrivePolicy)
@@ -116,7 +140,11 @@ export async function untagQueue(ctx: PgContext, tx: Tx, input: T.UntagQueueInpu
   await saveQueue(tx, q);
 }
 
-export async function listQueueTags(ctx: PgContext, tx: Tx, input: T.QueueUrlInput): Promise<T.ListQueueTagsOutput> {
+export async function listQueueTags(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.QueueUrlInput,
+): Promise<T.ListQueueTagsOutput> {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   return Object.keys(q.tags).length ? { Tags: { ...q.tags } } : {};
 }
@@ -124,7 +152,8 @@ export async function listQueueTags(ctx: PgContext, tx: Tx, input: T.QueueUrlInp
 export async function purgeQueue(ctx: PgContext, tx: Tx, input: T.QueueUrlInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   const now = ctx.clock.now();
-  if (q.lastPurgeAt !== null && now - q.lastPurgeAt < ctx.timings.purgeCooldownMs) throw errors.purgeInProgress(q.name);
+  if (q.lastPurgeAt !== null && now - q.lastPurgeAt < ctx.timings.purgeCooldownMs)
+    throw errors.purgeInProgress(q.name);
   await tx.query('DELETE FROM messages WHERE queue_id = $1', [q.id]);
   await tx.query('DELETE FROM dedup WHERE queue_id = $1', [q.id]);
   q.lastPurgeAt = now;
@@ -142,7 +171,11 @@ export async function addPermission(ctx: PgContext, tx: Tx, input: T.AddPermissi
   await saveQueue(tx, q);
 }
 
-export async function removePermission(ctx: PgContext, tx: Tx, input: T.RemovePermissionInput): Promise<void> {
+export async function removePermission(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.RemovePermissionInput,
+): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   const label = requireLabel(input.Label);
   if (!(label in q.permissions)) throw errors.invalidParameter('Label', label, "can't find label.");

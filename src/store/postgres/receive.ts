@@ -64,7 +64,11 @@ async function attempt(
       await tx.query('DELETE FROM messages WHERE id = $1', [c.id]);
       return false;
     }
-    return !(redrive && c.receive_count >= redrive.maxReceiveCount && (await moveToDeadLetterQueue(ctx, tx, queue, c.id)));
+    return !(
+      redrive &&
+      c.receive_count >= redrive.maxReceiveCount &&
+      (await moveToDeadLetterQueue(ctx, tx, queue, c.id))
+    );
   };
   const projection = new Projection(input);
   const rows = queue.settings.fifo
@@ -213,9 +217,10 @@ async function pickFifo(
     }
   }
   if (ids.length === 0) return [];
-  const full = await tx.query<MessageRow>(`SELECT ${projection.columns} FROM messages WHERE id = ANY($1::bigint[])`, [
-    ids,
-  ]);
+  const full = await tx.query<MessageRow>(
+    `SELECT ${projection.columns} FROM messages WHERE id = ANY($1::bigint[])`,
+    [ids],
+  );
   const byId = new Map(full.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)!);
 }

@@ -82,7 +82,11 @@ export async function byId(ctx: PgContext, tx: Tx, id: number): Promise<QueueRec
 }
 
 /** A region's queues (this view's unless given), by name. */
-export async function allQueues(ctx: PgContext, tx: Tx, region = ctx.identity.region): Promise<QueueRecord[]> {
+export async function allQueues(
+  ctx: PgContext,
+  tx: Tx,
+  region = ctx.identity.region,
+): Promise<QueueRecord[]> {
   const rows = await tx.query<QueueRow>('SELECT * FROM queues WHERE region = $1 ORDER BY name COLLATE "C"', [
     region,
   ]);

@@ -1,6 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
-import { validateBatchEntries, validateBatchSize, validateFifoBatch, validateMessage } from '../../sqs/message.ts';
+import {
+  validateBatchEntries,
+  validateBatchSize,
+  validateFifoBatch,
+  validateMessage,
+} from '../../sqs/message.ts';
 import type * as T from '../../sqs/types.ts';
 import { eachEntryAsync } from '../shared/batch.ts';
 import { encodeAttributes } from '../shared/message-codec.ts';
@@ -11,7 +16,11 @@ import { byUrl, type QueueRecord } from './registry.ts';
 
 type Entry = Omit<T.SendMessageInput, 'QueueUrl'>;
 
-export async function sendMessage(ctx: PgContext, tx: Tx, input: T.SendMessageInput): Promise<T.SendMessageOutput> {
+export async function sendMessage(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.SendMessageInput,
+): Promise<T.SendMessageOutput> {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   validateMessage(input, q.settings, false);
   return insertMessage(ctx, tx, q, input);
@@ -37,11 +46,19 @@ export async function sendMessageBatch(
  * first: deduplication and the sequence number are decided by one server at a
  * time, so a duplicate sent to two servers at once is still stored once.
  */
-async function insertMessage(ctx: PgContext, tx: Tx, q: QueueRecord, entry: Entry): Promise<T.SendMessageOutput> {
+async function insertMessage(
+  ctx: PgContext,
+  tx: Tx,
+  q: QueueRecord,
+  entry: Entry,
+): Promise<T.SendMessageOutput> {
   const now = ctx.clock.now();
   const body = entry.MessageBody;
   const md5Body = md5OfBody(body);
-  const attrs = entry.MessageAttributes && Object.keys(entry.MessageAttributes).length ? entry.MessageAttributes : undefined;
+  const attrs =
+    entry.MessageAttributes && Object.keys(entry.MessageAttributes).length
+      ? entry.MessageAttributes
+      : undefined;
   const md5Attrs = attrs ? md5OfMessageAttributes(attrs) : undefined;
   const sys =
     entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length
@@ -57,7 +74,10 @@ async function insertMessage(ctx: PgContext, tx: Tx, q: QueueRecord, entry: Entr
   if (q.settings.fifo) {
     dedupId = entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex');
     const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
-    const [row] = await tx.query<{ sequence: number }>('SELECT sequence FROM queues WHERE id = $1 FOR UPDATE', [q.id]);
+    const [row] = await tx.query<{ sequence: number }>(
+      'SELECT sequence FROM queues WHERE id = $1 FOR UPDATE',
+      [q.id],
+    );
     // Ids remembered under queue scope ('') bind every group (see the SQLite store's send.ts).
     const [seen] = await tx.query<{ message_id: string; sequence_number: string }>(
       `SELECT message_id, sequence_number FROM dedup

@@ -5,6 +5,7 @@ import { isSqsError } from '../../sqs/errors.ts';
 import type * as T from '../../sqs/types.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import type * as O from '../operator.ts';
+import { Waiters } from '../shared/waiters.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type { ReceiveOptions } from '../types.ts';
 import * as ack from './ack.ts';
@@ -23,7 +24,6 @@ import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
 import { prepareDatabase, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
-import { Waiters } from '../shared/waiters.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
