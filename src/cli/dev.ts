@@ -30,6 +30,7 @@ import { startServer } from '../server/server.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { systemClock } from '../time/clock.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
+import { checkStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
 
 /** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
 export function summaryLine(endpoint: string, health: string, queue: string): string {
@@ -57,6 +58,7 @@ export default defineCommand({
       description: 'Directory for the queue store and the system’s own data',
       default: 'data',
     },
+    ...storeArg,
     'health-port': {
       type: 'string',
       description: 'Worker health/metrics port (default WORKER_HEALTH_PORT or 3003)',
@@ -75,13 +77,16 @@ export default defineCommand({
     const healthPort =
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
     const dataDir = String(args.data);
+    const storeUrl = typeof args.store === 'string' ? await checkStoreUrl(args.store) : undefined;
     const logger = createLogger();
 
     const server = await startServer({
       host: String(args.host),
       port,
       openStore: (baseUrl) =>
-        openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), identity: { baseUrl } }),
+        storeUrl
+          ? openUrlStore(storeUrl, { baseUrl })
+          : openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), identity: { baseUrl } }),
     });
     const client = awsClient({ endpoint: server.url, region: 'us-east-1' });
     let system: Awaited<ReturnType<typeof runSystem>>;

@@ -1,7 +1,7 @@
 /**
  * `sluice server`: the embedded SQS-compatible server.
  *
- *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory)
+ *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory, or --store postgres://…)
  *                 [--advertise URL] [--auth [--auth-file FILE] [--viewers AKID,…]]
  *
  * The dashboard is at /dashboard on the same port (src/dashboard/): only from
@@ -17,12 +17,15 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { parseKeys } from '../server/keys.ts';
 import { startServer } from '../server/server.ts';
+import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  /** SQLite file path, or ':memory:'. */
+  /** SQLite file path, or ':memory:' (unused with `store`). */
   readonly dbPath: string;
+  /** A `postgres://` URL (--store): queues in PostgreSQL, shared with other servers. */
+  readonly store?: string;
   readonly advertise?: string;
   readonly keys?: ReadonlyMap<string, string>;
   /** Access key ids that sign in to the dashboard read-only. */
@@ -39,6 +42,13 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new Error(`--port must be an integer 0–65535, got "${portText}"`);
   if (args.memory && args.data) throw new Error('--memory and --data exclude each other');
+  const store = typeof args.store === 'string' ? args.store : undefined;
+  if (store !== undefined && (args.memory || args.data))
+    throw new Error(
+      `--store and --${args.memory ? 'memory' : 'data'} exclude each other (one store per server)`,
+    );
+  if (store !== undefined && !/^postgres(ql)?:\/\//.test(store))
+    throw new Error(`--store must be a postgres:// URL, got "${store.replace(/:[^:@/]*@/, ':***@')}"`);
   const data = typeof args.data === 'string' ? args.data : 'data';
   const dbPath = args.memory ? ':memory:' : join(data, 'sluice.sqlite');
   let advertise: string | undefined;
@@ -71,6 +81,7 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
     host,
     port,
     dbPath,
+    ...(store ? { store } : {}),
     ...(advertise ? { advertise } : {}),
     ...(keys ? { keys } : {}),
     ...(viewers ? { viewers } : {}),
@@ -87,6 +98,7 @@ export default defineCommand({
     port: { type: 'string', description: 'Port to listen on (0 picks one)', default: '9324' },
     data: { type: 'string', description: 'Directory of the durable store (default ./data)' },
     memory: { type: 'boolean', description: 'Keep queues in memory only' },
+    ...storeArg,
     advertise: {
       type: 'string',
       description:
@@ -110,6 +122,7 @@ export default defineCommand({
           '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
           '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
       );
+    if (config.store) await checkStoreUrl(config.store);
     const { openSqliteStore } = await import('../store/sqlite/index.ts');
     const server = await startServer({
       host: config.host,
@@ -117,9 +130,16 @@ export default defineCommand({
       ...(config.advertise ? { advertise: config.advertise } : {}),
       ...(config.keys ? { keys: config.keys } : {}),
       ...(config.viewers ? { dashboard: { viewers: config.viewers } } : {}),
-      openStore: (baseUrl) => openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
+      openStore: (baseUrl) =>
+        config.store
+          ? openUrlStore(config.store, { baseUrl })
+          : openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
     });
-    const where = config.dbPath === ':memory:' ? 'in memory' : config.dbPath;
+    const where = config.store
+      ? await describeStoreUrl(config.store)
+      : config.dbPath === ':memory:'
+        ? 'in memory'
+        : config.dbPath;
     process.stderr.write(
       `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
     );

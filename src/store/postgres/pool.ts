@@ -135,6 +135,12 @@ export async function inTransaction<R>(
   } catch (e) {
     throw unavailable(e);
   }
+  // A connection cut between two statements is reported as an event, not by a query: note it, never crash.
+  let lost: Error | undefined;
+  const onLost = (e: Error) => {
+    lost = e;
+  };
+  client.on('error', onLost);
   const signals = new Set<number>();
   const hooks: (() => void)[] = [];
   const tx: Tx = {
@@ -156,7 +162,7 @@ export async function inTransaction<R>(
     for (const hook of hooks) hook();
     return result;
   } catch (e) {
-    if (isConnectionError(e)) broken = e as Error;
+    if (isConnectionError(e) || lost) broken = (lost ?? e) as Error;
     else {
       try {
         await client.query('ROLLBACK');
@@ -164,9 +170,10 @@ export async function inTransaction<R>(
         broken = r as Error;
       }
     }
-    throw isSqsError(e) ? e : isConnectionError(e) ? unavailable(e) : e;
+    throw isSqsError(e) ? e : isConnectionError(e) || lost ? unavailable(e) : e;
   } finally {
-    client.release(broken);
+    client.off('error', onLost);
+    client.release(broken ?? lost);
   }
 }
 
