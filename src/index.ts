@@ -18,6 +18,26 @@ export {
   type SluiceConfig,
 } from './config/config-file.ts';
 export { defineProducer } from './config/producer.ts';
+export type { ProfileInput } from './config/profiles.ts';
+export type { QueueAlarm } from './deploy/aws/alarms.ts';
+export type { Dashboard, Widget } from './deploy/aws/dashboard.ts';
+export type { QueueGrant, TaskRole } from './deploy/aws/iam.ts';
+export { type LoadAwsModelOptions, loadAwsModel } from './deploy/aws/load.ts';
+export type { Metric, MetricQuery, QueueMetric, ServiceMetric } from './deploy/aws/metrics.ts';
+export { type AwsModel, awsModel } from './deploy/aws/model.ts';
+export type { AwsPipe, CapacityProviderItem } from './deploy/aws/pipe.ts';
+export type { AwsDeadLetterQueue, AwsQueue } from './deploy/aws/queues.ts';
+export {
+  type AgeRow,
+  type AgeStepPolicy,
+  type AwsScaling,
+  absoluteAges,
+  type StepAdjustment,
+  type StepPolicy,
+  type TargetTracking,
+} from './deploy/aws/scaling.ts';
+export type { AwsService } from './deploy/aws/service.ts';
+export { DeployModelError } from './deploy/model.ts';
 export {
   parseScalePolicy,
   type ScalePolicy,

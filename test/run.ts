@@ -20,14 +20,11 @@ import { isTranspiler, killAll, processes } from './support/processes.ts';
 const FILE_LIMIT_MS = 480_000;
 const RUN_LIMIT_MS = 30 * 60_000;
 
+/** Every test/<area>/…/*.test.ts, at any depth (test/deploy/aws/ too). */
 function allTestFiles(): string[] {
-  return readdirSync('test', { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) =>
-      readdirSync(join('test', d.name))
-        .filter((f) => f.endsWith('.test.ts'))
-        .map((f) => join('test', d.name, f)),
-    )
+  return readdirSync('test', { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.ts') && f.includes('/'))
+    .map((f) => join('test', f))
     .sort();
 }
 

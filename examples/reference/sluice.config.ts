@@ -9,6 +9,12 @@
  *
  * Every work queue has a DLQ after 3 receives. The system's own tables (cost
  * history, anomalies, events) live in <data>/reference.sqlite.
+ *
+ * Scaling is the seeds' policy: 100 visible messages per task; +1 task when
+ * the oldest message has been 300–600 s old for 2 × 60 s, +2 beyond 600 s;
+ * 1–3 tasks in dev, 1–10 in prod (`--env prod` or SLUICE_ENV=prod). On AWS:
+ * alarms at 1,000,000 messages waiting and 300 s of age, and the task role
+ * may send to `alerts` (the cost job's anomalies go there).
  */
 import { join } from 'node:path';
 import { defineConfig } from 'sluice';
@@ -45,6 +51,34 @@ export default defineConfig(({ dataDir, client }) => {
     ],
     schedules: [costSchedule],
     producers: [trafficProducer()],
+    scale: {
+      min: 1,
+      max: 3,
+      targetBacklogPerWorker: 100,
+      scaleOnInFlight: false, // the seeds count visible messages per task
+      steps: [
+        { ageFromSeconds: 0, ageToSeconds: 300, change: 0 },
+        { ageFromSeconds: 300, ageToSeconds: 600, change: 1 },
+        { ageFromSeconds: 600, change: 2 },
+      ],
+      evaluationPeriods: 2,
+      periodSeconds: 60,
+    },
+    deploy: {
+      name: 'reference-workers',
+      cpu: 0.5,
+      memoryMiB: 1024,
+      aws: {
+        alarms: { visible: 1_000_000, oldestAgeSeconds: 300 },
+        // The busy queues drive scaling (CloudWatch watches at most 10 metrics per alarm).
+        scaleOn: ['push-notifications', 'offline-messages', 'events'],
+        sendsTo: ['alerts'],
+      },
+    },
+    profiles: {
+      dev: { scale: { min: 1, max: 3 } },
+      prod: { scale: { min: 1, max: 10 } },
+    },
     onShutdown: () => {
       db.close();
     },

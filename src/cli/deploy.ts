@@ -1,11 +1,15 @@
 /**
  * `sluice deploy <target> [config] --out DIR`: writes what runs the config's
- * workers under PM2 (`pm2`), Docker Compose (`compose`) or Kubernetes with
- * KEDA (`k8s`), from the same config and scale policy `sluice scale` uses,
- * and its `deploy` section (src/deploy/settings.ts). Same config, same
- * bytes. What a target cannot express is a warning on stderr.
+ * workers under PM2 (`pm2`), Docker Compose (`compose`), Kubernetes with
+ * KEDA (`k8s`) or on AWS as a Terraform module (`terraform`: the queues,
+ * alarms, Fargate service, scaling, dashboard and pipes of the AWS model),
+ * from the same config and scale policy `sluice scale` uses, and its
+ * `deploy` section (src/deploy/settings.ts), with the profile `--env` names.
+ * Same config, same bytes. What a target cannot express is a warning on
+ * stderr.
  *
  *   sluice deploy k8s sluice.config.ts --out deploy/k8s --image ghcr.io/acme/push:1.4.2
+ *   sluice deploy terraform sluice.config.ts --env prod --out deploy/terraform
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -14,8 +18,10 @@ import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
+import { awsModel } from '../deploy/aws/model.ts';
 import { deployModel } from '../deploy/model.ts';
-import { isTarget, render, TARGETS } from '../deploy/render.ts';
+import { ALL_TARGETS, isAwsTarget, isTarget, render, renderAws } from '../deploy/render.ts';
 import { stringOption } from './common/options.ts';
 
 /** The sluice CLI that PM2 runs: this package's own. */
@@ -25,16 +31,21 @@ const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url)
 const posixRelative = (from: string, to: string) => relative(from, to).replaceAll('\\', '/') || '.';
 
 export default defineCommand({
-  meta: { name: 'deploy', description: 'Write PM2, compose or Kubernetes files for a config’s workers' },
+  meta: {
+    name: 'deploy',
+    description: 'Write PM2, compose, Kubernetes or Terraform files for a config’s workers',
+  },
   args: {
-    target: { type: 'positional', required: true, description: TARGETS.join(' | ') },
+    target: { type: 'positional', required: true, description: ALL_TARGETS.join(' | ') },
     config: { type: 'positional', required: false, description: `Config file (default ${DEFAULT_CONFIG})` },
     out: { type: 'string', description: 'Directory to write the files to (created if missing)' },
     image: { type: 'string', description: 'The sluice image, over deploy.image' },
+    ...profileArgs,
   },
   async run({ args }) {
     const target = String(args.target);
-    if (!isTarget(target)) throw new Error(`deploy target must be ${TARGETS.join(', ')}, got "${target}"`);
+    if (!isTarget(target) && !isAwsTarget(target))
+      throw new Error(`deploy target must be ${ALL_TARGETS.join(', ')}, got "${target}"`);
     const out = stringOption(args, 'out');
     if (out === undefined) throw new Error('deploy needs --out DIR');
     const image = stringOption(args, 'image');
@@ -44,15 +55,22 @@ export default defineCommand({
     // A config written as a function gets a client; deploy never calls it.
     const client = awsClient({ region: 'us-east-1' });
     try {
-      const config = await loadConfig(configPath, { dataDir: 'data', mode: 'start', client });
-      const model = deployModel(config, {
+      const config = await loadConfig(configPath, {
+        dataDir: 'data',
+        mode: 'start',
+        client,
+        profile: chosenProfile(args, process.env),
+      });
+      const options = {
         configFile: posixRelative(process.cwd(), resolve(configPath)),
         ...(image === undefined ? {} : { overrides: { image } }),
-      });
+      };
       const dir = resolve(out);
-      const { files, warnings } = render(target, model, {
-        pm2: { cwd: posixRelative(dir, process.cwd()), script: posixRelative(dir, SLUICE_BIN) },
-      });
+      const { files, warnings } = isAwsTarget(target)
+        ? renderAws(target, awsModel(config, options), { configFile: options.configFile })
+        : render(target, deployModel(config, options), {
+            pm2: { cwd: posixRelative(dir, process.cwd()), script: posixRelative(dir, SLUICE_BIN) },
+          });
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) {
         writeFileSync(join(dir, name), text);

@@ -20,6 +20,7 @@ import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { drainOnSignal } from '../config/until-signal.ts';
@@ -69,6 +70,7 @@ export default defineCommand({
       default: true,
     },
     ...logArgs,
+    ...profileArgs,
   },
   async run({ args }) {
     applyLogArgs(args);
@@ -93,7 +95,12 @@ export default defineCommand({
     let queues: Awaited<ReturnType<typeof ensureQueues>>;
     let schedules: Awaited<ReturnType<typeof loadConfig>>['schedules'];
     try {
-      const config = await loadConfig(configPath, { dataDir, mode: 'dev', client });
+      const config = await loadConfig(configPath, {
+        dataDir,
+        mode: 'dev',
+        client,
+        profile: chosenProfile(args, process.env),
+      });
       queues = await ensureQueues(client, config.queues);
       schedules = config.schedules;
       system = await runSystem(config, {

@@ -26,6 +26,7 @@ import { createClient, type QueueClient } from '../client/index.ts';
 import { noteNodeVersion } from '../client/node-version.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { importFile } from '../config/import-file.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { readWorkerEnv } from '../config/worker-env.ts';
 import { kedaScaledObject } from '../deploy/k8s/keda.ts';
 import { createLogger, logEnv } from '../observe/logger.ts';
@@ -84,17 +85,29 @@ const args = {
   'auth-ref': { type: 'string', description: 'With --export keda: a TriggerAuthentication name' },
   ...logArgs,
   ...connectionArgs,
+  ...profileArgs,
 } as const;
 
 type Args = Record<string, unknown>;
 
 /** What the file runs in each process, and the workers it declares. */
-async function load(path: string, file: string, dataDir: string, client: QueueClient) {
+async function load(
+  path: string,
+  file: string,
+  dataDir: string,
+  profile: string | undefined,
+  client: QueueClient,
+) {
   const module = await importFile(path);
   if (isConfigDefinition(module.default)) {
-    const config = await loadConfig(path, { dataDir, mode: 'start', client });
+    const config = await loadConfig(path, { dataDir, mode: 'start', client, profile });
     if (config.workers.length === 0) throw new Error(`${file} declares no worker`);
-    return { childArgs: ['start', path, '--data', dataDir], workers: config.workers, policy: config.scale };
+    const env = profile === undefined ? [] : ['--env', profile];
+    return {
+      childArgs: ['start', path, '--data', dataDir, ...env],
+      workers: config.workers,
+      policy: config.scale,
+    };
   }
   const workers = workersOf(module);
   if (workers.length === 0) throw new Error(`${file} exports no worker (see defineWorker) and is no config`);
@@ -182,7 +195,11 @@ export default defineCommand({
     let actuator: (Actuator & { close(): void }) | undefined;
     let cloudWatch: CloudWatchAges | undefined;
     try {
-      const { childArgs, workers, policy: configured } = await load(path, String(a.file), o.dataDir, client);
+      const {
+        childArgs,
+        workers,
+        policy: configured,
+      } = await load(path, String(a.file), o.dataDir, chosenProfile(a, process.env), client);
       // Flags replace the config's policy as a whole; --workers needs none.
       const policy = o.fixed === undefined ? (o.policy ?? configured) : undefined;
       if (o.fixed === undefined && !policy)

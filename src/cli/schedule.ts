@@ -16,6 +16,7 @@ import type { QueueClient } from '../client/queue-client.ts';
 import { isConfigDefinition, loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { importFile } from '../config/import-file.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { isSchedule, type Schedule } from '../scheduler/define.ts';
 import { queueUrlOf, sendTick } from '../scheduler/send.ts';
 import { nextFireTimes } from '../scheduler/ticks.ts';
@@ -29,6 +30,7 @@ const configArgs = {
     description: 'Directory for the system’s own local data (for a config)',
     default: 'data',
   },
+  ...profileArgs,
 } as const;
 
 /** The schedules among a module's exports (each once), in order. */
@@ -40,13 +42,18 @@ export function schedulesOf(module: Record<string, unknown>): Schedule[] {
   return [...found];
 }
 
-/** Loads the schedules of a config or module, runs `body`, then lets the config shut down. */
+/**
+ * Loads the schedules of the config or module the arguments name (with the profile `--env`
+ * or SLUICE_ENV chooses), runs `body`, then lets the config shut down.
+ */
 async function withSchedules<T>(
-  path: string,
-  dataDir: string,
+  args: Record<string, unknown>,
   client: QueueClient,
   body: (schedules: Schedule[]) => Promise<T>,
 ): Promise<T> {
+  const path = configPathOf(args.config);
+  const dataDir = String(args.data);
+  const profile = chosenProfile(args, process.env);
   const file = resolve(path);
   if (!existsSync(file)) throw new Error(`${path}: no such file`);
   const module = await importFile(file);
@@ -55,7 +62,7 @@ async function withSchedules<T>(
     if (schedules.length === 0) throw new Error(`${path} exports no schedule (see defineSchedule)`);
     return body(schedules);
   }
-  const config = await loadConfig(path, { dataDir, mode: 'start', client });
+  const config = await loadConfig(path, { dataDir, mode: 'start', client, profile });
   try {
     const schedules = config.schedules.filter(isSchedule);
     if (schedules.length === 0) throw new Error(`${path} declares no schedule`);
@@ -96,7 +103,7 @@ const list = defineCommand({
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(configPathOf(args.config), String(args.data), client, async (schedules) => {
+      withSchedules(args, client, async (schedules) => {
         const count = intOption(args, 'count', 1, 20, 3) ?? 3;
         const now = new Date();
         const rows = schedules.map((s) => ({
@@ -141,7 +148,7 @@ const run = defineCommand({
   },
   run: ({ args }) =>
     withClient(args, (client, c) =>
-      withSchedules(configPathOf(args.config), String(args.data), client, async (schedules) => {
+      withSchedules(args, client, async (schedules) => {
         const name = String(args.name);
         const schedule = schedules.find((s) => s.name === name);
         if (!schedule)

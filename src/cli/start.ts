@@ -18,6 +18,7 @@ import { defineCommand } from 'citty';
 import { awsClient } from '../client/aws.ts';
 import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
+import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { ensureQueues, missingQueues, noSuchQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { drainOnSignal } from '../config/until-signal.ts';
@@ -36,6 +37,7 @@ export default defineCommand({
     producers: { type: 'boolean', description: 'Also run the config’s producers' },
     data: { type: 'string', description: 'Directory for the system’s own local data', default: 'data' },
     ...logArgs,
+    ...profileArgs,
   },
   async run({ args }) {
     applyLogArgs(args);
@@ -45,7 +47,12 @@ export default defineCommand({
     const client = awsClient({ endpoint: env.endpoint, region: env.region });
     let system: Awaited<ReturnType<typeof runSystem>>;
     try {
-      const config = await loadConfig(configPath, { dataDir: String(args.data), mode: 'start', client });
+      const config = await loadConfig(configPath, {
+        dataDir: String(args.data),
+        mode: 'start',
+        client,
+        profile: chosenProfile(args, process.env),
+      });
       if (args['create-queues']) await ensureQueues(client, config.queues);
       else {
         const missing = await missingQueues(client, config.queues);

@@ -28,6 +28,7 @@ import { isSchedule, type Schedule } from '../scheduler/index.ts';
 import { isWorkerDefinition, type WorkerDefinition } from '../worker/define.ts';
 import { importFile } from './import-file.ts';
 import { isProducerDefinition, type ProducerDefinition } from './producer.ts';
+import { applyProfile, type ProfileInput } from './profiles.ts';
 
 /** A queue the system needs; `sluice dev` (and `sluice start --create-queues`) creates it. */
 export interface QueueConfig {
@@ -56,6 +57,8 @@ export interface SluiceConfig {
   readonly scale?: ScalePolicy;
   /** What `sluice deploy` needs beyond the above: image, size, drain time (src/deploy/settings.ts). */
   readonly deploy?: DeploySettings;
+  /** The profile merged over the base (`--env`, SLUICE_ENV), if any (src/config/profiles.ts). */
+  readonly profile?: string;
   /** Called once after everything has stopped (close the example's databases, …). */
   readonly onShutdown?: () => void | Promise<void>;
 }
@@ -67,6 +70,8 @@ export interface ConfigContext {
   readonly mode: 'dev' | 'start';
   /** The client the system's workers use, for handlers that send messages of their own. */
   readonly client: QueueClient;
+  /** The profile chosen with `--env NAME` or SLUICE_ENV, merged over the base; undefined: the base alone. */
+  readonly profile?: string | undefined;
 }
 
 export interface ConfigInput {
@@ -86,6 +91,11 @@ export interface ConfigInput {
   scale?: ScalePolicyInput;
   /** For `sluice deploy`, e.g. `{ image: 'ghcr.io/acme/push:1.4.2', memoryMiB: 1024 }`. */
   deploy?: DeployInput;
+  /**
+   * Environments: what each changes in `scale` and `deploy`, chosen with `--env NAME` or
+   * SLUICE_ENV, e.g. `{ dev: { scale: { max: 3 } }, prod: { scale: { max: 10 } } }`.
+   */
+  profiles?: Readonly<Record<string, ProfileInput>>;
   onShutdown?: () => void | Promise<void>;
 }
 
@@ -229,9 +239,14 @@ function crossCheck(config: SluiceConfig): string[] {
 
 const dlqName = (name: string) => (name.endsWith('.fifo') ? `${name.slice(0, -5)}-dlq.fifo` : `${name}-dlq`);
 
-/** Validates a config object; throws a ConfigFileError naming every bad field. */
-export function checkConfig(input: unknown, where = 'config'): SluiceConfig {
-  const parsed = configSchema.safeParse(input, { reportInput: true });
+/**
+ * Validates a config object, with profile `profile` merged over it (src/config/profiles.ts);
+ * throws a ConfigFileError naming every bad field.
+ */
+export function checkConfig(input: unknown, where = 'config', profile?: string): SluiceConfig {
+  const profiled = applyProfile(input, profile);
+  if (profiled.problems.length > 0) throw new ConfigFileError(profiled.problems, where);
+  const parsed = configSchema.safeParse(profiled.input, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigFileError(
       parsed.error.issues.map((issue) => {
@@ -283,6 +298,7 @@ export function checkConfig(input: unknown, where = 'config'): SluiceConfig {
     producers: Object.freeze([...(c.producers ?? [])]),
     ...(scale ? { scale } : {}),
     ...(deploy ? { deploy } : {}),
+    ...(profile === undefined ? {} : { profile }),
     ...(c.onShutdown ? { onShutdown: c.onShutdown } : {}),
   };
   const problems = crossCheck(config);
@@ -307,9 +323,17 @@ const BRAND = Symbol.for('sluice.configDefinition');
 export function defineConfig(
   input: ConfigInput | ((context: ConfigContext) => ConfigInput),
 ): ConfigDefinition {
+  // An object is checked at once (with every profile, so a bad one is found before it is chosen).
   const eager = typeof input === 'function' ? undefined : checkConfig(input);
+  if (typeof input !== 'function')
+    for (const name of Object.keys(input.profiles ?? {})) checkConfig(input, 'config', name);
   const definition: ConfigDefinition = {
-    resolve: (context) => eager ?? checkConfig((input as (c: ConfigContext) => ConfigInput)(context)),
+    resolve: (context) =>
+      typeof input === 'function'
+        ? checkConfig(input(context), 'config', context.profile)
+        : context.profile === undefined
+          ? (eager as SluiceConfig)
+          : checkConfig(input, 'config', context.profile),
   };
   Object.defineProperty(definition, BRAND, { value: true });
   return Object.freeze(definition);

@@ -32,6 +32,7 @@ const OWNED: Readonly<Record<string, string>> = {
   WORKER_HEALTH_HOST: 'each target',
   WORKER_HEALTH_PORT: 'deploy.healthPort',
   WORKER_SHUTDOWN_TIMEOUT_MS: 'deploy.shutdownTimeoutSeconds',
+  SLUICE_ENV: '--env (the profile the config was read with)',
 };
 
 /** A queue a worker reads, with its URL where it is known. */
@@ -90,7 +91,7 @@ function queueUrl(settings: DeploySettings, name: string): string | undefined {
   return `${base.replace(/\/+$/, '')}/${account}/${name}`;
 }
 
-function environment(settings: DeploySettings): Record<string, string> {
+function environment(settings: DeploySettings, profile: string | undefined): Record<string, string> {
   const fail = (message: string): never => {
     throw new DeployModelError(message);
   };
@@ -100,6 +101,8 @@ function environment(settings: DeploySettings): Record<string, string> {
     ...settings.env,
     ...(settings.endpoint === undefined ? {} : { SLUICE_ENDPOINT: settings.endpoint }),
     AWS_REGION: settings.region,
+    // The service reads the config with the profile it was deployed with.
+    ...(profile === undefined ? {} : { SLUICE_ENV: profile }),
     WORKER_HEALTH_PORT: String(settings.healthPort),
     WORKER_SHUTDOWN_TIMEOUT_MS: String(settings.shutdownTimeoutSeconds * 1000),
   };
@@ -141,7 +144,7 @@ export function deployModel(config: SluiceConfig, options: ModelOptions): Deploy
         `workers[${i}] (${w.name}) drains for up to ${own / 1000} s (shutdownTimeoutMs ${own}), longer than deploy.shutdownTimeoutSeconds (${settings.shutdownTimeoutSeconds}): raise that`,
       );
   });
-  const env = environment(settings);
+  const env = environment(settings, config.profile);
   const consumed = [...new Set(config.workers.flatMap((w) => w.queues.map((q) => nameOf(q.queue))))].map(
     (name) => Object.freeze({ name, url: queueUrl(settings, name) }),
   );

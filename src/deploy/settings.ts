@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { WORKER_ENV_DEFAULTS } from '../config/worker-env.ts';
+import { type AwsSettings, awsSchema, awsSettingsOf } from './aws/settings.ts';
 
 const int = (min: number, max: number) => {
   const error = `an integer ${min}–${max}`;
@@ -53,6 +54,7 @@ const deploySchema = z.strictObject({
       error: 'an object of variable names to strings',
     })
     .optional(),
+  aws: awsSchema.optional(),
 });
 
 /** What a config writes under `deploy`. */
@@ -84,6 +86,8 @@ export interface DeploySettings {
   readonly jobSeconds: number;
   /** More environment for the workers, sorted by name (WORKER_CONCURRENCY, …). */
   readonly env: Readonly<Record<string, string>>;
+  /** What an AWS deployment (CDK, Pulumi, Terraform) needs besides: src/deploy/aws/settings.ts. */
+  readonly aws: AwsSettings;
 }
 
 export const DEPLOY_DEFAULTS = Object.freeze({
@@ -139,5 +143,6 @@ export function parseDeploySettings(input: unknown): DeploySettings {
     authRef: d.authRef,
     jobSeconds: d.jobSeconds ?? DEPLOY_DEFAULTS.jobSeconds,
     env: Object.freeze(env),
+    aws: awsSettingsOf(d.aws),
   });
 }

@@ -88,3 +88,14 @@ export default defineConfig({
   );
   return path;
 }
+
+/** The ecosystem file's apps, evaluated as PM2 would (it is CommonJS). */
+export function pm2Apps(text: string): Record<string, unknown>[] {
+  const module = { exports: {} as { apps: Record<string, unknown>[] } };
+  new Function('module', 'require', '__dirname', text)(
+    module,
+    () => ({ resolve: (...p: string[]) => p.join('/') }),
+    '/x',
+  );
+  return module.exports.apps;
+}

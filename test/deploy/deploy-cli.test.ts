@@ -45,7 +45,14 @@ describe('sluice deploy', () => {
 
   it('refuses in one line', async () => {
     for (const [args, line] of [
-      [['deploy', 'ecs', '--out', 'x'], 'sluice: deploy target must be pm2, compose, k8s, got "ecs"\n'],
+      [
+        ['deploy', 'ecs', '--out', 'x'],
+        'sluice: deploy target must be pm2, compose, k8s, terraform, got "ecs"\n',
+      ],
+      [
+        ['deploy', 'terraform', '--out', 'x'],
+        'sluice: deploy.endpoint names a sluice server; on AWS the workers use Amazon SQS: leave it out of this profile\n',
+      ],
       [['deploy', 'pm2'], 'sluice: deploy needs --out DIR\n'],
       [
         ['deploy', 'pm2', '--out', 'x', '--image', 'a b'],

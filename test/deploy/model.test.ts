@@ -10,7 +10,7 @@ import { checkConfig } from '../../src/config/config-file.ts';
 import { deployModel, STOP_MARGIN_SECONDS } from '../../src/deploy/model.ts';
 import { render, TARGETS } from '../../src/deploy/render.ts';
 import { defineWorker } from '../../src/index.ts';
-import { configOf, type Numbers, QUEUE } from './configs.ts';
+import { configOf, type Numbers, pm2Apps, QUEUE } from './configs.ts';
 
 const context = { pm2: { cwd: '..', script: '../bin/sluice.js' } };
 const local = { endpoint: 'http://sluice.internal:9324' };
@@ -18,17 +18,6 @@ const local = { endpoint: 'http://sluice.internal:9324' };
 function renderAll(n: Numbers, deploy: Record<string, unknown> = local) {
   const model = deployModel(configOf(n, deploy), { configFile: 'sluice.config.ts' });
   return Object.fromEntries(TARGETS.map((t) => [t, render(t, model, context).files]));
-}
-
-/** The ecosystem file's apps, evaluated as PM2 would (it is CommonJS). */
-function pm2Apps(text: string): Record<string, unknown>[] {
-  const module = { exports: {} as { apps: Record<string, unknown>[] } };
-  new Function('module', 'require', '__dirname', text)(
-    module,
-    () => ({ resolve: (...p: string[]) => p.join('/') }),
-    '/x',
-  );
-  return module.exports.apps;
 }
 
 describe('the deployment model', () => {

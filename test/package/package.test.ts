@@ -147,6 +147,21 @@ describe('the installed package', { timeout: 900_000 }, () => {
       );
     });
 
+  it('serves sluice/pulumi where its optional peers are installed', () => {
+    for (const peer of ['@pulumi/pulumi', '@pulumi/aws']) linkDevDependency(pkg.app, peer);
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('sluice/pulumi'); console.log(typeof m.SluiceWorkerService, typeof m.SluicePipeWorker, typeof m.loadAwsModel)",
+      ],
+      { cwd: pkg.app, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'function function function\n');
+  });
+
   for (const resolution of ['nodenext', 'bundler'] as const) {
     it(`type-checks a strict TypeScript project (moduleResolution ${resolution}) against the .d.ts`, () => {
       linkDevDependency(pkg.app, '@types/node');
@@ -174,6 +189,23 @@ describe('the installed package', { timeout: 900_000 }, () => {
       assert.equal(run.status, 0, run.stdout + run.stderr);
     });
   }
+
+  it('loads sluice without aws-cdk-lib; sluice/cdk wants it, and works once the peers are installed', () => {
+    const load = (what: string) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', `await import('${what}')`], {
+        cwd: pkg.app,
+        encoding: 'utf8',
+      });
+    assert.equal(load('sluice').status, 0, load('sluice').stderr);
+    const without = load('sluice/cdk');
+    assert.notEqual(without.status, 0);
+    assert.match(without.stderr, /Cannot find package 'aws-cdk-lib'/);
+    linkDevDependency(pkg.app, 'aws-cdk-lib');
+    linkDevDependency(pkg.app, 'constructs');
+    const run = spawnSync(process.execPath, ['cdk-app.mjs'], { cwd: pkg.app, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout.trim().split('\n').at(-1)!), { min: 1, max: 10 });
+  });
 
   it('declares no `any`, and imports no .ts file from its JavaScript or declarations', () => {
     const dist = join(pkg.app, 'node_modules/sluice/dist');
