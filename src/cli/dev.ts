@@ -79,7 +79,7 @@ export default defineCommand({
     const healthPort =
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
     const dataDir = String(args.data);
-    const storeUrl = typeof args.store === 'string' ? await checkStoreUrl(args.store) : undefined;
+    const storeUrl = typeof args.store === 'string' ? checkStoreUrl(args.store) : undefined;
     const logger = createLogger();
 
     const server = await startServer({

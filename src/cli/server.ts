@@ -47,8 +47,7 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
     throw new Error(
       `--store and --${args.memory ? 'memory' : 'data'} exclude each other (one store per server)`,
     );
-  if (store !== undefined && !/^postgres(ql)?:\/\//.test(store))
-    throw new Error(`--store must be a postgres:// URL, got "${store.replace(/:[^:@/]*@/, ':***@')}"`);
+  if (store !== undefined) checkStoreUrl(store);
   const data = typeof args.data === 'string' ? args.data : 'data';
   const dbPath = args.memory ? ':memory:' : join(data, 'sluice.sqlite');
   let advertise: string | undefined;
@@ -122,7 +121,6 @@ export default defineCommand({
           '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
           '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
       );
-    if (config.store) await checkStoreUrl(config.store);
     const { openSqliteStore } = await import('../store/sqlite/index.ts');
     const server = await startServer({
       host: config.host,
@@ -136,7 +134,7 @@ export default defineCommand({
           : openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
     });
     const where = config.store
-      ? await describeStoreUrl(config.store)
+      ? describeStoreUrl(config.store)
       : config.dbPath === ':memory:'
         ? 'in memory'
         : config.dbPath;

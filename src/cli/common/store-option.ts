@@ -4,6 +4,7 @@
  * servers may share the database). Pool size, statement timeout and schema
  * ride on the URL: `?pool=10&statement_timeout=5000&schema=sluice`.
  */
+import { pgSettings, redact } from '../../store/postgres/settings.ts';
 import type { Store, StoreIdentity } from '../../store/store.ts';
 
 export const storeArg = {
@@ -14,21 +15,17 @@ export const storeArg = {
   },
 } as const;
 
-/** The --store value, checked (a bad URL or parameter is refused naming it); the password is never printed. */
-export async function checkStoreUrl(value: string): Promise<string> {
-  const { pgSettings } = await import('../../store/postgres/pool.ts');
+/** The --store value, checked: a bad URL or parameter is refused naming it (never printing the password). */
+export function checkStoreUrl(value: string): string {
   pgSettings({ connectionString: value });
   return value;
 }
 
-/** Opens the PostgreSQL store a --store URL names (pg is loaded only then). */
+/** Opens the PostgreSQL store a --store URL names (the driver is loaded only then). */
 export async function openUrlStore(url: string, identity: Partial<StoreIdentity>): Promise<Store> {
   const { openPostgresStore } = await import('../../store/postgres/index.ts');
   return openPostgresStore({ connectionString: url, identity });
 }
 
-/** `PostgreSQL at postgres://user:***@host/db` for start-up lines. */
-export async function describeStoreUrl(url: string): Promise<string> {
-  const { redact } = await import('../../store/postgres/pool.ts');
-  return `PostgreSQL at ${redact(url)}`;
-}
+/** `PostgreSQL at postgres://user:***@host/db`, for start-up lines. */
+export const describeStoreUrl = (url: string): string => `PostgreSQL at ${redact(url)}`;

@@ -14,21 +14,14 @@ import * as counts from './counts.ts';
 import * as dlq from './dlq.ts';
 import { Listener } from './listener.ts';
 import { MoveTasks } from './move-tasks.ts';
-import {
-  channelOf,
-  inTransaction,
-  openPool,
-  type PgConnectionOptions,
-  pgSettings,
-  redact,
-  type Tx,
-} from './pool.ts';
+import { channelOf, inTransaction, openPool, type Tx } from './pool.ts';
 import * as queues from './queue-actions.ts';
 import { receiveMessage } from './receive.ts';
 import { migrate } from './schema.ts';
 import * as send from './send.ts';
+import { type PgConnectionOptions, pgSettings, redact } from './settings.ts';
 
-export type { PgConnectionOptions } from './pool.ts';
+export type { PgConnectionOptions } from './settings.ts';
 
 export interface PostgresStoreOptions extends PgConnectionOptions, Partial<StoreTimings> {
   clock?: Clock;

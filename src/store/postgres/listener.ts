@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { channelOf, clientConfig, type PgSettings } from './pool.ts';
+import { channelOf, clientConfig } from './pool.ts';
+import type { PgSettings } from './settings.ts';
 
 /**
  * One connection per store that LISTENs for sends and releases on every
