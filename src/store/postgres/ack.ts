@@ -1,7 +1,7 @@
 import { errors } from '../../sqs/errors.ts';
 import { validateBatchEntries, validateVisibilityTimeout } from '../../sqs/message.ts';
 import type * as T from '../../sqs/types.ts';
-import { eachEntryAsync } from '../shared/batch.ts';
+import { eachEntry, eachEntryAsync } from '../shared/batch.ts';
 import { decodeReceipt, type Receipt } from '../shared/receipt.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
@@ -79,10 +79,25 @@ export async function changeMessageVisibility(ctx: PgContext, tx: Tx, input: T.C
 export async function deleteMessageBatch(ctx: PgContext, tx: Tx, input: T.DeleteMessageBatchInput) {
   const q = await byUrl(ctx, tx, input.QueueUrl);
   validateBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
-  return eachEntryAsync(input.Entries, async (e) => {
-    await deleteOne(ctx, tx, q, e.ReceiptHandle);
+  if (q.settings.fifo) {
+    return eachEntryAsync(input.Entries, async (e) => {
+      await deleteOne(ctx, tx, q, e.ReceiptHandle);
+      return {};
+    });
+  }
+  // Standard queues: every valid handle in one DELETE (a handle of a message gone still succeeds).
+  const receipts: Receipt[] = [];
+  const out = eachEntry(input.Entries, (e) => {
+    receipts.push(receiptOf(q, e.ReceiptHandle));
     return {};
   });
+  if (receipts.length)
+    await tx.query(
+      `DELETE FROM messages WHERE queue_id = $1
+       AND (id, message_id) IN (SELECT * FROM unnest($2::bigint[], $3::text[]))`,
+      [q.id, receipts.map((r) => r.rowId), receipts.map((r) => r.messageId)],
+    );
+  return out;
 }
 
 export async function changeMessageVisibilityBatch(

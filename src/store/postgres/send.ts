@@ -7,7 +7,7 @@ import {
   validateMessage,
 } from '../../sqs/message.ts';
 import type * as T from '../../sqs/types.ts';
-import { eachEntryAsync } from '../shared/batch.ts';
+import { eachEntry, eachEntryAsync } from '../shared/batch.ts';
 import { encodeAttributes } from '../shared/message-codec.ts';
 import { sequenceNumber } from '../shared/sequence.ts';
 import type { PgContext } from './context.ts';
@@ -35,10 +35,22 @@ export async function sendMessageBatch(
   validateBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
   validateBatchSize(input.Entries);
   validateFifoBatch(input.Entries, q.settings);
-  return eachEntryAsync(input.Entries, async (entry) => {
+  if (q.settings.fifo) {
+    return eachEntryAsync(input.Entries, async (entry) => {
+      validateMessage(entry, q.settings, true);
+      return insertMessage(ctx, tx, q, entry);
+    });
+  }
+  // Standard queues: every valid entry in one INSERT (one round trip for the batch).
+  const rows: Row[] = [];
+  const out = eachEntry(input.Entries, (entry) => {
     validateMessage(entry, q.settings, true);
-    return insertMessage(ctx, tx, q, entry);
+    const row = messageRow(ctx, q, entry);
+    rows.push(row);
+    return row.result;
   });
+  await insertRows(tx, q, rows);
+  return out;
 }
 
 /**
@@ -52,6 +64,55 @@ async function insertMessage(
   q: QueueRecord,
   entry: Entry,
 ): Promise<T.SendMessageOutput> {
+  const row = messageRow(ctx, q, entry);
+  const { result } = row;
+  if (q.settings.fifo) {
+    const dedupId = row.dedupId!;
+    const now = row.sentAt;
+    const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
+    const [locked] = await tx.query<{ sequence: number }>(
+      'SELECT sequence FROM queues WHERE id = $1 FOR UPDATE',
+      [q.id],
+    );
+    // Ids remembered under queue scope ('') bind every group (see the SQLite store's send.ts).
+    const [seen] = await tx.query<{ message_id: string; sequence_number: string }>(
+      `SELECT message_id, sequence_number FROM dedup
+       WHERE queue_id = $1 AND scope IN ($2, '') AND dedup_id = $3 AND expires_at > $4 LIMIT 1`,
+      [q.id, scope, dedupId, now],
+    );
+    // A duplicate within the window is accepted and not delivered again (SQS's exactly-once send).
+    if (seen) return { ...result, MessageId: seen.message_id, SequenceNumber: seen.sequence_number };
+    const counter = (locked?.sequence ?? 0) + 1;
+    await tx.query('UPDATE queues SET sequence = $2 WHERE id = $1', [q.id, counter]);
+    row.sequence = sequenceNumber(q.createdAt, counter);
+    await tx.query(
+      `INSERT INTO dedup (queue_id, scope, dedup_id, expires_at, message_id, sequence_number)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE
+       SET expires_at = excluded.expires_at, message_id = excluded.message_id, sequence_number = excluded.sequence_number`,
+      [q.id, scope, dedupId, now + ctx.timings.dedupWindowMs, result.MessageId, row.sequence],
+    );
+    result.SequenceNumber = row.sequence;
+  }
+  await insertRows(tx, q, [row]);
+  return result;
+}
+
+/** A message as stored, before FIFO's sequence number is known. */
+interface Row {
+  result: T.SendMessageOutput;
+  visibleAt: number;
+  body: string;
+  attributes: string | null;
+  system: string | null;
+  sentAt: number;
+  groupId: string | null;
+  dedupId: string | null;
+  sequence: string | null;
+}
+
+/** The row of a validated message: ids, MD5s, times. */
+function messageRow(ctx: PgContext, q: QueueRecord, entry: Entry): Row {
   const now = ctx.clock.now();
   const body = entry.MessageBody;
   const md5Body = md5OfBody(body);
@@ -69,55 +130,47 @@ async function insertMessage(
   if (md5Attrs) result.MD5OfMessageAttributes = md5Attrs;
   if (md5Sys) result.MD5OfMessageSystemAttributes = md5Sys;
 
-  let dedupId: string | null = null;
-  let sequence: string | null = null;
-  if (q.settings.fifo) {
-    dedupId = entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex');
-    const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
-    const [row] = await tx.query<{ sequence: number }>(
-      'SELECT sequence FROM queues WHERE id = $1 FOR UPDATE',
-      [q.id],
-    );
-    // Ids remembered under queue scope ('') bind every group (see the SQLite store's send.ts).
-    const [seen] = await tx.query<{ message_id: string; sequence_number: string }>(
-      `SELECT message_id, sequence_number FROM dedup
-       WHERE queue_id = $1 AND scope IN ($2, '') AND dedup_id = $3 AND expires_at > $4 LIMIT 1`,
-      [q.id, scope, dedupId, now],
-    );
-    if (seen) return { ...result, MessageId: seen.message_id, SequenceNumber: seen.sequence_number };
-    const counter = (row?.sequence ?? 0) + 1;
-    await tx.query('UPDATE queues SET sequence = $2 WHERE id = $1', [q.id, counter]);
-    sequence = sequenceNumber(q.createdAt, counter);
-    await tx.query(
-      `INSERT INTO dedup (queue_id, scope, dedup_id, expires_at, message_id, sequence_number)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE
-       SET expires_at = excluded.expires_at, message_id = excluded.message_id, sequence_number = excluded.sequence_number`,
-      [q.id, scope, dedupId, now + ctx.timings.dedupWindowMs, result.MessageId, sequence],
-    );
-    result.SequenceNumber = sequence;
-  }
+  const dedupId = q.settings.fifo
+    ? (entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex'))
+    : (entry.MessageDeduplicationId ?? null);
   // FIFO queues have no per-message delay: the queue's applies even to an explicit 0.
   const delay = q.settings.fifo ? q.settings.delaySeconds : (entry.DelaySeconds ?? q.settings.delaySeconds);
+  return {
+    result,
+    visibleAt: now + delay * 1000,
+    body,
+    attributes: encodeAttributes(attrs),
+    system: encodeAttributes(sys),
+    sentAt: now,
+    groupId: entry.MessageGroupId ?? null,
+    dedupId,
+    sequence: null,
+  };
+}
+
+/** Writes messages in one statement and wakes the queue's long polls on every server. */
+async function insertRows(tx: Tx, q: QueueRecord, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <V>(f: (r: Row) => V) => rows.map(f);
   await tx.query(
     `INSERT INTO messages (queue_id, visible_at, message_id, body, md5_body, attributes, md5_attributes,
        system_attributes, sent_at, group_id, dedup_id, sequence_number)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+       $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])`,
     [
       q.id,
-      now + delay * 1000,
-      result.MessageId,
-      body,
-      md5Body,
-      encodeAttributes(attrs),
-      md5Attrs ?? null,
-      encodeAttributes(sys),
-      now,
-      entry.MessageGroupId ?? null,
-      q.settings.fifo ? dedupId : (entry.MessageDeduplicationId ?? null),
-      sequence,
+      col((r) => r.visibleAt),
+      col((r) => r.result.MessageId),
+      col((r) => r.body),
+      col((r) => r.result.MD5OfMessageBody),
+      col((r) => r.attributes),
+      col((r) => r.result.MD5OfMessageAttributes ?? null),
+      col((r) => r.system),
+      col((r) => r.sentAt),
+      col((r) => r.groupId),
+      col((r) => r.dedupId),
+      col((r) => r.sequence),
     ],
   );
   tx.signal(q.id);
-  return result;
 }
