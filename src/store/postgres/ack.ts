@@ -41,6 +41,7 @@ async function deleteOne(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown
     ]);
     return;
   }
+  await tx.begin();
   const current = await held(tx, q, r);
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
@@ -80,6 +81,7 @@ export async function deleteMessageBatch(ctx: PgContext, tx: Tx, input: T.Delete
   const q = await byUrl(ctx, tx, input.QueueUrl);
   validateBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
   if (q.settings.fifo) {
+    await tx.begin();
     return eachEntryAsync(input.Entries, async (e) => {
       await deleteOne(ctx, tx, q, e.ReceiptHandle);
       return {};
@@ -93,8 +95,9 @@ export async function deleteMessageBatch(ctx: PgContext, tx: Tx, input: T.Delete
   });
   if (receipts.length)
     await tx.query(
-      `DELETE FROM messages WHERE queue_id = $1
-       AND (id, message_id) IN (SELECT * FROM unnest($2::bigint[], $3::text[]))`,
+      // Row ids are never reused and a message id names one row per queue, so matching both lists is
+      // matching the pairs; ANY keeps it an index lookup by primary key.
+      'DELETE FROM messages WHERE id = ANY($2::bigint[]) AND queue_id = $1 AND message_id = ANY($3::text[])',
       [q.id, receipts.map((r) => r.rowId), receipts.map((r) => r.messageId)],
     );
   return out;

@@ -68,7 +68,7 @@ export async function deadLetterGroups(
     last: number;
   }>(
     `SELECT ${ERROR_SQL} AS error, ${SOURCE_SQL} AS source, count(*) AS n, min(sent_at) AS first, max(sent_at) AS last
-     FROM messages WHERE queue_id = $1 GROUP BY 1, 2 ORDER BY n DESC, first LIMIT ${MAX_GROUPS}`,
+     FROM messages WHERE queue_id = $1 GROUP BY 1, 2 ORDER BY n DESC, first, min(id) LIMIT ${MAX_GROUPS}`,
     [q.id],
   );
   return rows.map((r) => ({

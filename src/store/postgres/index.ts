@@ -83,10 +83,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     moveTasks: undefined as unknown as MoveTasks,
     close: undefined as unknown as Shared['close'],
   };
-  shared.run = async (fn) => {
+  shared.run = async (fn, autocommit) => {
     shared.busy++;
     try {
-      return await inTransaction(pool, fn, channel, wake);
+      return await inTransaction(pool, fn, channel, wake, autocommit);
     } finally {
       if (--shared.busy === 0) for (const r of shared.idle.splice(0)) r();
     }
@@ -132,7 +132,8 @@ interface Shared {
   /** Transactions running now, and who waits for there to be none. */
   busy: number;
   idle: (() => void)[];
-  run<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
+  /** `autocommit`: statements commit one by one until the operation calls `tx.begin()`. */
+  run<R>(fn: (tx: Tx) => Promise<R>, autocommit?: boolean): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -169,9 +170,9 @@ export class PostgresStore implements Store {
     while (this.#shared.busy > 0) await new Promise<void>((r) => this.#shared.idle.push(r));
   }
 
-  async #run<R>(fn: (ctx: PgContext, tx: Tx) => Promise<R>): Promise<R> {
+  async #run<R>(fn: (ctx: PgContext, tx: Tx) => Promise<R>, autocommit = false): Promise<R> {
     await this.#shared.moveTasks.quiet();
-    return this.#shared.run((tx) => fn(this.#ctx, tx));
+    return this.#shared.run((tx) => fn(this.#ctx, tx), autocommit);
   }
 
   createQueue = (i: T.CreateQueueInput) => this.#run((c, tx) => queues.createQueue(c, tx, i));
@@ -189,8 +190,11 @@ export class PostgresStore implements Store {
   addPermission = (i: T.AddPermissionInput) => this.#run((c, tx) => queues.addPermission(c, tx, i));
   removePermission = (i: T.RemovePermissionInput) => this.#run((c, tx) => queues.removePermission(c, tx, i));
 
-  sendMessage = (i: T.SendMessageInput) => this.#run((c, tx) => send.sendMessage(c, tx, i));
-  sendMessageBatch = (i: T.SendMessageBatchInput) => this.#run((c, tx) => send.sendMessageBatch(c, tx, i));
+  // The hot paths run in autocommit mode: a standard queue's send, send batch, delete and delete
+  // batch are one statement after the queue's lookup; FIFO queues begin a transaction.
+  sendMessage = (i: T.SendMessageInput) => this.#run((c, tx) => send.sendMessage(c, tx, i), true);
+  sendMessageBatch = (i: T.SendMessageBatchInput) =>
+    this.#run((c, tx) => send.sendMessageBatch(c, tx, i), true);
   receiveMessage = (i: T.ReceiveMessageInput, o?: ReceiveOptions) =>
     receiveMessage(this.#ctx, this.#shared.run, this.#shared.waiters, i, o);
   deleteMessage = (i: T.DeleteMessageInput) => this.#run((c, tx) => ack.deleteMessage(c, tx, i));

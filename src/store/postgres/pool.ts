@@ -17,7 +17,11 @@ export function clientConfig(s: PgSettings): pg.ClientConfig {
     // Client-side too: a database that stops answering (no RST) must not hold a request forever.
     query_timeout: s.statementTimeoutMs + 2000,
     idle_in_transaction_session_timeout: s.statementTimeoutMs * 2,
-    options: `-c search_path=${s.schema}`,
+    // Without sorts the planner takes receive's ordered index scan (messages_order) even when the
+    // table's statistics are stale, as a queue table's always are (every row lives minutes): with a
+    // fresh table's estimates it would read every visible message of the queue and sort them.
+    // Queries that need a sort (listing queues, grouping dead letters) still get one.
+    options: `-c search_path=${s.schema} -c enable_sort=off`,
     keepAlive: true,
     types,
     application_name: 'sluice',
@@ -38,6 +42,11 @@ export interface Tx {
   signal(queueId: number): void;
   /** Runs after a successful commit. */
   afterCommit(fn: () => void): void;
+  /**
+   * Starts the transaction of an operation run in autocommit mode, before its
+   * first statement that must be atomic with another (a no-op otherwise).
+   */
+  begin(): Promise<void>;
 }
 
 /** The channel NOTIFY uses for a schema's queues; the payload is the queue id. */
@@ -53,6 +62,7 @@ export async function inTransaction<R>(
   fn: (tx: Tx) => Promise<R>,
   channel: string,
   onSignals: (queueIds: number[]) => void,
+  autocommit = false,
 ): Promise<R> {
   let client: pg.PoolClient;
   try {
@@ -68,27 +78,34 @@ export async function inTransaction<R>(
   client.on('error', onLost);
   const signals = new Set<number>();
   const hooks: (() => void)[] = [];
+  // Autocommit: each statement commits by itself (one round trip less at each end) until begin().
+  let open = !autocommit;
   const tx: Tx = {
     query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
     signal: (id) => signals.add(id),
     afterCommit: (fn) => hooks.push(fn),
+    begin: async () => {
+      if (open) return;
+      await client.query('BEGIN');
+      open = true;
+    },
   };
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    if (open) await client.query('BEGIN');
     const result = await fn(tx);
     if (signals.size)
       await client.query('SELECT pg_notify($1, id::text) FROM unnest($2::bigint[]) id', [
         channel,
         [...signals],
       ]);
-    await client.query('COMMIT');
+    if (open) await client.query('COMMIT');
     if (signals.size) onSignals([...signals]);
     for (const hook of hooks) hook();
     return result;
   } catch (e) {
     if (isConnectionError(e) || lost) broken = (lost ?? e) as Error;
-    else {
+    else if (open) {
       try {
         await client.query('ROLLBACK');
       } catch (r) {

@@ -17,13 +17,15 @@ import { byUrl, type QueueRecord } from './registry.ts';
  */
 export async function receiveMessage(
   ctx: PgContext,
-  run: <R>(fn: (tx: Tx) => Promise<R>) => Promise<R>,
+  run: <R>(fn: (tx: Tx) => Promise<R>, autocommit?: boolean) => Promise<R>,
   waiters: Waiters,
   input: T.ReceiveMessageInput,
   options: ReceiveOptions = {},
 ): Promise<T.ReceiveMessageOutput> {
   validateReceiveParams(input);
-  const once = () => run((tx) => attempt(ctx, tx, input, options.signal, waiters));
+  const once = async () =>
+    (await run((tx) => claimAtOnce(ctx, tx, input, options.signal, waiters), true)) ??
+    run((tx) => attempt(ctx, tx, input, options.signal, waiters));
   const first = await once();
   const waitSeconds = input.WaitTimeSeconds ?? first.queue.settings.receiveWaitTimeSeconds;
   const deadline = ctx.clock.now() + waitSeconds * 1000;
@@ -84,6 +86,51 @@ async function attempt(
     if (next?.at != null) out.nextVisibleAt = Number(next.at);
   }
   return out;
+}
+
+/**
+ * The common case in one statement (autocommit): a standard queue without a
+ * redrive policy, with visible messages. Picks (SKIP LOCKED) and claims the
+ * oldest visible unexpired messages in one UPDATE. Undefined when the full
+ * attempt must run instead: FIFO, redrive, or nothing to take (the full
+ * attempt then sweeps what expired and finds the next wake-up).
+ */
+async function claimAtOnce(
+  ctx: PgContext,
+  tx: Tx,
+  input: T.ReceiveMessageInput,
+  signal: AbortSignal | undefined,
+  waiters: Waiters,
+): Promise<Attempt | undefined> {
+  const queue = await byUrl(ctx, tx, input.QueueUrl);
+  const version = waiters.version(queue.id);
+  if (signal?.aborted) return { queue, messages: [], version };
+  if (queue.settings.fifo || queue.settings.redrive) return undefined;
+  const now = ctx.clock.now();
+  const projection = new Projection(input);
+  const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
+  const rows = await tx.query<MessageRow>(
+    `WITH picked AS (
+       SELECT id FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3
+       ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+     UPDATE messages m SET visible_at = $5, receive_count = m.receive_count + 1,
+       first_receive_at = coalesce(m.first_receive_at, $2)
+     FROM picked WHERE m.id = picked.id
+     RETURNING ${projection.columns
+       .split(', ')
+       .map((c) => `m.${c}`)
+       .join(', ')}`,
+    [
+      queue.id,
+      now,
+      now - queue.settings.messageRetentionPeriod * 1000,
+      input.MaxNumberOfMessages ?? 1,
+      now + visibility * 1000,
+    ],
+  );
+  if (rows.length === 0) return undefined;
+  rows.sort((a, b) => a.id - b.id);
+  return { queue, version, messages: rows.map((row) => projection.toMessage(ctx, queue, row)) };
 }
 
 async function claim(

@@ -36,6 +36,7 @@ export async function sendMessageBatch(
   validateBatchSize(input.Entries);
   validateFifoBatch(input.Entries, q.settings);
   if (q.settings.fifo) {
+    await tx.begin();
     return eachEntryAsync(input.Entries, async (entry) => {
       validateMessage(entry, q.settings, true);
       return insertMessage(ctx, tx, q, entry);
@@ -67,6 +68,7 @@ async function insertMessage(
   const row = messageRow(ctx, q, entry);
   const { result } = row;
   if (q.settings.fifo) {
+    await tx.begin();
     const dedupId = row.dedupId!;
     const now = row.sentAt;
     const scope = q.settings.deduplicationScope === 'messageGroup' ? (entry.MessageGroupId ?? '') : '';
