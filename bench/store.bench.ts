@@ -156,7 +156,8 @@ async function runPostgres(): Promise<void> {
       postgres: `PostgreSQL ${await postgresVersion(adminUrl)} on this machine`,
     },
     rows,
-    storeVsGraphile: rows[0]!.lifecyclePerSec / graphile.lifecyclePerSec,
+    storeVsGraphile: rows[0]!.lifecyclePerSec / graphile.receiveDeletePerSec,
+    storeVsGraphileLifecycle: rows[0]!.lifecyclePerSec / graphile.lifecyclePerSec,
   };
   console.log(pgMarkdown(result));
   if (process.env.BENCH_NO_WRITE !== '1') {

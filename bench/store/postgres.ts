@@ -243,8 +243,10 @@ export interface PgBenchResult {
   machine: unknown;
   config: Omit<PgBenchConfig, 'adminUrl'> & { quick: boolean; postgres: string };
   rows: PgRow[];
-  /** The PostgreSQL store's lifecycle (1 server) ÷ graphile-worker's jobs/s: the bar is ≥ 0.75. */
+  /** The PostgreSQL store's lifecycle (1 server) ÷ graphile-worker's jobs worked/s (the issue's bar: ≥ 0.75). */
   storeVsGraphile: number;
+  /** The same ÷ graphile-worker's add-and-work rate (jobs ÷ (add time + work time), as the store's lifecycle). */
+  storeVsGraphileLifecycle: number;
 }
 
 export function pgMarkdown(r: PgBenchResult): string {
@@ -262,7 +264,10 @@ export function pgMarkdown(r: PgBenchResult): string {
         `| ${x.system} | ${fmt(x.sendPerSec)} | ${fmt(x.receiveDeletePerSec)} | ${fmt(x.lifecyclePerSec)} | ${fmt(x.appCpuMsPer1k)} | ${fmt(x.pgCpuMsPer1k)} |`,
     ),
     '',
-    `- PostgreSQL store (1 server) lifecycle ÷ graphile-worker jobs/s: ${Math.round(r.storeVsGraphile * 100)}% (target ≥ 75%: ${r.storeVsGraphile >= 0.75 ? 'met' : 'not met'})`,
+    `- PostgreSQL store (1 server) lifecycle ÷ graphile-worker jobs worked/s: ${Math.round(r.storeVsGraphile * 100)}% (target ≥ 75%: ${r.storeVsGraphile >= 0.75 ? 'met' : 'not met'})`,
+    `- the same ÷ graphile-worker's add-and-work rate (jobs ÷ (add + work time), measured as the store's lifecycle): ${Math.round(r.storeVsGraphileLifecycle * 100)}%`,
+    '- graphile-worker adds its jobs with `addJobs` in batches of 10 from the same number of loops, then a runner with that concurrency (local queue of 500, completions batched) works them off; the store sends with `sendMessageBatch` of 10, then receives 10 and deletes them with `deleteMessageBatch`.',
+    '- "2 servers" are two stores (two pools, two LISTEN connections) in one process, the loops split between them; app CPU is that process.',
     PG_END,
   ];
   return lines.join('\n');
