@@ -1,5 +1,6 @@
 import { validateReceiveParams } from '../../sqs/message.ts';
 import type * as T from '../../sqs/types.ts';
+import { FifoLine, type FifoRow } from '../shared/fifo-line.ts';
 import { type MessageRow, Projection } from '../shared/projection.ts';
 import type { Waiters } from '../shared/waiters.ts';
 import type { ReceiveOptions } from '../types.ts';
@@ -190,30 +191,13 @@ async function pickStandard(
   }
 }
 
-interface FifoRow extends MessageRow {
-  visible_at: number;
-  group_id: string | null;
-}
-
-/** See the SQLite store's receive.ts: a group's place in the line of groups waiting. */
-type Place = readonly [since: number, rejoined: 0 | 1, id: number];
-const placeOf = (head: FifoRow): Place =>
-  head.receive_count > 0 ? [head.visible_at, 1, head.id] : [head.sent_at, 0, head.id];
-const before = (a: Place, b: Place): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-
-interface Group {
-  place: Place;
-  open: FifoRow[];
-  closed: boolean;
-}
-
 const FIFO_PAGE = 256;
 
 /**
- * FIFO queues: the SQLite store's walk (groups in line order, each up to its
- * first message not visible). Receives of one FIFO queue take a transaction
- * lock on it first, so on every server they happen one at a time: a group is
- * never handed to two receivers at once.
+ * FIFO queues: the line of groups (shared/fifo-line.ts), walked in send order
+ * a page at a time. Receives of one FIFO queue take a transaction lock on it
+ * first, so on every server they happen one at a time: a group is never
+ * handed to two receivers at once.
  */
 async function pickFifo(
   tx: Tx,
@@ -224,44 +208,20 @@ async function pickFifo(
   projection: Projection,
 ): Promise<MessageRow[]> {
   await tx.query('SELECT pg_advisory_xact_lock(1, $1::int)', [queue.id]);
-  const groups = new Map<string | null, Group>();
-  let line: Group[] = [];
-  let after = 0;
-  for (;;) {
-    const rows = await tx.query<FifoRow>(
+  const line = new FifoLine<FifoRow & MessageRow>(now, max);
+  for (let after = 0; ; ) {
+    const rows = await tx.query<FifoRow & MessageRow>(
       `SELECT id, receive_count, sent_at, visible_at, group_id FROM messages
        WHERE queue_id = $1 AND id > $2 ORDER BY id LIMIT ${FIFO_PAGE}`,
       [queue.id, after],
     );
-    for (const row of rows) {
-      let group = groups.get(row.group_id);
-      if (!group) {
-        group = { place: placeOf(row), open: [], closed: false };
-        groups.set(row.group_id, group);
-      }
-      if (group.closed) continue;
-      if (row.visible_at > now) group.closed = true;
-      else group.open.push(row);
-    }
-    line = [...groups.values()].filter((g) => g.open.length > 0).sort((a, b) => before(a.place, b.place));
-    const last = rows[rows.length - 1];
-    if (rows.length < FIFO_PAGE || !last) break;
-    const horizon: Place = [last.sent_at, 0, last.id];
-    let settled = 0;
-    for (const g of line) {
-      if (before(g.place, horizon) > 0) break;
-      settled += g.open.length;
-      if (settled >= max) break;
-    }
-    if (settled >= max) break;
-    after = last.id;
+    if (line.add(rows, FIFO_PAGE)) break;
+    after = rows[rows.length - 1]!.id;
   }
   const ids: number[] = [];
-  for (const group of line) {
-    for (const c of group.open) {
-      if (ids.length >= max) break;
-      if (await keep(c)) ids.push(c.id);
-    }
+  for (const c of line.candidates()) {
+    if (ids.length >= max) break;
+    if (await keep(c)) ids.push(c.id);
   }
   if (ids.length === 0) return [];
   const full = await tx.query<MessageRow>(
