@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '../../sqs/errors.ts';
 import type * as T from '../../sqs/types.ts';
 import type { MessageFilter, MoveMessagesInput, MoveMessagesOutput } from '../operator.ts';
+import {
+  checkRate,
+  handleSource,
+  type TaskRow as SharedTaskRow,
+  sourceNotFound,
+  toTask,
+} from '../shared/move-task.ts';
 import { sourceName } from '../sqlite/message-filter.ts';
 import type { PgContext } from './context.ts';
 import { deadLetterSources, relocate } from './dlq.ts';
@@ -22,16 +29,8 @@ const MOVE_SLICE = 500;
 const SCAN_MS = 5000;
 const CATCH_UP_MS = 10_000;
 
-interface TaskRow {
-  handle: string;
-  source_arn: string;
-  destination_arn: string | null;
-  max_per_second: number | null;
-  status: T.MessageMoveTask['Status'];
-  moved: number;
-  to_move: number;
-  failure_reason: string | null;
-  started_at: number;
+/** The PostgreSQL row also holds the filter of moveMessages' tasks (SQLite: move_task_filters). */
+interface TaskRow extends SharedTaskRow {
   filter: string | null;
 }
 
@@ -131,16 +130,7 @@ export class MoveTasks {
     tx: Tx,
     input: T.CancelMessageMoveTaskInput,
   ): Promise<T.CancelMessageMoveTaskOutput> {
-    let sourceArn: unknown;
-    try {
-      sourceArn = (
-        JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown }
-      ).sourceArn;
-    } catch {
-      sourceArn = undefined;
-    }
-    if (typeof sourceArn !== 'string')
-      throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
+    const sourceArn = handleSource(input.TaskHandle);
     if (!(await byArn(ctx, tx, sourceArn))) throw sourceNotFound();
     const [row] = await tx.query<TaskRow>('SELECT * FROM move_tasks WHERE handle = $1 FOR UPDATE', [
       input.TaskHandle,
@@ -304,29 +294,4 @@ export class MoveTasks {
       [queueId, now, limit, ...params],
     );
   }
-}
-
-function checkRate(rate: number | undefined): number | undefined {
-  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
-    throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
-  }
-  return rate;
-}
-
-const sourceNotFound = () =>
-  errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-
-function toTask(row: TaskRow): T.MessageMoveTask {
-  const task: T.MessageMoveTask = {
-    Status: row.status,
-    SourceArn: row.source_arn,
-    ApproximateNumberOfMessagesMoved: row.moved,
-    ApproximateNumberOfMessagesToMove: row.to_move,
-    StartedTimestamp: row.started_at,
-  };
-  if (row.status === 'RUNNING') task.TaskHandle = row.handle;
-  if (row.destination_arn) task.DestinationArn = row.destination_arn;
-  if (row.max_per_second) task.MaxNumberOfMessagesPerSecond = row.max_per_second;
-  if (row.failure_reason) task.FailureReason = row.failure_reason;
-  return task;
 }

@@ -1,5 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
+import { createHash } from 'node:crypto';
 import {
   validateBatchEntries,
   validateBatchSize,
@@ -9,6 +8,7 @@ import {
 import type * as T from '../../sqs/types.ts';
 import { eachEntry, eachEntryAsync } from '../shared/batch.ts';
 import { encodeAttributes } from '../shared/message-codec.ts';
+import { sendAnswer } from '../shared/send-answer.ts';
 import { sequenceNumber } from '../shared/sequence.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
@@ -117,20 +117,9 @@ interface Row {
 function messageRow(ctx: PgContext, q: QueueRecord, entry: Entry): Row {
   const now = ctx.clock.now();
   const body = entry.MessageBody;
-  const md5Body = md5OfBody(body);
-  const attrs =
-    entry.MessageAttributes && Object.keys(entry.MessageAttributes).length
-      ? entry.MessageAttributes
-      : undefined;
-  const md5Attrs = attrs ? md5OfMessageAttributes(attrs) : undefined;
-  const sys =
-    entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length
-      ? entry.MessageSystemAttributes
-      : undefined;
-  const md5Sys = sys ? md5OfMessageAttributes(sys) : undefined;
-  const result: T.SendMessageOutput = { MessageId: randomUUID(), MD5OfMessageBody: md5Body };
-  if (md5Attrs) result.MD5OfMessageAttributes = md5Attrs;
-  if (md5Sys) result.MD5OfMessageSystemAttributes = md5Sys;
+  const { result, attrs, sys } = sendAnswer(entry);
+  const _md5Body = result.MD5OfMessageBody;
+  const _md5Attrs = result.MD5OfMessageAttributes;
 
   const dedupId = q.settings.fifo
     ? (entry.MessageDeduplicationId ?? createHash('sha256').update(body).digest('hex'))
