@@ -8,8 +8,7 @@ import {
   redriveAllowed,
 } from '../../sqs/queue-attributes.ts';
 import type * as T from '../../sqs/types.ts';
-import { policyOf } from '../shared/policy.ts';
-import { decodeToken, encodeToken } from '../shared/tokens.ts';
+import { addTags, grant, listPage, removeTags, revoke } from '../shared/queue-rules.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
 import { allQueues, byArn, byName, byUrl, insertQueue, saveQueue } from './registry.ts';
@@ -91,22 +90,7 @@ export async function listQueues(
   tx: Tx,
   input: T.ListQueuesInput = {},
 ): Promise<T.ListQueuesOutput> {
-  const { QueueNamePrefix: prefix = '', MaxResults: max, NextToken: token } = input;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) {
-    throw errors.invalidParameter('MaxResults', max, 'MaxResults must be an integer between 1 and 1000.');
-  }
-  const after = token !== undefined && token !== '' ? decodeToken(token, 'NextToken') : '';
-  const names = (await allQueues(ctx, tx))
-    .filter((q) => q.name.startsWith(prefix) && q.name > after)
-    .map((q) => q.url);
-  if (max === undefined) return names.length ? { QueueUrls: names.slice(0, 1000) } : {};
-  const page = names.slice(0, max);
-  const out: T.ListQueuesOutput = page.length ? { QueueUrls: page } : {};
-  if (names.length > max) {
-    const last = page[page.length - 1]!;
-    out.NextToken = encodeToken(last.slice(last.lastIndexOf('/') + 1));
-  }
-  return out;
+  return listPage(await allQueues(ctx, tx), input);
 }
 
 export async function setQueueAttributes(
@@ -126,17 +110,13 @@ export async function setQueueAttributes(
 
 export async function tagQueue(ctx: PgContext, tx: Tx, input: T.TagQueueInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
-  const tags = { ...q.tags, ...(input.Tags ?? {}) };
-  if (Object.keys(tags).length > 50) throw errors.overLimit(`Too many tags added for queue ${q.name}.`);
-  q.tags = tags;
+  addTags(q, input);
   await saveQueue(tx, q);
 }
 
 export async function untagQueue(ctx: PgContext, tx: Tx, input: T.UntagQueueInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
-  const tags = { ...q.tags };
-  for (const key of input.TagKeys ?? []) delete tags[key];
-  q.tags = tags;
+  removeTags(q, input);
   await saveQueue(tx, q);
 }
 
@@ -162,12 +142,7 @@ export async function purgeQueue(ctx: PgContext, tx: Tx, input: T.QueueUrlInput)
 
 export async function addPermission(ctx: PgContext, tx: Tx, input: T.AddPermissionInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
-  const label = requireLabel(input.Label);
-  if (label in q.permissions) throw errors.invalidParameter('Label', label, 'Already exists.');
-  if (!input.AWSAccountIds?.length) throw errors.missingParameter('AWSAccountIds');
-  if (!input.Actions?.length) throw errors.missingParameter('Actions');
-  q.permissions = { ...q.permissions, [label]: { accounts: input.AWSAccountIds, actions: input.Actions } };
-  q.attributes = { ...q.attributes, Policy: policyOf(q) };
+  grant(q, input);
   await saveQueue(tx, q);
 }
 
@@ -177,19 +152,6 @@ export async function removePermission(
   input: T.RemovePermissionInput,
 ): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
-  const label = requireLabel(input.Label);
-  if (!(label in q.permissions)) throw errors.invalidParameter('Label', label, "can't find label.");
-  const permissions = { ...q.permissions };
-  delete permissions[label];
-  q.permissions = permissions;
-  const attributes = { ...q.attributes };
-  if (Object.keys(permissions).length) attributes.Policy = policyOf(q);
-  else delete attributes.Policy;
-  q.attributes = attributes;
+  revoke(q, input);
   await saveQueue(tx, q);
-}
-
-function requireLabel(label: unknown): string {
-  if (typeof label !== 'string' || label === '') throw errors.missingParameter('Label');
-  return label;
 }
