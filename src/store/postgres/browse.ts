@@ -5,6 +5,7 @@
  */
 import { errors } from '../../sqs/errors.ts';
 import type * as O from '../operator.ts';
+import { bounded } from '../shared/operator-input.ts';
 import { toBrowsed } from '../sqlite/browse.ts';
 import { sourceName } from '../sqlite/message-filter.ts';
 import type { PgContext } from './context.ts';
@@ -92,11 +93,4 @@ export async function deleteMessages(
     ...params,
   ]);
   return rows.length;
-}
-
-function bounded(name: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
-    throw errors.invalidParameter(name, value, `Must be a whole number from 1 to ${max}.`);
-  return value;
 }

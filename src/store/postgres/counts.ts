@@ -1,6 +1,5 @@
-import { validateAttributeNames } from '../../sqs/queue-attributes.ts';
 import type * as T from '../../sqs/types.ts';
-import type { Counts } from '../sqlite/counts.ts';
+import { type Counts, countsWanted, queueAttributes, statsOf } from '../shared/queue-counts.ts';
 import type { QueueStats } from '../types.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
@@ -43,23 +42,8 @@ export async function getQueueAttributes(
   input: T.GetQueueAttributesInput,
 ): Promise<T.GetQueueAttributesOutput> {
   const q = await byUrl(ctx, tx, input.QueueUrl);
-  const wanted = validateAttributeNames(input.AttributeNames);
-  const want = (name: string) => wanted === 'All' || wanted.has(name);
-  const all: Record<string, string> = { ...q.attributes, QueueArn: q.arn };
-  all.CreatedTimestamp = String(Math.floor(q.createdAt / 1000));
-  all.LastModifiedTimestamp = String(Math.floor(q.modifiedAt / 1000));
-  if (
-    want('ApproximateNumberOfMessages') ||
-    want('ApproximateNumberOfMessagesNotVisible') ||
-    want('ApproximateNumberOfMessagesDelayed')
-  ) {
-    const c = await countMessages(ctx, tx, q);
-    all.ApproximateNumberOfMessages = String(c.visible);
-    all.ApproximateNumberOfMessagesNotVisible = String(c.inFlight);
-    all.ApproximateNumberOfMessagesDelayed = String(c.delayed);
-  }
-  const out = Object.fromEntries(Object.entries(all).filter(([name]) => want(name)));
-  return Object.keys(out).length ? { Attributes: out } : {};
+  const counts = countsWanted(input.AttributeNames) ? await countMessages(ctx, tx, q) : undefined;
+  return queueAttributes(q, input.AttributeNames, counts);
 }
 
 export async function stats(ctx: PgContext, tx: Tx, prefix = ''): Promise<QueueStats[]> {
@@ -67,21 +51,8 @@ export async function stats(ctx: PgContext, tx: Tx, prefix = ''): Promise<QueueS
   const out: QueueStats[] = [];
   for (const q of await allQueues(ctx, tx)) {
     if (!q.name.startsWith(prefix)) continue;
-    const c = await countMessages(ctx, tx, q);
-    const s: QueueStats = {
-      name: q.name,
-      url: q.url,
-      arn: q.arn,
-      fifo: q.settings.fifo,
-      visible: c.visible,
-      inFlight: c.inFlight,
-      delayed: c.delayed,
-      oldestAgeSeconds:
-        c.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - c.oldestSentAt) / 1000)),
-    };
     const dlq = q.settings.redrive && (await byArn(ctx, tx, q.settings.redrive.deadLetterTargetArn));
-    if (dlq) s.deadLetterQueue = dlq.name;
-    out.push(s);
+    out.push(statsOf(q, await countMessages(ctx, tx, q), now, dlq ? dlq.name : undefined));
   }
   return out;
 }

@@ -1,6 +1,6 @@
-import { errors } from '../../sqs/errors.ts';
 import { queueArn } from '../../sqs/names.ts';
 import type { MessageFilter } from '../operator.ts';
+import { attributeName, count, text } from '../shared/operator-input.ts';
 import type { PgContext } from './context.ts';
 
 /**
@@ -17,8 +17,6 @@ export const ERROR_SQL = `(attributes::jsonb -> 'sluice.error' ->> 's')`;
 /** The queue a dead letter failed in: SQS's redrive records an ARN, a sluice worker a name. */
 export const SOURCE_SQL = `coalesce(dlq_source_arn, attributes::jsonb -> 'sluice.sourceQueue' ->> 's')`;
 
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-
 export function filterSql(ctx: PgContext, filter: MessageFilter = {}, first = 1): FilterSql {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
@@ -33,8 +31,7 @@ export function filterSql(ctx: PgContext, filter: MessageFilter = {}, first = 1)
   }
   if (filter.attribute !== undefined) {
     const { name, value } = filter.attribute;
-    if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name))
-      throw errors.invalidParameter('attribute.name', name, 'Must be a message attribute name.');
+    attributeName(name);
     if (value === undefined) clauses.push(`jsonb_exists(attributes::jsonb, ${p(name)})`);
     else clauses.push(`(attributes::jsonb -> ${p(name)} ->> 's') = ${p(text('attribute.value', value))}`);
   }
@@ -51,15 +48,4 @@ export function filterSql(ctx: PgContext, filter: MessageFilter = {}, first = 1)
     );
   }
   return { where: clauses.length ? clauses.join(' AND ') : 'true', params };
-}
-
-function text(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw errors.invalidParameter(name, value, 'Must be a string.');
-  return value;
-}
-
-function count(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw errors.invalidParameter(name, value, 'Must be a whole number, 0 or more.');
-  return value;
 }
