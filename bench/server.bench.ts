@@ -4,9 +4,10 @@
  * driven by @aws-sdk/client-sqs from this one:
  *
  *   ceiling         a canned-answer HTTP server: the SDK's own limit (sends only)
- *   sluice-file     sluice with the durable SQLite file store
- *   sluice-file-md5off  the same, with the client's MD5 checks off as against the ceiling:
- *                   shows how much of the gap to the ceiling is the client's own work
+ *   sluice-file-full    sluice with the durable SQLite file store, --sync full (the default)
+ *   sluice-file-normal  the same with --sync normal (BENCH_SYNC picks which of the two run)
+ *   sluice-file-md5off  sluice-file-full with the client's MD5 checks off as against the ceiling:
+ *                   the like-for-like row, the throughput bar
  *   sluice-memory   sluice in memory
  *   local-aws-sqs   peer emulator, in memory (installed into bench/.peers on demand)
  *   fauxqs          peer emulator 2.x, in memory, on Node 22 (likewise)
@@ -17,13 +18,14 @@
  *
  * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_WARMUP (20000),
  * BENCH_SERVER_LOOPS (16), BENCH_BODY_BYTES (128), BENCH_SERVER_TARGETS (all, comma-separated),
+ * BENCH_SYNC (full,normal: the sluice-file-<level> rows among the targets),
  * BENCH_NO_WRITE=1 (print only).
  */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeMachine } from './lib/machine.ts';
-import { envInt, fmtInt, rate } from './lib/run.ts';
+import { describeHost } from './lib/machine.ts';
+import { envInt, envSyncLevels, fmtInt, rate } from './lib/run.ts';
 import { cpuSeconds } from './server/cpu.ts';
 import { client, consumePhase, createQueue, type Phase, sendPhase } from './server/load.ts';
 import {
@@ -47,7 +49,7 @@ const config = {
 };
 const ALL: TargetName[] = [
   'ceiling',
-  'sluice-file',
+  ...envSyncLevels().map((l) => `sluice-file-${l.toLowerCase()}` as TargetName),
   'sluice-file-md5off',
   'sluice-memory',
   'local-aws-sqs',
@@ -127,7 +129,7 @@ for (const name of names) {
   targets.push(await measure(name));
 }
 rmSync(join(here, '.data/server'), { recursive: true, force: true });
-const { betterSqlite3: _, sqlite: __, ...machine } = describeMachine('');
+const machine = describeHost();
 const result: ServerBenchResult = { machine, config, targets, verdicts: verdicts(targets) };
 printTable(result);
 if (!process.env.BENCH_NO_WRITE) {

@@ -6,6 +6,8 @@
  * For each depth in BENCH_SIZES (default 0,1000000,3000000):
  *   raw:   insert 10 rows per transaction; select 10 oldest visible + delete them per transaction.
  *   store: sendMessageBatch of 10; receiveMessage(10) + deleteMessageBatch; BENCH_CONCURRENCY loops.
+ *   sync:  the store at each of BENCH_SYNC's levels (default full,normal), rounds alternating;
+ *          the ratios to raw use NORMAL, the raw ceiling's own level.
  * Each phase moves BENCH_MESSAGES messages, BENCH_ROUNDS times after BENCH_WARMUP messages of
  * warm-up; the round with the median lifecycle rate is reported. The lifecycle rate is
  * messages ÷ (send time + receive-and-delete time).
@@ -15,7 +17,7 @@
  * BENCH_ONLY=postgres runs that row alone.
  *
  * Env: BENCH_SIZES, BENCH_MESSAGES (50000), BENCH_ROUNDS (3), BENCH_WARMUP (10000), BENCH_CONCURRENCY (16),
- * BENCH_FILL_CONCURRENCY (64), BENCH_BODY_BYTES (128), BENCH_NO_WRITE=1 (print only).
+ * BENCH_FILL_CONCURRENCY (64), BENCH_BODY_BYTES (128), BENCH_SYNC (full,normal), BENCH_NO_WRITE=1 (print only).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,11 +25,11 @@ import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { describeMachine } from './lib/machine.ts';
 import { replaceSection } from './lib/readme.ts';
-import { envInt, envIntList, fmtInt, rate } from './lib/run.ts';
+import { envInt, envIntList, envSyncLevels, fmtInt, rate } from './lib/run.ts';
 import { type LoadTarget, measureStore, sendMany } from './store/load.ts';
 import { graphileRow, PG_END, PG_START, type PgBenchResult, pgMarkdown, storeRow } from './store/postgres.ts';
 import { openRawBench, type PhaseResult, type RawDriver, rawDrivers, STORE_PRAGMAS } from './store/raw.ts';
-import { type Fill, printTable, type StoreBenchResult, writeJson, writeReadme } from './store/report.ts';
+import { printTable, type StoreBenchResult, type StoreRun, writeJson, writeReadme } from './store/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = join(here, '.data');
@@ -40,6 +42,7 @@ const config = {
   concurrency: envInt('BENCH_CONCURRENCY', 16),
   fillConcurrency: envInt('BENCH_FILL_CONCURRENCY', 64),
   bodyBytes: envInt('BENCH_BODY_BYTES', 128),
+  syncs: envSyncLevels(),
   pragmas: STORE_PRAGMAS,
 };
 if (config.sizes[0] !== 0) config.sizes.unshift(0);
@@ -91,39 +94,66 @@ function runRaw(drivers: readonly RawDriver[]): { results: PhaseResult[]; sqlite
   });
 }
 
-async function runStore(): Promise<{ results: PhaseResult[]; fills: Fill[] }> {
-  const store = openSqliteStore({ path: join(dataDir, 'store.db'), synchronous: 'NORMAL' });
-  const { QueueUrl } = await store.createQueue({ QueueName: 'bench' });
-  const target: LoadTarget = { store, queueUrl: QueueUrl, bodyBytes: config.bodyBytes, seq: 0 };
-  const results: PhaseResult[] = [];
-  const fills: Fill[] = [];
+interface StoreUnderTest extends StoreRun {
+  target: LoadTarget;
+  close(): Promise<void>;
+  rounds: PhaseResult[];
+}
+
+/**
+ * The store at each sync level (BENCH_SYNC), one file each. At each depth every
+ * store is pre-filled and warmed, then their rounds alternate (A B A B …), so a
+ * noisy minute on the shared machine falls on all of them.
+ */
+async function runStores(): Promise<StoreRun[]> {
+  const stores: StoreUnderTest[] = [];
+  for (const sync of config.syncs) {
+    const store = openSqliteStore({
+      path: join(dataDir, `store-${sync.toLowerCase()}.db`),
+      synchronous: sync,
+    });
+    const { QueueUrl } = await store.createQueue({ QueueName: 'bench' });
+    stores.push({
+      sync,
+      target: { store, queueUrl: QueueUrl, bodyBytes: config.bodyBytes, seq: 0 },
+      close: () => store.close(),
+      results: [],
+      fills: [],
+      rounds: [],
+    });
+  }
+  const label = (s: StoreUnderTest) => `store (sync ${s.sync.toLowerCase()})`;
   let queued = 0;
   try {
     for (const size of config.sizes) {
-      if (size > queued) {
-        const start = performance.now();
-        await sendMany(target, size - queued, config.fillConcurrency);
-        const seconds = (performance.now() - start) / 1000;
-        fills.push({ from: queued, to: size, seconds, perSec: rate(size - queued, seconds) });
-        log(`store pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${seconds.toFixed(1)} s`);
-        queued = size;
+      for (const s of stores) {
+        if (size > queued) {
+          const start = performance.now();
+          await sendMany(s.target, size - queued, config.fillConcurrency);
+          const seconds = (performance.now() - start) / 1000;
+          s.fills.push({ from: queued, to: size, seconds, perSec: rate(size - queued, seconds) });
+          log(`${label(s)} pre-fill ${fmtInt(queued)} → ${fmtInt(size)}: ${seconds.toFixed(1)} s`);
+        }
+        const [stats] = await s.target.store.stats('bench');
+        if (stats?.visible !== size)
+          throw new Error(`expected ${size} visible messages, stats say ${stats?.visible}`);
+        await measureStore(s.target, config.warmup, size, config.concurrency);
+        s.rounds = [];
       }
-      const [stats] = await store.stats('bench');
-      if (stats?.visible !== size)
-        throw new Error(`expected ${size} visible messages, stats say ${stats?.visible}`);
-      await measureStore(target, config.warmup, size, config.concurrency);
-      const rounds: PhaseResult[] = [];
-      for (let i = 0; i < config.rounds; i++) {
-        rounds.push(await measureStore(target, config.messagesPerPhase, size, config.concurrency));
+      queued = size;
+      for (let i = 0; i < config.rounds; i++)
+        for (const s of stores)
+          s.rounds.push(await measureStore(s.target, config.messagesPerPhase, size, config.concurrency));
+      for (const s of stores) {
+        const r = median(s.rounds);
+        log(`${label(s)} @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
+        s.results.push(r);
       }
-      const r = median(rounds);
-      log(`store @${fmtInt(size)}: lifecycle ${fmtInt(r.lifecyclePerSec)}/s`);
-      results.push(r);
     }
   } finally {
-    await store.close();
+    for (const s of stores) await s.close();
   }
-  return { results, fills };
+  return stores.map(({ sync, results, fills }) => ({ sync, results, fills }));
 }
 
 /** The PostgreSQL row: the store with one and two servers, and graphile-worker, on one PostgreSQL. */
@@ -198,7 +228,9 @@ async function main(): Promise<void> {
     }));
     rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });
-    const store = await runStore();
+    const stores = await runStores();
+    // The ratios are judged like for like: the store at the raw ceiling's own level (NORMAL) where measured.
+    const store = stores.find((s) => s.sync === 'NORMAL') ?? stores[0]!;
     const at = (rs: PhaseResult[], size: number): number =>
       rs.find((r) => r.queued === size)?.lifecyclePerSec ?? 0;
     const result: StoreBenchResult = {
@@ -206,9 +238,9 @@ async function main(): Promise<void> {
       config,
       raw: raw.results,
       drivers,
-      store: store.results,
-      storeFills: store.fills,
+      stores,
       ratios: {
+        sync: store.sync,
         storeVsRaw: at(store.results, 0) / at(raw.results, 0),
         storeDeepVsEmpty: at(store.results, deepest) / at(store.results, 0),
         deepest,

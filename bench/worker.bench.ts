@@ -120,8 +120,8 @@ async function main(): Promise<void> {
   log(`(a) ${fmtInt(rows.at(-1)!.perSec)} msg/s`);
   await store.close();
 
-  // (b) and (c) over HTTP to one sluice server process.
-  const server = await startTarget('sluice-file', join(data, 'server'));
+  // (b) and (c) over HTTP to one sluice server process (durable file store, the default sync full).
+  const server = await startTarget('sluice-file-full', join(data, 'server'));
   const http = awsClient({ endpoint: server.url, region: 'us-east-1' });
   try {
     await fill(http, 'noop-http');

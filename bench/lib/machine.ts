@@ -37,6 +37,12 @@ function packageVersion(name: string): string {
   return pkg.version;
 }
 
+/** The machine without the SQLite driver's fields, for benchmarks that run sluice in other processes. */
+export function describeHost(): Omit<Machine, 'betterSqlite3' | 'sqlite'> {
+  const { betterSqlite3: _, sqlite: __, ...host } = describeMachine('');
+  return host;
+}
+
 /** `sqliteVersion` comes from the caller, who already has a database open. */
 export function describeMachine(sqliteVersion: string): Machine {
   return {

@@ -50,3 +50,16 @@ export function envIntList(name: string, fallback: number[]): number[] {
 
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 export const fmtPct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/**
+ * The file store's sync levels to measure (BENCH_SYNC, e.g. `full,normal`), each
+ * once, in the order given; both by default, so the two compare within one run.
+ */
+export function envSyncLevels(name = 'BENCH_SYNC'): ('FULL' | 'NORMAL')[] {
+  const raw = process.env[name];
+  const list = (raw === undefined || raw === '' ? 'full,normal' : raw).split(',').map((s) => s.trim());
+  const levels = list.map((s) => ({ full: 'FULL', normal: 'NORMAL' })[s.toLowerCase()]);
+  if (levels.some((l) => l === undefined))
+    throw new Error(`${name} must be a comma-separated list of full and normal, got "${raw}"`);
+  return [...new Set(levels as ('FULL' | 'NORMAL')[])];
+}

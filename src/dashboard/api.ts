@@ -5,15 +5,20 @@
  * (access.ts), and each is written to the audit log with who did it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WorkerView } from '../server/worker-sightings.ts';
+import type { HistoryRange } from '../store/operator.ts';
 import type { Store } from '../store/store.ts';
-import type { QueueStats } from '../store/types.ts';
 import type { Access, Session } from './access.ts';
 import { filterOf } from './filters.ts';
 import { DashboardError, readJson, sendJson } from './http.ts';
+import type { ScheduleBoard } from './schedules.ts';
 
 export interface ApiContext {
   store: Store;
   access: Access;
+  now: () => number;
+  workers: () => WorkerView[];
+  schedules: ScheduleBoard;
 }
 
 interface Call {
@@ -30,14 +35,17 @@ type Handler = (call: Call, body: Record<string, unknown>) => Promise<unknown>;
 
 const reads: [RegExp, Handler][] = [
   [/^\/api\/session$/, async ({ session, ctx }) => sessionView(session, ctx.access)],
-  [/^\/api\/queues$/, async ({ ctx }) => ({ queues: overview(await ctx.store.stats()) })],
+  [/^\/api\/queues$/, async ({ ctx }) => ({ queues: await overview(ctx) })],
   [/^\/api\/queues\/([^/]+)$/, queueDetail],
+  [/^\/api\/queues\/([^/]+)\/history$/, queueHistory],
   [/^\/api\/queues\/([^/]+)\/messages$/, browse],
   [/^\/api\/queues\/([^/]+)\/messages\/count$/, count],
   [/^\/api\/queues\/([^/]+)\/messages\/([^/]+)$/, message],
   [/^\/api\/queues\/([^/]+)\/dead-letters$/, deadLetters],
   [/^\/api\/queues\/([^/]+)\/moves$/, moves],
   [/^\/api\/audit$/, audit],
+  [/^\/api\/schedules$/, async ({ ctx }) => ctx.schedules.list(ctx.store)],
+  [/^\/api\/workers$/, async ({ ctx }) => ({ workers: ctx.workers(), supervisor: SUPERVISOR })],
 ];
 
 const actions: [RegExp, Handler][] = [
@@ -46,6 +54,7 @@ const actions: [RegExp, Handler][] = [
   [/^\/api\/queues\/([^/]+)\/redrive$/, redrive],
   [/^\/api\/queues\/([^/]+)\/moves\/cancel$/, cancelMove],
   [/^\/api\/queues\/([^/]+)\/delete-messages$/, deleteMessages],
+  [/^\/api\/schedules\/([^/]+)\/run$/, runSchedule],
 ];
 
 /** Answers one /api request other than login and logout (index.ts); `session` is already known. */
@@ -80,8 +89,30 @@ export const sessionView = (session: Session, access: Access) => ({
   auth: access.requiresLogin,
 });
 
-/** Each queue's counts, its DLQ's depth, and which queues are dead-letter queues (and of whom). */
-function overview(stats: QueueStats[]) {
+/**
+ * Each queue's counts, its DLQ's depth, which queues are dead-letter queues
+ * (and of whom), and its recent traffic: per minute, and send → first-receive
+ * waits (ms), over about the last five minutes (store.activity).
+ */
+async function overview({ store, now: clock }: ApiContext) {
+  const [stats, activity] = await Promise.all([store.stats(), store.activity()]);
+  const now = clock();
+  const traffic = new Map(
+    activity.map((a) => {
+      // At least a minute: a queue seen for seconds does not extrapolate a burst.
+      const minutes = Math.max(60_000, now - a.since) / 60_000;
+      const rate = (n: number) => Math.round((n / minutes) * 10) / 10;
+      return [
+        a.name,
+        {
+          sentPerMinute: rate(a.sent),
+          receivedPerMinute: rate(a.received),
+          deletedPerMinute: rate(a.deleted),
+          waitMs: a.wait,
+        },
+      ];
+    }),
+  );
   const byName = new Map(stats.map((s) => [s.name, s]));
   const sources = new Map<string, string[]>();
   for (const s of stats)
@@ -93,6 +124,13 @@ function overview(stats: QueueStats[]) {
       ...s,
       dlqDepth: dlq ? dlq.visible + dlq.inFlight + dlq.delayed : null,
       deadLetterSources: sources.get(s.name) ?? [],
+      // Unknown (null) when the store counts no traffic: an SQS endpoint read through the API.
+      ...(traffic.get(s.name) ?? {
+        sentPerMinute: null,
+        receivedPerMinute: null,
+        deletedPerMinute: null,
+        waitMs: null,
+      }),
     };
   });
 }
@@ -103,9 +141,26 @@ async function queueUrl({ ctx, queue }: Call): Promise<string> {
 
 async function queueDetail(call: Call) {
   const QueueUrl = await queueUrl(call);
-  const stats = overview(await call.ctx.store.stats()).find((s) => s.name === call.queue);
+  const stats = (await overview(call.ctx)).find((s) => s.name === call.queue);
   const { Attributes = {} } = await call.ctx.store.getQueueAttributes({ QueueUrl, AttributeNames: ['All'] });
   return { queue: stats, attributes: Attributes };
+}
+
+/**
+ * `sluice scale` runs its supervisor in its own process, which reaches the
+ * server as a client only: its decisions are in its own log, not here.
+ */
+const SUPERVISOR = {
+  reachable: false,
+  note: 'Scaling decisions are made by sluice scale in its own process and logged there (one line per decision, with its reason); the server does not see them. Its workers appear here as <prefix>-1 … <prefix>-N.',
+};
+
+const RANGES = new Set<string>(['1h', '24h', '7d', '30d']);
+
+async function queueHistory(call: Call) {
+  const range = call.params.get('range') ?? '1h';
+  if (!RANGES.has(range)) throw new DashboardError(400, `range must be 1h, 24h, 7d or 30d, got "${range}"`);
+  return call.ctx.store.history({ QueueUrl: await queueUrl(call), range: range as HistoryRange });
 }
 
 const fields = (params: URLSearchParams) => Object.fromEntries(params);
@@ -144,7 +199,7 @@ async function message(call: Call) {
 
 async function deadLetters(call: Call) {
   const QueueUrl = await queueUrl(call);
-  const stats = overview(await call.ctx.store.stats()).find((s) => s.name === call.queue);
+  const stats = (await overview(call.ctx)).find((s) => s.name === call.queue);
   return {
     groups: await call.ctx.store.deadLetterGroups({ QueueUrl }),
     sources: stats?.deadLetterSources ?? [],
@@ -279,4 +334,26 @@ async function deleteMessages(call: Call, body: Record<string, unknown>) {
   const deleted = await call.ctx.store.deleteMessages({ QueueUrl, filter });
   await record(call, 'delete-messages', deleted, { filter });
   return { deleted };
+}
+
+/** Runs a schedule now; `call.queue` is the schedule's name here (the path's one parameter). */
+async function runSchedule(call: Call) {
+  const board = call.ctx.schedules;
+  const name = call.queue;
+  if (!board.running)
+    throw new DashboardError(
+      409,
+      'this server runs no schedules (they run in sluice dev or sluice start)',
+      'NoScheduler',
+    );
+  if (!board.has(name)) throw new DashboardError(404, `no schedule named ${name}`);
+  const { messageId, queue } = await board.runNow(name, call.ctx.now());
+  await call.ctx.store.appendAudit({
+    actor: call.session.actor,
+    action: 'run-schedule',
+    queue,
+    count: 1,
+    detail: { schedule: name, messageId },
+  });
+  return { messageId, queue };
 }

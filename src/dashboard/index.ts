@@ -6,12 +6,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyRing } from '../protocol/sigv4.ts';
+import type { WorkerView } from '../server/worker-sightings.ts';
 import type { Store } from '../store/store.ts';
 import { Access, SESSION_COOKIE } from './access.ts';
 import { api, sessionView } from './api.ts';
 import { serveAsset } from './assets.ts';
 import { DashboardError, readJson, send, sendError, sendJson } from './http.ts';
 import { type PageName, renderPage } from './pages.ts';
+import { ScheduleBoard } from './schedules.ts';
 
 export interface DashboardOptions {
   store: Store;
@@ -21,6 +23,16 @@ export interface DashboardOptions {
   viewers?: ReadonlySet<string>;
   log: (line: string) => void;
   now: () => number;
+  /** The sluice workers the server sees (src/server/worker-sightings.ts). */
+  workers?: () => WorkerView[];
+  /** Where a process that runs schedules (sluice dev) attaches its scheduler. */
+  schedules?: ScheduleBoard;
+  /**
+   * Set when the store is not sluice's but an SQS endpoint read through the
+   * API (remote-store.ts): what it reads, e.g. "Amazon SQS (region eu-west-1)".
+   * The pages then say what needs sluice's store.
+   */
+  remote?: string;
 }
 
 export type DashboardHandler = (
@@ -45,7 +57,13 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     ...(options.keys ? { keys: options.keys } : {}),
     ...(options.viewers ? { viewers: options.viewers } : {}),
   });
-  const ctx = { store: options.store, access };
+  const ctx = {
+    store: options.store,
+    access,
+    now: options.now,
+    workers: options.workers ?? (() => []),
+    schedules: options.schedules ?? new ScheduleBoard(),
+  };
 
   return async (req, res, path, query) => {
     const isApi = path === '/api' || path.startsWith('/api/');
@@ -87,9 +105,15 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         send(res, 303, 'text/plain', '', { location: session ? '/dashboard' : '/dashboard/login' });
         return;
       }
-      send(res, 200, 'text/html; charset=utf-8', renderPage(route.page, session, route.queue), {
-        'cache-control': 'no-store',
-      });
+      send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        renderPage(route.page, session, route.queue, options.remote),
+        {
+          'cache-control': 'no-store',
+        },
+      );
     } catch (e) {
       if (isApi || !(e instanceof DashboardError)) sendError(res, e, options.log);
       else send(res, e.status, 'text/plain; charset=utf-8', `${e.message}\n`);
@@ -101,6 +125,8 @@ function pageOf(path: string): { page: PageName; queue?: string } | undefined {
   if (path === '/dashboard' || path === '/dashboard/') return { page: 'overview' };
   if (path === '/dashboard/login') return { page: 'login' };
   if (path === '/dashboard/audit') return { page: 'audit' };
+  if (path === '/dashboard/workers') return { page: 'workers' };
+  if (path === '/dashboard/schedules') return { page: 'schedules' };
   const m = /^\/dashboard\/queues\/([^/]+)(\/dead-letters)?$/.exec(path);
   if (!m) return undefined;
   let queue: string;

@@ -7,7 +7,7 @@
  */
 import type { Session } from './access.ts';
 
-export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'login';
+export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'workers' | 'schedules' | 'login';
 
 const escapes: Record<string, string> = {
   '&': '&amp;',
@@ -19,9 +19,35 @@ const escapes: Record<string, string> = {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c]!);
 const q = (name: string) => `/dashboard/queues/${encodeURIComponent(name)}`;
 
-export function renderPage(page: PageName, session: Session | undefined, queue = ''): string {
-  const title =
-    page === 'login' ? 'Sign in' : page === 'overview' ? 'Queues' : page === 'audit' ? 'Audit log' : queue;
+const TITLES: Partial<Record<PageName, string>> = {
+  login: 'Sign in',
+  overview: 'Queues',
+  audit: 'Audit log',
+  workers: 'Workers',
+  schedules: 'Schedules',
+};
+
+/** What a page needs of sluice's store, said where it would be when the dashboard reads plain SQS. */
+const NEEDS_STORE: Partial<Record<PageName, string>> = {
+  'dead-letters': 'Dead letters grouped by error, and redriving or deleting a selection,',
+  workers: 'The workers page (what each sluice worker does, seen by the server)',
+  schedules: 'The schedules page (schedules run where a config runs: sluice dev, sluice start)',
+};
+
+const needsStore = (what: string, remote: string) =>
+  `<p class="notice">${esc(what)} needs sluice's store: it is not available from ${esc(remote)} through the SQS API. Run the dashboard of a sluice server (its /dashboard) for it.</p>`;
+
+/**
+ * @param remote set when the dashboard reads an SQS endpoint (sluice dashboard --endpoint): what it reads, e.g. "Amazon SQS (region eu-west-1)".
+ */
+export function renderPage(
+  page: PageName,
+  session: Session | undefined,
+  queue = '',
+  remote?: string,
+): string {
+  const unavailable = remote ? NEEDS_STORE[page] : undefined;
+  const title = TITLES[page] ?? queue;
   const who = session
     ? `<span class="who" title="signed in">${esc(session.actor)} · ${session.role}</span>${
         session.actor === 'local' ? '' : '<button type="button" id="logout" class="link">Sign out</button>'
@@ -40,14 +66,24 @@ export function renderPage(page: PageName, session: Session | undefined, queue =
 <link rel="icon" href="/dashboard/static/icon.svg" type="image/svg+xml">
 <script type="module" src="/dashboard/static/app.js"></script>
 </head>
-<body data-page="${page}" data-queue="${esc(queue)}">
+<body data-page="${unavailable ? 'unavailable' : page}" data-queue="${esc(queue)}"${remote ? ' data-remote="1"' : ''}>
 <header class="top">
   <a class="brand" href="/dashboard">sluice</a>
-  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
+  ${session ? '<nav><a href="/dashboard">Queues</a><a href="/dashboard/workers">Workers</a><a href="/dashboard/schedules">Schedules</a><a href="/dashboard/audit">Audit log</a></nav>' : ''}
   <div class="session">${who}</div>
 </header>
 <main>
-${bodies[page](queue)}
+${
+  remote && page !== 'login'
+    ? `<p class="notice remote">Reading ${esc(remote)} through the SQS API: counts are SQS's approximate numbers; the age of the oldest message comes from CloudWatch on Amazon SQS (or a sluice server's /stats). Message browsing and search, dead-letter triage, throughput, waits, history, workers and schedules need sluice's store.</p>
+`
+    : ''
+}${
+  unavailable
+    ? `<h1>${esc(TITLES[page] ?? 'Dead letters')}</h1>
+${needsStore(unavailable, remote!)}`
+    : bodies[page](queue, remote)
+}
 </main>
 <div id="toast" role="status" aria-live="polite"></div>
 </body>
@@ -70,7 +106,24 @@ const messageTable = `
   <p class="more"><span id="match-count"></span> <button type="button" id="load-more" hidden>Load more</button></p>
   <dialog id="message-dialog"><form method="dialog"><h2>Message</h2><dl id="message-detail"></dl><pre id="message-body"></pre><button>Close</button></form></dialog>`;
 
-const bodies: Record<PageName, (queue: string) => string> = {
+const historyCard = `<section class="card" id="history">
+  <div class="title-row"><h2>Over time</h2>
+    <div class="ranges" role="group" aria-label="Range">${['1h', '24h', '7d', '30d']
+      .map((r) => `<button type="button" data-range="${r}" aria-pressed="${r === '1h'}">${r}</button>`)
+      .join('')}</div></div>
+  <div id="charts" class="charts"></div>
+</section>`;
+
+const messagesCard = `<section class="card">
+  <h2>Messages</h2>
+  <p class="muted">Read without consuming: nothing here changes a message's receive count or visibility.</p>
+  <form id="filter" class="filter">${filterFields}
+    <div class="buttons"><button type="submit" class="primary">Search</button><button type="reset">Clear</button></div>
+  </form>
+  ${messageTable}
+</section>`;
+
+const bodies: Record<PageName, (queue: string, remote?: string) => string> = {
   login: () => `
 <section class="card narrow-card">
   <h1>Sign in</h1>
@@ -89,23 +142,17 @@ const bodies: Record<PageName, (queue: string) => string> = {
   <div class="live"><span id="updated" class="muted"></span> <button type="button" id="pause" aria-pressed="false">Pause</button></div>
 </div>
 <div class="table-wrap"><table id="queues" class="queues">
-  <thead><tr><th>Queue</th><th class="num">Visible</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Oldest</th><th class="num">DLQ</th></tr></thead>
+  <thead><tr><th>Queue</th><th class="num">Visible</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Oldest</th><th class="num">DLQ</th><th class="num" title="sent per minute, last 5 min">In/min</th><th class="num" title="deleted per minute, last 5 min">Out/min</th><th class="num" title="send → first receive, last 5 min">Waiting p50 / p95 / p99</th></tr></thead>
   <tbody></tbody>
 </table></div>
 <p id="empty" class="muted" hidden>No queues yet.</p>`,
 
-  queue: (queue) => `
+  queue: (queue, remote) => `
 <nav class="crumbs"><a href="/dashboard">Queues</a> › <span>${esc(queue)}</span></nav>
 <div class="title-row"><h1>${esc(queue)}</h1><a id="dlq-link" class="button" hidden href="${q(queue)}/dead-letters">Dead letters</a></div>
 <dl id="stats" class="stats"></dl>
-<section class="card">
-  <h2>Messages</h2>
-  <p class="muted">Read without consuming: nothing here changes a message's receive count or visibility.</p>
-  <form id="filter" class="filter">${filterFields}
-    <div class="buttons"><button type="submit" class="primary">Search</button><button type="reset">Clear</button></div>
-  </form>
-  ${messageTable}
-</section>
+${remote ? needsStore('History', remote) : historyCard}
+${remote ? needsStore('The message browser (reading without consuming, search)', remote) : messagesCard}
 <div class="columns">
 <section class="card operator">
   <h2>Send a message</h2>
@@ -158,6 +205,31 @@ const bodies: Record<PageName, (queue: string) => string> = {
   <h2>Redrives</h2>
   <ul id="moves" class="moves"></ul>
 </section>`,
+
+  workers: () => `
+<div class="title-row">
+  <h1>Workers</h1>
+  <div class="live"><span id="updated" class="muted"></span> <button type="button" id="pause" aria-pressed="false">Pause</button></div>
+</div>
+<p class="muted">The sluice workers this server has seen in the last hour: each names itself on its requests (User-Agent <code>sluice-worker/WORKER_ID</code>). Rates are per minute over the last five minutes.</p>
+<div class="table-wrap"><table id="workers" class="workers">
+  <thead><tr><th>Worker</th><th>Queues</th><th class="num">In flight</th><th class="num">Received/min</th><th class="num">Deleted/min</th><th class="num" title="made visible again at once (VisibilityTimeout 0)">Handed back/min</th><th class="num" title="dead-lettered with an error, or visibility ran out while held">Failed/min</th><th class="num">Failed, total</th><th>Last seen</th></tr></thead>
+  <tbody></tbody>
+</table></div>
+<p id="empty" class="muted" hidden>No worker has been seen yet. Workers started with <code>sluice worker</code>, <code>sluice start</code> or <code>sluice scale</code> against this server show up here.</p>
+<section class="card">
+  <h2>Scaling decisions</h2>
+  <p id="supervisor" class="muted"></p>
+</section>`,
+
+  schedules: () => `
+<h1>Schedules</h1>
+<p id="schedules-note" class="muted" hidden></p>
+<div class="table-wrap"><table id="schedules" class="schedules">
+  <thead><tr><th>Schedule</th><th>Cron</th><th>Time zone</th><th>Queue</th><th>Next run (its zone)</th><th>Last run</th><th class="operator-cell"></th></tr></thead>
+  <tbody></tbody>
+</table></div>
+<p id="empty" class="muted" hidden>No schedules.</p>`,
 
   audit: () => `
 <h1>Audit log</h1>

@@ -19,6 +19,7 @@
  *   it; `processingBatch()` one span for a batch handler, linking every
  *   producer, with a span per message under it.
  */
+import { createRequire } from 'node:module';
 import type * as OTel from '@opentelemetry/api';
 import type { MessageAttributeMap } from '../sqs/types.ts';
 
@@ -113,16 +114,31 @@ export const NO_TRACING: Tracing = {
   processingBatch: (_queue, messages) => ({ batch: NO_SPAN, each: messages.map(() => NO_SPAN) }),
 };
 
-let loading: Promise<Tracing> | undefined;
+const require = createRequire(import.meta.url);
+let loaded: Tracing | undefined;
 
 /**
  * Tracing through the application's @opentelemetry/api, or NO_TRACING when it
- * has none. Loaded once; spans go wherever the application's SDK sends them.
- * @example const tracing = await loadTracing();
+ * has none. Loaded once, synchronously (the API ships CommonJS, and shares one
+ * global registry across its module formats): a worker starting up does no
+ * I/O for it, so nothing waits on it. Spans go wherever the application's SDK
+ * sends them.
+ * @example const tracing = currentTracing();
  */
+export function currentTracing(): Tracing {
+  if (loaded === undefined) {
+    try {
+      loaded = openTelemetryTracing(require('@opentelemetry/api') as typeof OTel);
+    } catch {
+      loaded = NO_TRACING;
+    }
+  }
+  return loaded;
+}
+
+/** {@link currentTracing}, for callers that await. @example const tracing = await loadTracing(); */
 export function loadTracing(): Promise<Tracing> {
-  loading ??= import('@opentelemetry/api').then(openTelemetryTracing, () => NO_TRACING);
-  return loading;
+  return Promise.resolve(currentTracing());
 }
 
 function openTelemetryTracing(api: typeof OTel): Tracing {

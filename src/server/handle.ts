@@ -29,6 +29,7 @@ import { isSqsError, SqsError } from '../sqs/errors.ts';
 import type { Store } from '../store/store.ts';
 import { readBody } from './body.ts';
 import { type PollContext, receiveFor } from './long-poll.ts';
+import { WorkerSightings } from './worker-sightings.ts';
 
 export interface HandlerContext extends PollContext {
   readonly store: Store;
@@ -43,6 +44,8 @@ export interface HandlerContext extends PollContext {
   readonly background: (work: Promise<void>) => void;
   /** The operator's dashboard, answering /dashboard and /api (src/dashboard/). */
   readonly dashboard?: DashboardHandler;
+  /** What sluice workers do, for the dashboard's workers page. */
+  readonly sightings?: WorkerSightings;
 }
 
 /** `query-json`: the query protocol, answered in JSON because the client sent `Accept: application/json`. */
@@ -64,7 +67,13 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
     return;
   }
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-    send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ status: 'ok' }));
+    const sync = ctx.store.synchronous?.()?.toLowerCase();
+    send(
+      res,
+      200,
+      { 'content-type': 'application/json' },
+      JSON.stringify({ status: 'ok', ...(sync ? { sync } : {}) }),
+    );
     return;
   }
   if (path === '/stats' && req.method === 'GET') {
@@ -100,6 +109,8 @@ export async function handle(req: IncomingMessage, res: ServerResponse, ctx: Han
       output = await receiveFor(res, { ...ctx, store }, action, input);
       if (output === undefined) return; // the client has gone; its messages were handed back
     } else output = await action.call(store, input as never, {});
+    const workerId = ctx.sightings && WorkerSightings.idOf(header(req, 'user-agent'));
+    if (workerId) ctx.sightings!.observe(workerId, action.name, input as Record<string, unknown>, output);
     const [type, text] =
       protocol === 'json'
         ? [JSON_CONTENT_TYPE, jsonResult(action, output)]

@@ -22,11 +22,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createDashboard } from '../dashboard/index.ts';
+import { sampleHistory } from '../dashboard/sampler.ts';
+import type { ScheduleBoard } from '../dashboard/schedules.ts';
 import type { KeyRing } from '../protocol/sigv4.ts';
 import type { Store } from '../store/store.ts';
 import { answerUnparseable } from './client-error.ts';
 import { type HandlerContext, handle } from './handle.ts';
 import { drainingSignal } from './long-poll.ts';
+import { WorkerSightings } from './worker-sightings.ts';
 
 export interface ServerOptions {
   /** Defaults to 127.0.0.1. */
@@ -49,9 +52,10 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /**
    * The operator's dashboard at /dashboard (its API at /api); on unless false.
-   * `viewers`: access key ids that sign in read-only.
+   * `viewers`: access key ids that sign in read-only; `schedules`: where a
+   * process that runs schedules attaches them (sluice dev).
    */
-  dashboard?: false | { viewers?: ReadonlySet<string> };
+  dashboard?: false | { viewers?: ReadonlySet<string>; schedules?: ScheduleBoard };
 }
 
 export interface RunningServer {
@@ -143,6 +147,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await new Promise((r) => server.close(r));
     throw e;
   }
+  const sightings = new WorkerSightings(Date.now);
   resolveReady({
     store,
     ...(options.keys ? { keys: options.keys } : {}),
@@ -154,16 +159,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.dashboard === false
       ? {}
       : {
+          sightings,
           dashboard: createDashboard({
             store,
             log,
             now: Date.now,
+            workers: () => sightings.list(),
             ...(options.keys ? { keys: options.keys } : {}),
             ...(options.dashboard?.viewers ? { viewers: options.dashboard.viewers } : {}),
+            ...(options.dashboard?.schedules ? { schedules: options.dashboard.schedules } : {}),
           }),
         }),
   });
   state = 'SERVING';
+  // The dashboard's charts: a history sample every minute (store.recordHistory).
+  const stopSampling = options.dashboard === false ? () => {} : sampleHistory(store, { log });
 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
@@ -177,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         idle = r;
         settle();
       });
+      stopSampling();
       await store.close();
       state = 'CLOSED';
       server.closeAllConnections();

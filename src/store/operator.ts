@@ -11,6 +11,9 @@
  * as DeadLetterQueueSourceArn and no error.
  */
 import type { QueueStats } from './types.ts';
+import type { WaitPercentiles } from './wait-histogram.ts';
+
+export type { WaitPercentiles };
 
 /** Which messages: every field given must match (AND). */
 export interface MessageFilter {
@@ -123,6 +126,51 @@ export interface AuditListInput {
   before?: number;
 }
 
+/** How far back a history chart looks: 1 h in 1-minute buckets, 24 h in 15-minute ones, 7 d and 30 d in hours. */
+export type HistoryRange = '1h' | '24h' | '7d' | '30d';
+
+export interface HistoryInput {
+  QueueUrl: string;
+  range: HistoryRange;
+}
+
+/** One time bucket of a queue's history. */
+export interface HistoryPoint {
+  /** Epoch ms at which the bucket starts. */
+  at: number;
+  /** The largest count sampled in the bucket. */
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  oldestAgeSeconds: number;
+  /** Messages in the queue's DLQ; null when it has none. */
+  dlqDepth: number | null;
+  /** Messages sent, received (every receive, not only first ones) and deleted during the bucket. */
+  sent: number;
+  received: number;
+  deleted: number;
+  /** Send → first receive of the messages first received during the bucket; null if none were. */
+  wait: WaitPercentiles | null;
+}
+
+export interface HistoryOutput {
+  range: HistoryRange;
+  bucketSeconds: number;
+  /** Oldest first; buckets with no sample are absent. */
+  points: HistoryPoint[];
+}
+
+/** A queue's recent traffic: from `since` until now (about the last five minutes). */
+export interface QueueActivity {
+  name: string;
+  /** Epoch ms at which the counts begin. */
+  since: number;
+  sent: number;
+  received: number;
+  deleted: number;
+  wait: WaitPercentiles | null;
+}
+
 export interface OperatorStore {
   /** Counts and oldest-message age for every queue (or those whose name starts with `prefix`). */
   stats(prefix?: string): Promise<QueueStats[]>;
@@ -150,4 +198,19 @@ export interface OperatorStore {
   appendAudit(input: AuditInput): Promise<AuditEntry>;
   /** Newest first. */
   listAudit(input?: AuditListInput): Promise<AuditEntry[]>;
+  /**
+   * Samples every queue into its history (counts now, traffic since the last
+   * sample); a server calls it every minute. Sends, receives, deletes and
+   * waits are counted in memory between samples, not written per message.
+   */
+  recordHistory(): Promise<void>;
+  /**
+   * A queue's history over a range, kept across restarts.
+   *
+   * @example
+   * const { points } = await store.history({ QueueUrl, range: '24h' });
+   */
+  history(input: HistoryInput): Promise<HistoryOutput>;
+  /** Recent sends, receives, deletes and send → first-receive waits of every queue (or those starting with `prefix`). */
+  activity(prefix?: string): Promise<QueueActivity[]>;
 }

@@ -62,6 +62,12 @@ export interface Store extends OperatorStore {
    */
   inRegion(region: string): Store;
 
+  /**
+   * How hard a commit is pushed to disk, as the database itself reports it
+   * (`FULL`: survives power loss; `NORMAL`: survives the process being killed);
+   * undefined for a store kept in memory, or once closed.
+   */
+  synchronous?(): 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' | undefined;
   /** Finishes pending commits, ends open long polls with no messages, and closes the database. */
   close(): Promise<void>;
 }

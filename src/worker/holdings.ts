@@ -17,6 +17,7 @@
 import type { Logger } from 'pino';
 import type { WorkerMetrics } from '../observe/metrics.ts';
 import type { Message } from '../sqs/types.ts';
+import type { Clock } from '../time/clock.ts';
 import type { Batcher } from './batcher.ts';
 import type { Heartbeat, Lease, VisibilityEntry } from './heartbeat.ts';
 import { type QueueRef, toWorkerMessage, type WorkerMessage } from './message.ts';
@@ -34,7 +35,8 @@ export interface HoldingsOptions {
   heartbeat: Heartbeat;
   visibility: Batcher<VisibilityEntry>;
   log: Logger;
-  metrics: Pick<WorkerMetrics, 'inFlight'>;
+  metrics: Pick<WorkerMetrics, 'inFlight' | 'waited'>;
+  clock: Clock;
 }
 
 export class Holdings {
@@ -66,6 +68,10 @@ export class Holdings {
   start(held: Held): void {
     this.#expect(held, 'waiting', 'running');
     held.state = 'running';
+    // Waiting time: sent → first start. A retry's wait is its backoff, a choice rather than a delay.
+    const { sentAt, receiveCount } = held.message;
+    if (sentAt !== undefined && receiveCount === 1)
+      this.#o.metrics.waited(held.queue.name, (this.#o.clock.now() - sentAt) / 1000);
   }
 
   /** The outcome is known: stop extending its visibility; the caller deletes, retries or dead-letters it. */

@@ -188,7 +188,9 @@ export async function runWorkers(
   const defs = definitions.map((d) => withFallbackSettings(d, fallback, sources));
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
-  const client = options.client ?? awsClient({ endpoint: config.endpoint, region: config.region });
+  const client =
+    options.client ??
+    awsClient({ endpoint: config.endpoint, region: config.region, workerId: config.workerId });
   try {
     await requireQueues(client, defs, options.endpoint ?? config.endpoint);
   } catch (error) {

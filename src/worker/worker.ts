@@ -32,7 +32,7 @@ import type { Logger } from 'pino';
 import type { QueueClient } from '../client/queue-client.ts';
 import { createLogger } from '../observe/logger.ts';
 import type { WorkerMetrics } from '../observe/metrics.ts';
-import { loadTracing } from '../observe/tracing.ts';
+import { currentTracing } from '../observe/tracing.ts';
 import type { Message } from '../sqs/types.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { Acker } from './acker.ts';
@@ -116,6 +116,7 @@ function withLimit(promise: Promise<true>, clock: Clock, ms: number): Promise<bo
 const NOOP_METRICS: WorkerMetricsSink = {
   initQueue() {},
   received() {},
+  waited() {},
   processed() {},
   failed() {},
   retried() {},
@@ -168,12 +169,13 @@ export function startWorker<Body>(
     maxExtensionSeconds: s.maxExtensionSeconds,
     log,
   });
-  const holdings = new Holdings({ heartbeat, visibility, log, metrics });
+  const holdings = new Holdings({ heartbeat, visibility, log, metrics, clock });
   const deadLetters = new DeadLetters({ client, clock, log });
   const failures = new Failures({ visibility, acker, deadLetters, backoff: s.backoff, random, log, metrics });
   let poller: Poller | undefined;
   const dispatcher = new Dispatcher({ concurrency: s.concurrency, onFree: () => poller?.pump() });
   const tracing = new WorkerTracing();
+  tracing.use(currentTracing());
   const rt: JobRuntime = {
     definition: def,
     clock,
@@ -196,7 +198,6 @@ export function startWorker<Body>(
 
   const ready = (async () => {
     const queues = await resolveQueues(def.queues, { client, clock, random, log, signal });
-    tracing.use(await loadTracing());
     if (!queues || signal.aborted) return;
     resolved = queues.map((q) => q.ref);
     for (const q of queues) metrics.initQueue(q.ref.name);

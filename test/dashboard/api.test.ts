@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { ApiClient, type DashboardServer, OPERATOR, seed, startDashboardServer, VIEWER } from './harness.ts';
+import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import {
+  ApiClient,
+  type DashboardServer,
+  OPERATOR,
+  runSchedules,
+  seed,
+  startDashboardServer,
+  VIEWER,
+} from './harness.ts';
 
 interface Browsed {
   messageId: string;
@@ -67,6 +76,73 @@ describe('dashboard API on a loopback server without --auth', () => {
     assert.equal(byName.get('orders')?.dlqDepth, 5);
     assert.deepEqual(byName.get('orders-dlq')?.deadLetterSources, ['emails', 'orders']);
     assert.equal(byName.get('orders-dlq')?.dlqDepth, null);
+  });
+
+  it('shows each queue’s traffic and send → first-receive waits, live', async () => {
+    const { body } = await api.get('/api/queues');
+    const orders = (body.queues as Record<string, unknown>[]).find((q) => q.name === 'orders')!;
+    // 23 sent by the seed; the worker received the 3 poison orders 3 times each, then sent each to the DLQ
+    // and deleted it.
+    for (const rate of ['sentPerMinute', 'receivedPerMinute', 'deletedPerMinute'])
+      assert.ok((orders[rate] as number) > 0, rate);
+    const wait = orders.waitMs as { count: number; p50: number; p95: number; p99: number };
+    assert.equal(wait.count, 3);
+    assert.ok(wait.p50 <= wait.p95 && wait.p95 <= wait.p99);
+  });
+
+  it('lists the workers it has seen, named by their User-Agent, with what they did', async () => {
+    const { status, body } = await api.get('/api/workers');
+    assert.equal(status, 200);
+    const workers = body.workers as Record<string, unknown>[];
+    const pick = (w: Record<string, unknown> | undefined) =>
+      w && {
+        queues: w.queues,
+        received: w.received,
+        deleted: w.deleted,
+        handedBack: w.handedBack,
+        failed: w.failed,
+        inFlight: w.inFlight,
+      };
+    // orders-1: 3 poison orders, each received 3 times; the first two handed back at once (no backoff),
+    // the third dead-lettered with its error by the worker, then deleted. emails-1: 2 refused at once.
+    assert.deepEqual(pick(workers.find((w) => w.id === 'orders-1')), {
+      queues: ['orders'],
+      received: 9,
+      deleted: 3,
+      handedBack: 6,
+      failed: 3,
+      inFlight: 0,
+    });
+    assert.deepEqual(pick(workers.find((w) => w.id === 'emails-1')), {
+      queues: ['emails'],
+      received: 2,
+      deleted: 2,
+      handedBack: 0,
+      failed: 2,
+      inFlight: 0,
+    });
+    assert.equal(workers.length, 2, 'requests without a worker id are no worker');
+    assert.equal((body.supervisor as { reachable: boolean }).reachable, false);
+    const page = await fetch(`${t.url}/dashboard/workers`);
+    assert.equal(page.status, 200);
+  });
+
+  it('serves a queue’s history for 1 h, 24 h, 7 d and 30 d, from samples kept in the store', async () => {
+    await t.store.recordHistory();
+    for (const range of ['1h', '24h', '7d', '30d']) {
+      const { status, body } = await api.get(`/api/queues/orders/history?range=${range}`);
+      assert.equal(status, 200, range);
+      assert.equal(body.range, range);
+      const points = body.points as { sent: number; received: number; deleted: number; dlqDepth: number }[];
+      assert.equal(points.length, 1, range);
+      assert.equal(points[0]!.sent, 23);
+      assert.equal(points[0]!.received, 9);
+      assert.equal(points[0]!.deleted, 3);
+      assert.equal(points[0]!.dlqDepth, 5);
+    }
+    const bad = await api.get('/api/queues/orders/history?range=2h');
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body.error), /range must be 1h, 24h, 7d or 30d, got "2h"/);
   });
 
   it('browses without consuming, and searches by body text, attribute, id and receives', async () => {
@@ -279,5 +355,88 @@ describe('dashboard API on a server with --auth', () => {
     assert.deepEqual([entry?.actor, entry?.action], [OPERATOR.accessKeyId, 'send']);
     await operator.post('/api/logout');
     assert.equal((await operator.get('/api/queues')).status, 401);
+  });
+});
+
+describe('dashboard API: schedules', () => {
+  it('on a server alone: runs none, says so, and shows the last ticks recorded in queue tags', async () => {
+    const t = await startDashboardServer();
+    try {
+      const { QueueUrl } = await t.store.createQueue({
+        QueueName: 'reports.fifo',
+        Attributes: { FifoQueue: 'true' },
+      });
+      await t.store.tagQueue({
+        QueueUrl,
+        Tags: { 'sluice:schedule:nightly-report': '2026-11-30T02:00:00.000Z' },
+      });
+      const api = new ApiClient(t.url);
+      await api.session();
+      const { body } = await api.get('/api/schedules');
+      assert.equal(body.running, false);
+      assert.match(String(body.note), /runs no schedules/);
+      assert.deepEqual(body.schedules, [
+        {
+          name: 'nightly-report',
+          cron: null,
+          timezone: null,
+          queue: 'reports.fifo',
+          next: null,
+          nextInZone: null,
+          lastRun: Date.parse('2026-11-30T02:00:00.000Z'),
+        },
+      ]);
+      const run = await api.post('/api/schedules/nightly-report/run');
+      assert.equal(run.status, 409);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('under a scheduler (sluice dev): next run in its zone, and run now sends its message, audited', async () => {
+    const board = new ScheduleBoard();
+    const t = await startDashboardServer({ schedules: board });
+    const stop = await runSchedules(t, board);
+    try {
+      const api = new ApiClient(t.url);
+      await api.session();
+      const { body } = await api.get('/api/schedules');
+      assert.equal(body.running, true);
+      const [s] = body.schedules as {
+        name: string;
+        next: number;
+        nextInZone: string;
+        lastRun: number | null;
+      }[];
+      assert.equal(s?.name, 'nightly-report');
+      const paris = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(s!.next);
+      assert.equal(paris, '03:00', '03:00 in Paris');
+      assert.ok(s!.next > Date.now() && s!.next <= Date.now() + 86_400_000);
+      assert.match(s!.nextInZone, /03:00:00 (CET|CEST|GMT\+[12])/);
+      assert.equal(s!.lastRun, null);
+
+      const run = await api.post('/api/schedules/nightly-report/run');
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      assert.equal(run.body.queue, 'reports.fifo');
+      const { messages } = await t.store.browseMessages({
+        QueueUrl: (await t.store.getQueueUrl({ QueueName: 'reports.fifo' })).QueueUrl,
+      });
+      assert.equal(messages.length, 1);
+      assert.equal(messages[0]!.messageId, run.body.messageId);
+      assert.match(messages[0]!.body, /daily/);
+      const after = await api.get('/api/schedules');
+      assert.ok(((after.body.schedules as { lastRun: number }[])[0]!.lastRun ?? 0) > 0);
+      const [entry] = (await api.get('/api/audit')).body.entries as { action: string; queue: string }[];
+      assert.deepEqual([entry?.action, entry?.queue], ['run-schedule', 'reports.fifo']);
+      assert.equal((await api.post('/api/schedules/nope/run')).status, 404);
+    } finally {
+      await stop();
+      await t.close();
+    }
   });
 });

@@ -10,8 +10,21 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type DashboardServer, OPERATOR, seed, startDashboardServer, VIEWER } from './harness.ts';
+import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import { defineWorker } from '../../src/worker/define.ts';
+import { runWorkers } from '../../src/worker/run.ts';
+import {
+  type DashboardServer,
+  OPERATOR,
+  runSchedules,
+  ShiftedClock,
+  seed,
+  seedHistory,
+  startDashboardServer,
+  VIEWER,
+} from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -56,13 +69,19 @@ const noErrors = (errors: string[]) => assert.deepEqual(errors, [], 'console err
 describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
   let t: DashboardServer;
   let context: BrowserContext;
+  let stopSchedules: (() => Promise<void>) | undefined;
   before(async () => {
-    t = await startDashboardServer();
+    const clock = new ShiftedClock();
+    const board = new ScheduleBoard();
+    t = await startDashboardServer({ clock, schedules: board });
+    await seedHistory(t.store, clock);
     await seed(t);
+    stopSchedules = await runSchedules(t, board);
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   });
   after(async () => {
     await context?.close();
+    await stopSchedules?.();
     await t?.close();
   });
 
@@ -75,6 +94,35 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
     await page.screenshot({ path: join(shots, 'dashboard-overview.png') });
     await page.click('#pause');
     assert.equal(await page.textContent('#pause'), 'Resume');
+    noErrors(errors);
+    await page.close();
+  });
+
+  it('draws a queue’s history, for each range', async () => {
+    const { page, errors } = await open(context, `${t.url}/dashboard/queues/charted`);
+    await page.waitForSelector('#charts figure polyline.series');
+    assert.equal(await page.locator('#charts figure').count(), 4);
+    const lines = await page
+      .locator('#charts polyline.series')
+      .evaluateAll((els) => els.map((e) => (e.getAttribute('points') ?? '').split(' ').length));
+    assert.ok(
+      lines.every((n) => n >= 55),
+      `a point per sampled minute in every series: ${lines}`,
+    );
+    const stroke = await page
+      .locator('#charts polyline.series')
+      .first()
+      .evaluate((e) => getComputedStyle(e).stroke);
+    assert.notEqual(stroke, 'none', 'coloured by the stylesheet');
+    await page.locator('#history').screenshot({ path: join(shots, 'dashboard-history.png') });
+    await page.click('#history button[data-range="7d"]');
+    // The hour in 1-hour buckets: one or two points a series.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#charts polyline.series')].every(
+        (e) => (e.getAttribute('points') ?? '').split(' ').length <= 2,
+      ),
+    );
+    assert.equal(await page.getAttribute('#history button[data-range="7d"]', 'aria-pressed'), 'true');
     noErrors(errors);
     await page.close();
   });
@@ -123,6 +171,78 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
     assert.equal(await page.textContent('#moves li .progress-text'), '3 / 3 moved');
     const [orders] = await t.store.stats('orders');
     assert.equal(orders?.visible, 23, 'the poison orders are back in their queue');
+    noErrors(errors);
+    await page.close();
+  });
+
+  it('lists a running worker, named by its WORKER_ID, with what it holds', async () => {
+    const { QueueUrl } = await t.store.createQueue({ QueueName: 'thumbnails' });
+    for (let i = 0; i < 3; i++) await t.store.sendMessage({ QueueUrl, MessageBody: `image ${i}` });
+    let finish!: () => void;
+    const held = new Promise<void>((r) => {
+      finish = r;
+    });
+    let started = 0;
+    const running = await runWorkers(
+      [
+        defineWorker({
+          queue: 'thumbnails',
+          handler: async () => {
+            started++;
+            await held;
+          },
+        }),
+      ],
+      {
+        env: {
+          SLUICE_ENDPOINT: t.url,
+          AWS_REGION: 'us-east-1',
+          WORKER_ID: 'thumbs-7',
+          WORKER_HEALTH_PORT: '0',
+        },
+        handleSignals: false,
+        logger: pino({ level: 'silent' }),
+        writeStats: () => {},
+      },
+    );
+    try {
+      const { page, errors } = await open(context, `${t.url}/dashboard/workers`);
+      const row = page.locator('#workers tr[data-worker="thumbs-7"]');
+      await row.waitFor();
+      assert.equal(await row.locator('td').nth(1).textContent(), 'thumbnails');
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#workers tr[data-worker="thumbs-7"] td:nth-child(3)')?.textContent === '3',
+      );
+      assert.equal(started, 3);
+      assert.match((await page.textContent('#supervisor')) ?? '', /sluice scale/);
+      await page.screenshot({ path: join(shots, 'dashboard-workers.png') });
+      noErrors(errors);
+      await page.close();
+    } finally {
+      finish();
+      await running.stop();
+    }
+  });
+
+  it('runs a schedule now', async () => {
+    const { page, errors } = await open(context, `${t.url}/dashboard/schedules`);
+    const row = page.locator('#schedules tr[data-schedule="nightly-report"]');
+    await row.waitFor();
+    assert.match((await row.locator('td').nth(4).textContent()) ?? '', /03:00:00/);
+    assert.equal(await row.locator('td').nth(5).textContent(), '—', 'never run yet');
+    await page.screenshot({ path: join(shots, 'dashboard-schedules.png') });
+    await row.locator('button.run-now').click();
+    await page.waitForFunction(() =>
+      /^ran nightly-report/.test(document.querySelector('#toast')?.textContent ?? ''),
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#schedules tr[data-schedule="nightly-report"] td:nth-child(6)')
+          ?.textContent !== '—',
+    );
+    const [reports] = await t.store.stats('reports.fifo');
+    assert.equal(reports?.visible, 1, 'the schedule’s message is on its queue');
     noErrors(errors);
     await page.close();
   });

@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { awsClient } from '../../src/client/aws.ts';
+import type { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import { defineSchedule, startScheduler } from '../../src/scheduler/index.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/store.ts';
+import { type Clock, systemClock } from '../../src/time/clock.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { PermanentError } from '../../src/worker/errors.ts';
 import { startWorker } from '../../src/worker/worker.ts';
@@ -27,22 +30,44 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
+/**
+ * A wall clock that a test may set back (`offsetMs` < 0) to write history in the past, e.g. an hour of
+ * samples in a few seconds; its timers are the system's.
+ */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now = () => Date.now() + this.offsetMs;
+  setTimer = systemClock.setTimer;
+}
+
 /** With `auth`, the server has the two keys above and VIEWER signs in read-only. */
-export async function startDashboardServer(options: { auth?: boolean } = {}): Promise<DashboardServer> {
+export async function startDashboardServer(
+  options: { auth?: boolean; clock?: Clock; schedules?: ScheduleBoard } = {},
+): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-dashboard-'));
   const server = await startServer({
     port: 0,
     log: () => {},
-    openStore: (baseUrl) => openSqliteStore({ path: join(dir, 'sluice.sqlite'), identity: { baseUrl } }),
+    openStore: (baseUrl) =>
+      openSqliteStore({
+        path: join(dir, 'sluice.sqlite'),
+        identity: { baseUrl },
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
     ...(options.auth
       ? {
           keys: new Map([
             [OPERATOR.accessKeyId, OPERATOR.secretAccessKey],
             [VIEWER.accessKeyId, VIEWER.secretAccessKey],
           ]),
-          dashboard: { viewers: new Set([VIEWER.accessKeyId]) },
+          dashboard: {
+            viewers: new Set([VIEWER.accessKeyId]),
+            ...(options.schedules ? { schedules: options.schedules } : {}),
+          },
         }
-      : {}),
+      : options.schedules
+        ? { dashboard: { schedules: options.schedules } }
+        : {}),
   });
   return {
     server,
@@ -87,6 +112,11 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
         MessageBody: JSON.stringify({ to: `bounce-${i}@example.com` }),
       });
     const logger = pino({ level: 'silent' });
+    // Each worker names itself on its requests, as `sluice worker` does with its WORKER_ID.
+    const workerClient = (workerId: string) =>
+      awsClient({ endpoint: t.url, region: 'us-east-1', credentials, workerId });
+    const ordersClient = workerClient('orders-1');
+    const emailsClient = workerClient('emails-1');
     const ordersWorker = startWorker(
       defineWorker({
         queue: 'orders',
@@ -97,7 +127,7 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
         },
         backoff: { baseSeconds: 0, maxSeconds: 0 },
       }),
-      { client, logger },
+      { client: ordersClient, logger },
     );
     const emailsWorker = startWorker(
       defineWorker({
@@ -106,7 +136,7 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
           throw new PermanentError('mailbox does not exist');
         },
       }),
-      { client, logger },
+      { client: emailsClient, logger },
     );
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -116,6 +146,7 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
       await new Promise((r) => setTimeout(r, 50));
     }
     await Promise.all([ordersWorker.stop(), emailsWorker.stop()]);
+    await Promise.all([ordersClient.close(), emailsClient.close()]);
     for (let i = 0; i < 20; i++)
       await client.sendMessage({
         QueueUrl: orders,
@@ -125,6 +156,65 @@ export async function seed(t: DashboardServer, credentials = OPERATOR): Promise<
   } finally {
     await client.close();
   }
+}
+
+/**
+ * An hour of history for queue `charted`, sampled every minute with the clock set back: traffic that
+ * rises and falls, messages waiting longer as the backlog grows. Leaves the clock at now.
+ */
+export async function seedHistory(store: Store, clock: ShiftedClock): Promise<void> {
+  const { QueueUrl } = await store.createQueue({ QueueName: 'charted' });
+  // Each minute's sends, receives and sample fall in that minute's bucket: one point per minute.
+  const thisMinute = Math.floor(Date.now() / 60_000) * 60_000;
+  const at = (t: number) => {
+    clock.offsetMs = t - Date.now();
+  };
+  for (let minute = 60; minute > 0; minute--) {
+    at(thisMinute - minute * 60_000 + 1000);
+    const wave = Math.round(20 + 15 * Math.sin(minute / 8));
+    for (let i = 0; i < wave; i += 10)
+      await store.sendMessageBatch({
+        QueueUrl,
+        Entries: Array.from({ length: Math.min(10, wave - i) }, (_, j) => ({
+          Id: String(j),
+          MessageBody: `job ${minute}-${i + j}`,
+        })),
+      });
+    at(thisMinute - minute * 60_000 + 20_000 + (minute % 7) * 4_000);
+    const { Messages = [] } = await store.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
+    if (Messages.length)
+      await store.deleteMessageBatch({
+        QueueUrl,
+        Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+      });
+    await store.recordHistory();
+  }
+  clock.offsetMs = 0;
+}
+
+/**
+ * A real scheduler, as `sluice dev` runs one, with schedule `nightly-report` (03:00 Paris time) on the
+ * FIFO queue `reports.fifo`, attached to the dashboard's board. Returns stop().
+ */
+export async function runSchedules(t: DashboardServer, board: ScheduleBoard): Promise<() => Promise<void>> {
+  const client = awsClient({ endpoint: t.url, region: 'us-east-1', credentials: OPERATOR });
+  await client.createQueue({ QueueName: 'reports.fifo', Attributes: { FifoQueue: 'true' } });
+  const schedules = [
+    defineSchedule({
+      name: 'nightly-report',
+      cron: '0 3 * * *',
+      timezone: 'Europe/Paris',
+      queue: 'reports.fifo',
+      body: { report: 'daily' },
+    }),
+  ];
+  const scheduler = startScheduler(schedules, { client, logger: pino({ level: 'silent' }) });
+  await scheduler.ready;
+  board.attach(schedules, scheduler);
+  return async () => {
+    await scheduler.stop();
+    await client.close();
+  };
 }
 
 /** The dashboard's API as a script uses it: a cookie jar of one session and its CSRF token. */

@@ -61,6 +61,8 @@ describe('createWorkerMetrics', () => {
     metrics.processed('jobs', 0.2);
     metrics.receiveDuration('jobs', 20);
     metrics.received('jobs', 2, [-3, 90]);
+    metrics.waited('jobs', 0.003);
+    metrics.waited('jobs', -1);
     const text = await registry.metrics();
     assert.equal(sample(text, 'sluice_handler_duration_seconds_sum', jobs), 0.2);
     assert.equal(sample(text, 'sluice_handler_duration_seconds_bucket', { ...jobs, le: '0.25' }), 1);
@@ -69,6 +71,10 @@ describe('createWorkerMetrics', () => {
     assert.equal(sample(text, 'sluice_message_lag_seconds_count', jobs), 2);
     assert.equal(sample(text, 'sluice_message_lag_seconds_sum', jobs), 90);
     assert.equal(sample(text, 'sluice_message_lag_seconds_bucket', { ...jobs, le: '0.1' }), 1);
+    assert.equal(sample(text, 'sluice_message_wait_seconds_count', jobs), 2);
+    assert.equal(sample(text, 'sluice_message_wait_seconds_sum', jobs), 0.003);
+    assert.equal(sample(text, 'sluice_message_wait_seconds_bucket', { ...jobs, le: '0.001' }), 1);
+    assert.equal(sample(text, 'sluice_message_wait_seconds_bucket', { ...jobs, le: '0.005' }), 2);
   });
 
   it('initQueue shows every series at 0 before the first event', async () => {
@@ -86,6 +92,7 @@ describe('createWorkerMetrics', () => {
       'sluice_handler_duration_seconds_count',
       'sluice_receive_duration_seconds_count',
       'sluice_message_lag_seconds_count',
+      'sluice_message_wait_seconds_count',
     ]) {
       assert.equal(sample(text, name, jobs), 0, name);
     }

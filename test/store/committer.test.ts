@@ -1,5 +1,8 @@
 /** The group committer: shared transactions, atomic operations, replay after an unexpected failure. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Committer } from '../../src/store/sqlite/committer.ts';
 import Database from '../../src/store/sqlite/driver.ts';
@@ -94,5 +97,52 @@ describe('Committer', () => {
     await pending;
     assert.deepEqual(values(), ['a']);
     await assert.rejects(committer.run(insert('b')), /closed/);
+  });
+
+  it('with light commits, fsyncs (FULL) a batch with any durable op, skips it (NORMAL) for one of none, and commits light ops queued ahead of a durable one first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-committer-'));
+    const db = new Database(join(dir, 'db.sqlite'));
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec('CREATE TABLE t (v TEXT)');
+      const committer = new Committer(
+        db,
+        () => false,
+        () => {},
+        true,
+      );
+      // The level the COMMIT of this op's batch runs at, read on the connection inside the transaction.
+      const level = (durable: boolean) =>
+        committer.run(() => {
+          db.prepare('INSERT INTO t (v) VALUES (?)').run(String(durable));
+          return db.pragma('synchronous', { simple: true });
+        }, durable);
+      assert.deepEqual(await Promise.all([level(false), level(false)]), [1, 1]);
+      assert.deepEqual(await Promise.all([level(true), level(false)]), [2, 2]);
+      assert.deepEqual(await Promise.all([level(true)]), [2]);
+      // Light ops ahead of a durable one commit first, on their own, and settle before its fsync.
+      const order: string[] = [];
+      const light = level(false).then((l) => order.push(`light ${l}`));
+      const durable = level(true).then((l) => order.push(`durable ${l}`));
+      await Promise.all([light, durable]);
+      assert.deepEqual(order, ['light 1', 'durable 2']);
+      await assert.rejects(
+        committer.run(() => {
+          throw new Error('a bug');
+        }, false),
+      );
+      assert.equal(
+        db.pragma('synchronous', { simple: true }),
+        2,
+        'FULL again after a light batch, even a failed one',
+      );
+      // Without light commits every batch keeps the database's level.
+      const plain = new Committer(db, () => false);
+      assert.equal(await plain.run(() => db.pragma('synchronous', { simple: true }), false), 2);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

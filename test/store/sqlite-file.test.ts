@@ -85,4 +85,31 @@ describe('SQLite file: durability across close and reopen', () => {
       await second.close();
     }
   });
+
+  it('keeps the queue history, and what was counted since the last sample, after reopening', async () => {
+    const clock = new ManualClock();
+    const first = await openSqliteStore({ path: file, clock });
+    const url = await createQueue(first, 'charted');
+    for (const body of ['a', 'b']) await first.sendMessage({ QueueUrl: url, MessageBody: body });
+    await first.recordHistory();
+    await clock.advance(60_000);
+    await first.sendMessage({ QueueUrl: url, MessageBody: 'c' });
+    await receive(first, url);
+    await first.close(); // no sample since the third send: close takes one
+
+    const second = await openSqliteStore({ path: file, clock });
+    try {
+      const { points } = await second.history({ QueueUrl: url, range: '1h' });
+      assert.deepEqual(
+        points.map((p) => [p.sent, p.received, p.visible]),
+        [
+          [2, 0, 2],
+          [1, 1, 2],
+        ],
+      );
+      assert.equal((await second.activity())[0]?.sent, 3);
+    } finally {
+      await second.close();
+    }
+  });
 });

@@ -28,5 +28,6 @@ export const sluice = defineCommand({
     plan: () => import('../plan.ts').then((m) => m.default),
     deploy: () => import('../deploy.ts').then((m) => m.default),
     health: () => import('../health.ts').then((m) => m.default),
+    dashboard: () => import('../dashboard.ts').then((m) => m.default),
   },
 });

@@ -7,6 +7,8 @@ const modules = {
   queue: () => import('./queue.js'),
   'dead-letters': () => import('./dead-letters.js'),
   audit: () => import('./audit.js'),
+  workers: () => import('./workers.js'),
+  schedules: () => import('./schedules.js'),
   login: () => import('./login.js'),
 };
 

@@ -58,6 +58,15 @@ export function age(seconds) {
   if (seconds < 86400) return `${(seconds / 3600).toFixed(1)} h`;
   return `${(seconds / 86400).toFixed(1)} d`;
 }
+/** Milliseconds as the unit that reads best: 850 ms, 4.2 s, 3 min, 1.5 h. */
+export function duration(ms) {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return age(Math.round(ms / 1000));
+}
+/** p50 / p95 / p99 of a wait ({count, p50, p95, p99} or null). */
+export const percentiles = (w) => (w ? `${duration(w.p50)} / ${duration(w.p95)} / ${duration(w.p99)}` : '—');
 export const ago = (ms) => age(Math.max(0, Math.round((Date.now() - ms) / 1000)));
 export const when = (ms) => new Date(ms).toLocaleString();
 export const num = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString());

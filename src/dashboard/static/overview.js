@@ -1,4 +1,4 @@
-import { $, age, every, get, h, num, queuePage } from './lib.js';
+import { $, age, every, get, h, num, percentiles, queuePage } from './lib.js';
 
 export function start() {
   const tbody = $('#queues tbody');
@@ -42,6 +42,21 @@ function row(q) {
             num(q.dlqDepth),
           )
         : '—',
+    ),
+    h(
+      'td',
+      { class: 'num', 'data-label': 'In/min', title: `received ${q.receivedPerMinute}/min` },
+      num(q.sentPerMinute),
+    ),
+    h('td', { class: 'num', 'data-label': 'Out/min' }, num(q.deletedPerMinute)),
+    h(
+      'td',
+      {
+        class: 'num wait',
+        'data-label': 'Waiting',
+        title: q.waitMs ? `${q.waitMs.count} first receives` : '',
+      },
+      percentiles(q.waitMs),
     ),
   );
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { errors } from '../../sqs/errors.ts';
 import type * as T from '../../sqs/types.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import type * as O from '../operator.ts';
@@ -227,6 +228,14 @@ export class PostgresStore implements Store {
     this.#run((c, tx) => browse.deleteMessages(c, tx, i));
   appendAudit = (i: O.AuditInput) => this.#run((c, tx) => audit.appendAudit(c, tx, i));
   listAudit = (i?: O.AuditListInput) => this.#run((c, tx) => audit.listAudit(c, tx, i));
+
+  // The dashboard's history and traffic are not kept on PostgreSQL yet: samples are skipped,
+  // traffic is empty (the overview still shows every queue's counts), a history chart is refused.
+  recordHistory = async (): Promise<void> => {};
+  history = async (_i: O.HistoryInput): Promise<O.HistoryOutput> => {
+    throw errors.unsupportedOperation('Queue history is not supported on PostgreSQL yet.');
+  };
+  activity = async (_prefix?: string): Promise<O.QueueActivity[]> => [];
 
   /** Closes the whole store: every region's view, the pool and the listener. */
   close(): Promise<void> {

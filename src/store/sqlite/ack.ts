@@ -45,13 +45,18 @@ function deleteOne(ctx: StoreContext, q: QueueRecord, handle: unknown): void {
   const r = receiptOf(q, handle);
   if (!q.settings.fifo) {
     // Standard queues: one statement; a handle of a deleted message matches no row and still succeeds.
-    ctx.sql`DELETE FROM ${q.table} WHERE id = ? AND message_id = ?`.run(r.rowId, r.messageId);
+    const { changes } = ctx.sql`DELETE FROM ${q.table} WHERE id = ? AND message_id = ?`.run(
+      r.rowId,
+      r.messageId,
+    );
+    ctx.activity.deleted(q.id, changes);
     return;
   }
   const current = held(ctx, q, r);
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
   ctx.sql`DELETE FROM ${q.table} WHERE id = ?`.run(current.id);
+  ctx.activity.deleted(q.id);
   // Deleting a FIFO message can unlock its group for a waiting long poll.
   ctx.signalQueue(q.id);
 }

@@ -13,6 +13,14 @@ import type { Database } from 'better-sqlite3';
  * replayed in a transaction of its own, so only the faulty one fails. (This
  * replaces a savepoint per operation, which cost two statements per call.)
  *
+ * Durability. With `lightCommits` (the database runs synchronous=FULL), a
+ * batch made only of operations that are not `durable` — receives, deletes,
+ * visibility changes: losing one to a power loss only makes a message
+ * visible again, which at-least-once delivery allows — commits with
+ * synchronous=NORMAL, skipping the WAL's fsync; the next durable commit's
+ * fsync covers its frames too (the WAL is one file, appended in order). A
+ * batch with any durable operation (a send, a queue change) is fsynced.
+ *
  * States: IDLE (nothing queued) → SCHEDULED (ops queued, a flush is set for the
  * next macrotask) → FLUSHING (the transaction runs, synchronously) → IDLE.
  * Ops queued while FLUSHING — only possible from an after-commit hook — go to
@@ -21,6 +29,7 @@ import type { Database } from 'better-sqlite3';
 
 type Op = {
   run: (db: Database) => unknown;
+  durable: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   result?: unknown;
@@ -36,17 +45,21 @@ export class Committer {
   #afterCommit: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
   #sql: Record<'begin' | 'commit' | 'rollback', { run(): unknown }>;
+  readonly #lightCommits: boolean;
 
   /**
    * @param isExpected tells the errors that operations throw before writing (bad input).
    * @param onRollback called after a rollback, so caches can re-read the database.
+   * @param lightCommits the database runs synchronous=FULL; batches of non-durable operations may skip the fsync.
    */
   constructor(
     db: Database,
     private readonly isExpected: (e: unknown) => boolean,
     private readonly onRollback: () => void = () => {},
+    lightCommits = false,
   ) {
     this.#db = db;
+    this.#lightCommits = lightCommits;
     this.#sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -54,11 +67,15 @@ export class Committer {
     };
   }
 
-  /** Runs `fn` inside the next group transaction; resolves with its result once committed. */
-  run<T>(fn: (db: Database) => T): Promise<T> {
+  /**
+   * Runs `fn` inside the next group transaction; resolves with its result once
+   * committed. `durable: false` for an operation whose loss to a power cut
+   * only redelivers a message (see Durability above).
+   */
+  run<T>(fn: (db: Database) => T, durable = true): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject, failed: false });
+      this.#queue.push({ run: fn, durable, resolve: resolve as (v: unknown) => void, reject, failed: false });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
@@ -73,8 +90,18 @@ export class Committer {
 
   #flush(): void {
     this.#scheduled = false;
-    const ops = this.#queue;
+    let ops = this.#queue;
     this.#queue = [];
+    // Non-durable ops ahead of a durable one (receives woken by the last commit, then new sends)
+    // commit now without an fsync; the rest goes first in the next batch, so the receivers'
+    // callers run before the event loop blocks on the fsync. Order is kept: two batches in a row.
+    const firstDurable = this.#lightCommits ? ops.findIndex((op) => op.durable) : -1;
+    if (firstDurable > 0) {
+      this.#queue = ops.slice(firstDurable);
+      ops = ops.slice(0, firstDurable);
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
     if (ops.length > 0 && !this.#runBatch(ops)) {
       for (const op of ops) this.#runBatch([op]);
     }
@@ -87,6 +114,17 @@ export class Committer {
    * unexpectedly (the caller then replays the ops one by one).
    */
   #runBatch(ops: Op[]): boolean {
+    const light = this.#lightCommits && !ops.some((op) => op.durable);
+    // Not prepared once: SQLite applies `PRAGMA synchronous` when the statement is compiled.
+    if (light) this.#db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return this.#runInTransaction(ops);
+    } finally {
+      if (light) this.#db.exec('PRAGMA synchronous = FULL');
+    }
+  }
+
+  #runInTransaction(ops: Op[]): boolean {
     const db = this.#db;
     const sql = this.#sql;
     try {

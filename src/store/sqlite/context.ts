@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../time/clock.ts';
 import type { Waiters } from '../shared/waiters.ts';
 import type { StoreIdentity } from '../store.ts';
+import type { Activity } from './activity.ts';
 import type { Committer } from './committer.ts';
 import type { QueueRegistry } from './queue-registry.ts';
 
@@ -24,6 +25,8 @@ export interface StoreContext {
   timings: StoreTimings;
   queues: QueueRegistry;
   waiters: Waiters;
+  /** Sends, receives and deletes counted for the queue history (activity.ts). */
+  activity: Activity;
   /**
    * A prepared statement, as a tagged template: ctx.sql`DELETE FROM ${q.table} WHERE id = ?`.
    * Prepared once per call site and interpolated values (table names, column

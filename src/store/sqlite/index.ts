@@ -9,6 +9,7 @@ import { Waiters } from '../shared/waiters.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type { ReceiveOptions } from '../types.ts';
 import * as ack from './ack.ts';
+import { Activity } from './activity.ts';
 import * as audit from './audit.ts';
 import * as browse from './browse.ts';
 import { Committer } from './committer.ts';
@@ -18,17 +19,18 @@ import * as dlq from './dlq.ts';
 import Database from './driver.ts';
 import { lockDatabaseFile } from './file-lock.ts';
 import { fsReason } from './fs-reason.ts';
+import * as history from './history.ts';
 import { MoveTasks } from './move-tasks.ts';
 import * as queues from './queue-actions.ts';
 import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
-import { prepareDatabase, type Synchronous } from './schema.ts';
+import { DEFAULT_SYNCHRONOUS, prepareDatabase, readSynchronous, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
   path: string;
-  /** `NORMAL` (default): a commit survives a process crash. `FULL`: also a power loss, at a cost. */
+  /** `FULL` (default): an acknowledged send survives a power loss or an OS crash (an fsync per group commit of sends). `NORMAL`: a process crash only. */
   synchronous?: Synchronous;
   clock?: Clock;
   identity?: Partial<StoreIdentity>;
@@ -48,11 +50,21 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
-  const { db, unlock } = openDatabase(options.path, options.synchronous ?? 'NORMAL', identity.region);
+  const synchronous = options.synchronous ?? DEFAULT_SYNCHRONOUS;
+  const { db, unlock } = openDatabase(options.path, synchronous, identity.region);
   const clock = options.clock ?? systemClock;
   const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
   const registry = QueueRegistry.open(db, identity);
-  const committer = new Committer(db, isSqsError, () => registry.reload());
+  const committer = new Committer(
+    db,
+    isSqsError,
+    () => {
+      registry.reload();
+      activity.discard();
+    },
+    synchronous === 'FULL' && !db.memory,
+  );
+  const activity = new Activity(committer, clock.now());
   const waiters = new Waiters(clock);
   const ctx: StoreContext = {
     db,
@@ -66,6 +78,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     queues: registry,
     waiters,
+    activity,
     sql(strings, ...names) {
       let bySite = statements.get(strings);
       if (!bySite) {
@@ -95,9 +108,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const shared: Shared = {
     moveTasks,
     regions: new Map(),
+    synchronous: () => (closing || db.memory ? undefined : readSynchronous(db)),
     close: () =>
       (closing ??= (async () => {
         moveTasks.close();
+        // What was counted since the last sample survives a clean restart.
+        if (activity.counted)
+          await committer.run(() => history.recordHistory(ctx, activity.take(clock.now()))).catch(() => {});
         waiters.close();
         await committer.close();
         db.close();
@@ -114,6 +131,8 @@ interface Shared {
   moveTasks: MoveTasks;
   /** Each region's view, made on first use. */
   regions: Map<string, SqliteStore>;
+  /** The level the database runs at, read back from SQLite; undefined in memory or once closing. */
+  synchronous(): ReturnType<typeof readSynchronous>;
   close(): Promise<void>;
 }
 
@@ -149,8 +168,9 @@ class SqliteStore implements Store {
     return view;
   }
 
-  #run<R>(fn: (ctx: StoreContext) => R): Promise<R> {
-    return this.#ctx.committer.run(() => fn(this.#ctx));
+  /** `durable: false` for what only redelivers a message if a power cut loses it (committer.ts). */
+  #run<R>(fn: (ctx: StoreContext) => R, durable = true): Promise<R> {
+    return this.#ctx.committer.run(() => fn(this.#ctx), durable);
   }
 
   createQueue = (i: T.CreateQueueInput) => this.#run((c) => queues.createQueue(c, i));
@@ -169,12 +189,13 @@ class SqliteStore implements Store {
   sendMessage = (i: T.SendMessageInput) => this.#run((c) => send.sendMessage(c, i));
   sendMessageBatch = (i: T.SendMessageBatchInput) => this.#run((c) => send.sendMessageBatch(c, i));
   receiveMessage = (i: T.ReceiveMessageInput, o?: ReceiveOptions) => receiveMessage(this.#ctx, i, o);
-  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i));
-  deleteMessageBatch = (i: T.DeleteMessageBatchInput) => this.#run((c) => ack.deleteMessageBatch(c, i));
+  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i), false);
+  deleteMessageBatch = (i: T.DeleteMessageBatchInput) =>
+    this.#run((c) => ack.deleteMessageBatch(c, i), false);
   changeMessageVisibility = (i: T.ChangeMessageVisibilityInput) =>
-    this.#run((c) => ack.changeMessageVisibility(c, i));
+    this.#run((c) => ack.changeMessageVisibility(c, i), false);
   changeMessageVisibilityBatch = (i: T.ChangeMessageVisibilityBatchInput) =>
-    this.#run((c) => ack.changeMessageVisibilityBatch(c, i));
+    this.#run((c) => ack.changeMessageVisibilityBatch(c, i), false);
 
   listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
     this.#run((c) => dlq.listDeadLetterSourceQueues(c, i));
@@ -193,8 +214,13 @@ class SqliteStore implements Store {
     this.#run((c) => browse.deleteMessages(c, i));
   appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
   listAudit = (i?: O.AuditListInput) => this.#run((c) => audit.listAudit(c, i));
+  recordHistory = () => this.#run((c) => history.recordHistory(c, c.activity.take(c.clock.now())));
+  history = (i: O.HistoryInput) => this.#run((c) => history.history(c, i));
+  activity = (prefix?: string) => this.#run((c) => history.activity(c, c.activity, prefix));
 
   /** Closes the whole store, every region's view with it. */
+  synchronous = () => this.#shared.synchronous();
+
   close(): Promise<void> {
     return this.#shared.close();
   }

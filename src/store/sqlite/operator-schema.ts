@@ -6,7 +6,9 @@ import type { Database } from 'better-sqlite3';
  * older sluice ignores them, so they need no schema version of their own.
  *  - audit_log: who did what to which queue, how many messages, when;
  *  - move_task_filters: the filter of a move task started by moveMessages
- *    (move_tasks holds the task itself, as for StartMessageMoveTask).
+ *    (move_tasks holds the task itself, as for StartMessageMoveTask);
+ *  - queue_history: each queue's sampled counts and traffic per time bucket
+ *    (history.ts).
  */
 const DDL = `
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -19,6 +21,21 @@ CREATE TABLE IF NOT EXISTS audit_log (
   detail TEXT
 );
 CREATE TABLE IF NOT EXISTS move_task_filters (handle TEXT PRIMARY KEY, filter TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS queue_history (
+  queue TEXT NOT NULL, -- the queue's ARN
+  bucket_ms INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  visible INTEGER NOT NULL,
+  in_flight INTEGER NOT NULL,
+  delayed INTEGER NOT NULL,
+  oldest_age INTEGER NOT NULL,
+  dlq_depth INTEGER,
+  sent INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  waits TEXT,
+  PRIMARY KEY (queue, bucket_ms, at)
+) WITHOUT ROWID;
 `;
 
 export function prepareOperatorTables(db: Database): void {

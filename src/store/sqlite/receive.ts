@@ -12,7 +12,8 @@ import type { QueueRecord } from './queue-registry.ts';
  * N messages; a long poll repeats the attempt each time the queue is signalled
  * (a send, a release) or a message's delay or visibility runs out, until it has
  * messages, the wait ends, or the caller aborts. The only awaits are the
- * attempt and the wait.
+ * attempt and the wait. A claim lost to a power cut only makes its messages
+ * visible again, so attempts are not durable commits (committer.ts).
  */
 export async function receiveMessage(
   ctx: StoreContext,
@@ -20,7 +21,7 @@ export async function receiveMessage(
   options: ReceiveOptions = {},
 ): Promise<T.ReceiveMessageOutput> {
   validateReceiveParams(input);
-  const first = await ctx.committer.run(() => attempt(ctx, input, options.signal));
+  const first = await ctx.committer.run(() => attempt(ctx, input, options.signal), false);
   const waitSeconds = input.WaitTimeSeconds ?? first.queue.settings.receiveWaitTimeSeconds;
   const deadline = ctx.clock.now() + waitSeconds * 1000;
   let result = first;
@@ -28,7 +29,7 @@ export async function receiveMessage(
     const until = Math.min(deadline, result.nextVisibleAt ?? deadline);
     await ctx.waiters.wait(result.queue.id, result.version, until, options.signal);
     if (options.signal?.aborted || ctx.waiters.isClosed) break;
-    result = await ctx.committer.run(() => attempt(ctx, input, options.signal));
+    result = await ctx.committer.run(() => attempt(ctx, input, options.signal), false);
   }
   return result.messages.length ? { Messages: result.messages } : {};
 }
@@ -103,6 +104,9 @@ function claim(
     now,
     ...rows.map((r) => r.id),
   );
+  const waits: number[] = [];
+  for (const row of rows) if (row.receive_count === 0) waits.push(now - row.sent_at);
+  ctx.activity.received(queue.id, rows.length, waits);
   return rows.map((row) => {
     row.receive_count += 1;
     if (row.first_receive_at === null) row.first_receive_at = now;

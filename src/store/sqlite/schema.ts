@@ -98,7 +98,26 @@ export function dropMessageTable(db: Database, queueId: number): void {
   db.exec(`DROP TABLE IF EXISTS ${messageTable(queueId)}`);
 }
 
+/**
+ * How hard a commit is pushed to disk (WAL mode). `FULL`: the WAL is fsynced at
+ * every commit that holds a send or a queue change, so an acknowledged send
+ * survives a power loss or an OS crash (receives, deletes and visibility
+ * changes skip it: losing one only redelivers a message; committer.ts).
+ * `NORMAL`: fsync only at checkpoints; a commit survives the process being
+ * killed, but the last commits before a power loss or OS crash may be lost.
+ */
 export type Synchronous = 'NORMAL' | 'FULL';
+
+/** What a broker's acknowledgement should mean: the change survives the machine losing power. */
+export const DEFAULT_SYNCHRONOUS: Synchronous = 'FULL';
+
+/** `PRAGMA synchronous`'s numeric answer, by name. */
+const SYNCHRONOUS_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
+/** The level a connection actually runs at, read back from SQLite. */
+export function readSynchronous(db: Database): (typeof SYNCHRONOUS_LEVELS)[number] | undefined {
+  return SYNCHRONOUS_LEVELS[Number(db.pragma('synchronous', { simple: true }))];
+}
 
 /**
  * Steps that bring a database from version N (the key) to N + 1. They run in
@@ -125,8 +144,8 @@ const MIGRATIONS: Record<number, (db: Database, defaultRegion: string) => void> 
 };
 
 /**
- * Pragmas and tables, migrating an older database forward. WAL with
- * synchronous=NORMAL: a commit survives a process crash; FULL also power loss.
+ * Pragmas and tables, migrating an older database forward. WAL with the
+ * given `synchronous` (see Synchronous).
  * `defaultRegion` is the region queues of a database from before regions belong to.
  */
 export function prepareDatabase(db: Database, synchronous: Synchronous, defaultRegion: string): void {

@@ -95,6 +95,7 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
     q.settings.fifo ? dedupId : (entry.MessageDeduplicationId ?? null),
     sequence,
   );
+  ctx.activity.sent(q.id);
   // Delayed sends signal too: a waiting long poll recomputes when it must look again.
   ctx.signalQueue(q.id);
   return result;

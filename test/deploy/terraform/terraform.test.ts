@@ -9,7 +9,7 @@
  * `terraform validate` it), and for the same bytes from the same config.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -111,6 +111,15 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sluice deploy terraform: the reference system', () => {
+  it('leaves nothing behind: the config’s own files go to a temporary data directory', () => {
+    // The reference config opens <data>/reference.sqlite when it is loaded; deploy runs in `dir`.
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => !name.startsWith('tf-') && name !== 'bulk'),
+      [],
+      'no data/ in the current directory',
+    );
+  });
+
   it('scales on the seeds’ numbers: 100 visible per task, 1–10 in prod', () => {
     assert.deepEqual(Object.keys(prod.raw), FILES);
     const target = resource(prod, 'aws_appautoscaling_target', 'workers');

@@ -9,6 +9,7 @@ import { dlqContract } from './dlq.ts';
 import { fifoContract } from './fifo.ts';
 import { fifoDedupContract } from './fifo-dedup.ts';
 import type { ApiFactory, StoreFactory } from './harness.ts';
+import { historyContract } from './history.ts';
 import { longPollContract } from './long-poll.ts';
 import { moveTasksContract } from './move-tasks.ts';
 import { operatorContract } from './operator.ts';
@@ -41,6 +42,7 @@ export function storeContract(make: StoreFactory): void {
   apiContract(make);
   statsContract(make);
   operatorContract(make);
+  historyContract(make);
   regionsContract(make);
 }
 
