@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
-import { apiContract } from './contract/index.ts';
-import { operatorContract } from './contract/operator.ts';
-import { regionsContract } from './contract/regions.ts';
-import { statsContract } from './contract/stats.ts';
+import { storeContract } from './contract/index.ts';
 import { createTestDatabase, postgresFactory, type TestDatabase } from './postgres-db.ts';
 
 describe('Store contract: PostgreSQL', () => {
@@ -15,13 +12,7 @@ describe('Store contract: PostgreSQL', () => {
   after(async () => {
     await db?.drop();
   });
-  // storeContract, but for historyContract: the dashboard's queue history (recordHistory, history,
-  // activity) is not kept on PostgreSQL yet; history() answers UnsupportedOperation there.
-  const make = postgresFactory(() => db!);
-  apiContract(make);
-  statsContract(make);
-  operatorContract(make);
-  regionsContract(make);
+  storeContract(postgresFactory(() => db!));
 });
 
 describe('PostgreSQL store: opening', () => {

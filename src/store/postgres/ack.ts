@@ -34,11 +34,11 @@ async function held(tx: Tx, q: QueueRecord, r: Receipt) {
 async function deleteOne(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown): Promise<void> {
   const r = receiptOf(q, handle);
   if (!q.settings.fifo) {
-    await tx.query('DELETE FROM messages WHERE id = $1 AND message_id = $2 AND queue_id = $3', [
-      r.rowId,
-      r.messageId,
-      q.id,
-    ]);
+    const gone = await tx.query(
+      'DELETE FROM messages WHERE id = $1 AND message_id = $2 AND queue_id = $3 RETURNING 1',
+      [r.rowId, r.messageId, q.id],
+    );
+    if (gone.length) tx.afterCommit(() => ctx.activity.deleted(q.id, gone.length));
     return;
   }
   await tx.begin();
@@ -46,6 +46,7 @@ async function deleteOne(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
   await tx.query('DELETE FROM messages WHERE id = $1', [current.id]);
+  tx.afterCommit(() => ctx.activity.deleted(q.id));
   tx.signal(q.id);
 }
 
@@ -93,13 +94,15 @@ export async function deleteMessageBatch(ctx: PgContext, tx: Tx, input: T.Delete
     receipts.push(receiptOf(q, e.ReceiptHandle));
     return {};
   });
-  if (receipts.length)
-    await tx.query(
+  if (receipts.length) {
+    const gone = await tx.query(
       // Row ids are never reused and a message id names one row per queue, so matching both lists is
       // matching the pairs; ANY keeps it an index lookup by primary key.
-      'DELETE FROM messages WHERE id = ANY($2::bigint[]) AND queue_id = $1 AND message_id = ANY($3::text[])',
+      'DELETE FROM messages WHERE id = ANY($2::bigint[]) AND queue_id = $1 AND message_id = ANY($3::text[]) RETURNING 1',
       [q.id, receipts.map((r) => r.rowId), receipts.map((r) => r.messageId)],
     );
+    if (gone.length) tx.afterCommit(() => ctx.activity.deleted(q.id, gone.length));
+  }
   return out;
 }
 

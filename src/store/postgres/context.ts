@@ -1,4 +1,5 @@
 import type { Clock } from '../../time/clock.ts';
+import type { Activity } from '../sqlite/activity.ts';
 import type { StoreTimings } from '../sqlite/context.ts';
 import type { StoreIdentity } from '../store.ts';
 
@@ -8,4 +9,6 @@ export interface PgContext {
   /** `identity.region` is the region this view of the store answers for. */
   identity: StoreIdentity;
   timings: StoreTimings;
+  /** This server's sends, receives and deletes since its last history sample; count after commit (tx.afterCommit). */
+  activity: Activity;
 }

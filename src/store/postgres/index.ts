@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { errors } from '../../sqs/errors.ts';
 import type * as T from '../../sqs/types.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import type * as O from '../operator.ts';
 import { Waiters } from '../shared/waiters.ts';
+import { Activity } from '../sqlite/activity.ts';
 import type { StoreTimings } from '../sqlite/context.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type { ReceiveOptions } from '../types.ts';
@@ -13,6 +13,7 @@ import * as browse from './browse.ts';
 import type { PgContext } from './context.ts';
 import * as counts from './counts.ts';
 import * as dlq from './dlq.ts';
+import * as history from './history.ts';
 import { Listener } from './listener.ts';
 import { MoveTasks } from './move-tasks.ts';
 import { channelOf, inTransaction, openPool, type Tx } from './pool.ts';
@@ -101,12 +102,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       deletedQueueCooldownMs: options.deletedQueueCooldownMs ?? 60_000,
       dedupWindowMs: options.dedupWindowMs ?? 300_000,
     },
+    // Counted from tx.afterCommit hooks: only what committed.
+    activity: new Activity({ afterCommit: (fn) => queueMicrotask(fn) }, clock.now()),
   };
   shared.moveTasks = new MoveTasks(ctx, shared.run);
   let closing: Promise<void> | undefined;
   shared.close = () =>
     (closing ??= (async () => {
       shared.moveTasks.close();
+      // What was counted since the last sample survives a clean restart.
+      if (ctx.activity.counted)
+        await shared
+          .run((tx) => history.recordHistory(ctx, tx, ctx.activity.take(clock.now())))
+          .catch(() => {});
       waiters.close();
       await listener.close();
       while (shared.busy > 0) await new Promise<void>((r) => shared.idle.push(r));
@@ -229,13 +237,9 @@ export class PostgresStore implements Store {
   appendAudit = (i: O.AuditInput) => this.#run((c, tx) => audit.appendAudit(c, tx, i));
   listAudit = (i?: O.AuditListInput) => this.#run((c, tx) => audit.listAudit(c, tx, i));
 
-  // The dashboard's history and traffic are not kept on PostgreSQL yet: samples are skipped,
-  // traffic is empty (the overview still shows every queue's counts), a history chart is refused.
-  recordHistory = async (): Promise<void> => {};
-  history = async (_i: O.HistoryInput): Promise<O.HistoryOutput> => {
-    throw errors.unsupportedOperation('Queue history is not supported on PostgreSQL yet.');
-  };
-  activity = async (_prefix?: string): Promise<O.QueueActivity[]> => [];
+  recordHistory = () => this.#run((c, tx) => history.recordHistory(c, tx, c.activity.take(c.clock.now())));
+  history = (i: O.HistoryInput) => this.#run((c, tx) => history.history(c, tx, i));
+  activity = (prefix?: string) => this.#run((c, tx) => history.activity(c, tx, c.activity, prefix));
 
   /** Closes the whole store: every region's view, the pool and the listener. */
   close(): Promise<void> {

@@ -131,7 +131,22 @@ async function claimAtOnce(
   );
   if (rows.length === 0) return undefined;
   rows.sort((a, b) => a.id - b.id);
+  countReceived(ctx, tx, queue, rows, now, 1);
   return { queue, version, messages: rows.map((row) => projection.toMessage(ctx, queue, row)) };
+}
+
+/** Counts a receive for the queue history once committed; first receives add their send → receive wait. */
+function countReceived(
+  ctx: PgContext,
+  tx: Tx,
+  queue: QueueRecord,
+  rows: MessageRow[],
+  now: number,
+  first: number,
+) {
+  const waits: number[] = [];
+  for (const row of rows) if (row.receive_count === first) waits.push(now - row.sent_at);
+  tx.afterCommit(() => ctx.activity.received(queue.id, rows.length, waits));
 }
 
 async function claim(
@@ -149,6 +164,7 @@ async function claim(
        first_receive_at = coalesce(first_receive_at, $2) WHERE id = ANY($3::bigint[])`,
     [now + visibility * 1000, now, rows.map((r) => r.id)],
   );
+  countReceived(ctx, tx, queue, rows, now, 0);
   return rows.map((row) => {
     row.receive_count += 1;
     if (row.first_receive_at == null) row.first_receive_at = now;

@@ -14,7 +14,7 @@ import type pg from 'pg';
  * servers starting at once migrate once; each step runs in the same
  * transaction as the version update.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Steps from version N (the key) to N + 1; 0 is an empty schema. */
 const MIGRATIONS: Record<number, string> = {
@@ -94,6 +94,24 @@ CREATE TABLE audit_log (
   queue TEXT,
   count INTEGER,
   detail TEXT
+);
+`,
+  // 1 → 2: the dashboard's queue history (the SQLite store's queue_history; see sqlite/history.ts).
+  1: `
+CREATE TABLE queue_history (
+  queue TEXT NOT NULL,
+  bucket_ms INTEGER NOT NULL,
+  at BIGINT NOT NULL,
+  visible INTEGER NOT NULL,
+  in_flight INTEGER NOT NULL,
+  delayed INTEGER NOT NULL,
+  oldest_age INTEGER NOT NULL,
+  dlq_depth INTEGER,
+  sent INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  waits TEXT,
+  PRIMARY KEY (queue, bucket_ms, at)
 );
 `,
 };

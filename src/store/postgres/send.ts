@@ -50,7 +50,7 @@ export async function sendMessageBatch(
     rows.push(row);
     return row.result;
   });
-  await insertRows(tx, q, rows);
+  await insertRows(ctx, tx, q, rows);
   return out;
 }
 
@@ -96,7 +96,7 @@ async function insertMessage(
     );
     result.SequenceNumber = row.sequence;
   }
-  await insertRows(tx, q, [row]);
+  await insertRows(ctx, tx, q, [row]);
   return result;
 }
 
@@ -140,7 +140,7 @@ function messageRow(ctx: PgContext, q: QueueRecord, entry: Entry): Row {
 }
 
 /** Writes messages in one statement and wakes the queue's long polls on every server. */
-async function insertRows(tx: Tx, q: QueueRecord, rows: Row[]): Promise<void> {
+async function insertRows(ctx: PgContext, tx: Tx, q: QueueRecord, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <V>(f: (r: Row) => V) => rows.map(f);
   await tx.query(
@@ -164,4 +164,7 @@ async function insertRows(tx: Tx, q: QueueRecord, rows: Row[]): Promise<void> {
     ],
   );
   tx.signal(q.id);
+  tx.afterCommit(() => {
+    for (let i = 0; i < rows.length; i++) ctx.activity.sent(q.id);
+  });
 }
