@@ -1,24 +1,16 @@
 import { errors } from '../../sqs/errors.ts';
-import { parseQueueArn, parseQueueUrl, queueArn } from '../../sqs/names.ts';
+import { parseQueueArn, parseQueueUrl } from '../../sqs/names.ts';
 import { queueSettings } from '../../sqs/queue-attributes.ts';
-import type { QueueRecord as SqliteQueueRecord } from '../sqlite/queue-registry.ts';
+import {
+  type QueueRow,
+  queueRecordOf,
+  type QueueRecord as SqliteQueueRecord,
+} from '../sqlite/queue-registry.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
 
 /** A queue as the store works with it (the SQLite store's shape, without its per-queue table). */
 export type QueueRecord = Omit<SqliteQueueRecord, 'table'>;
-
-interface QueueRow {
-  id: number;
-  region: string;
-  name: string;
-  attributes: string;
-  tags: string;
-  permissions: string;
-  created_at: number;
-  modified_at: number;
-  last_purge_at: number | null;
-}
 
 /**
  * Queue lookups. Unlike the SQLite store, nothing is cached: another server
@@ -26,21 +18,7 @@ interface QueueRow {
  * agree on every server. One indexed read per request.
  */
 export function recordOf(ctx: PgContext, row: QueueRow): QueueRecord {
-  const attributes = JSON.parse(row.attributes) as Record<string, string>;
-  return {
-    id: row.id,
-    region: row.region,
-    name: row.name,
-    attributes,
-    settings: queueSettings(attributes),
-    tags: JSON.parse(row.tags),
-    permissions: JSON.parse(row.permissions),
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-    lastPurgeAt: row.last_purge_at,
-    arn: queueArn(row.region, ctx.identity.accountId, row.name),
-    url: urlOf(ctx, row.name),
-  };
+  return queueRecordOf(row, ctx.identity.accountId, urlOf(ctx, row.name));
 }
 
 export const urlOf = (ctx: PgContext, name: string): string =>
