@@ -133,17 +133,21 @@ export default defineCommand({
           '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
           '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
       );
-    const { openSqliteStore } = await import('../store/sqlite/index.ts');
     const server = await startServer({
       host: config.host,
       port: config.port,
       ...(config.advertise ? { advertise: config.advertise } : {}),
       ...(config.keys ? { keys: config.keys } : {}),
       ...(config.viewers ? { dashboard: { viewers: config.viewers } } : {}),
-      openStore: (baseUrl) =>
+      // Each store's driver is loaded only when it is the one asked for.
+      openStore: async (baseUrl) =>
         config.store
           ? openUrlStore(config.store, { baseUrl })
-          : openSqliteStore({ path: config.dbPath, synchronous: config.sync, identity: { baseUrl } }),
+          : (await import('../store/sqlite/index.ts')).openSqliteStore({
+              path: config.dbPath,
+              synchronous: config.sync,
+              identity: { baseUrl },
+            }),
     });
     const where = config.store
       ? describeStoreUrl(config.store)

@@ -19,7 +19,6 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { CREDENTIALS } from '../server/harness.ts';
 import { createTestDatabase, type TestDatabase } from './postgres-db.ts';
 
 interface Server {
@@ -29,6 +28,9 @@ interface Server {
   /** The queue's URL on this server. */
   q(name: string): string;
 }
+
+/** Any key: the servers run without --auth (test/server/harness.ts has the same; not imported, it loads SQLite). */
+const CREDENTIALS = { accessKeyId: 'AKIDSLUICETEST', secretAccessKey: 'sluice-test-secret' };
 
 let db: TestDatabase;
 const servers: Server[] = [];
