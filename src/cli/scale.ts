@@ -7,7 +7,9 @@
  * GET /stats, or on Amazon SQS from CloudWatch when age steps need it).
  * Crashed processes restart with backoff; one over
  * `--memory-limit` is drained and restarted; scale-in drains the newest.
- * SIGTERM/SIGINT drain them all and exit 0. See src/scale/run-scale.ts.
+ * SIGTERM/SIGINT drain them all and exit 0. The last few decisions are kept
+ * in tags on the first queue sampled, for a server's dashboard
+ * (src/scale/decision-tags.ts). See src/scale/run-scale.ts.
  *
  * The same policy can drive an ECS service instead (`--ecs cluster/service`,
  * `--dry-run` prints the calls), or be printed as a KEDA ScaledObject
@@ -34,6 +36,7 @@ import type { Actuator } from '../scale/actuator.ts';
 import { ecsActuator } from '../scale/actuators/ecs.ts';
 import { type CloudWatchAges, cloudWatchAges } from '../scale/cloudwatch-age.ts';
 import { parseScalePolicy, type ScalePolicy } from '../scale/config.ts';
+import { DecisionTags } from '../scale/decision-tags.ts';
 import { runScale } from '../scale/run-scale.ts';
 import { queuesObserver } from '../scale/sampler.ts';
 import type { WorkerDefinition } from '../worker/define.ts';
@@ -233,12 +236,19 @@ export default defineCommand({
         ...(cloudWatch ? { cloudWatch } : {}),
       });
       process.stderr.write(nodeNotice);
+      const log = createLogger();
+      // A dry run changes nothing on AWS, tags included.
+      const decisions =
+        a['dry-run'] === true
+          ? undefined
+          : new DecisionTags({ client, queueUrl: urls[0]!, prefix: o.prefix, log });
       const running = await runScale({
         childArgs,
         mode: policy ? { policy, observe } : { fixed: o.fixed ?? 0 },
         ...(actuator ? { actuator } : {}),
-        log: createLogger(),
+        log,
         idPrefix: o.prefix,
+        ...(decisions ? { decisions } : {}),
         env: {
           ...process.env,
           ...logEnv(), // every worker process logs at the pool's level, in its format

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { Access, Session } from './access.ts';
 import { filterOf } from './filters.ts';
 import { DashboardError, readJson, sendJson } from './http.ts';
+import { scalingDecisions } from './queue-tags.ts';
 import type { ScheduleBoard } from './schedules.ts';
 
 export interface ApiContext {
@@ -45,7 +46,7 @@ const reads: [RegExp, Handler][] = [
   [/^\/api\/queues\/([^/]+)\/moves$/, moves],
   [/^\/api\/audit$/, audit],
   [/^\/api\/schedules$/, async ({ ctx }) => ctx.schedules.list(ctx.store)],
-  [/^\/api\/workers$/, async ({ ctx }) => ({ workers: ctx.workers(), supervisor: SUPERVISOR })],
+  [/^\/api\/workers$/, workers],
 ];
 
 const actions: [RegExp, Handler][] = [
@@ -147,13 +148,13 @@ async function queueDetail(call: Call) {
 }
 
 /**
- * `sluice scale` runs its supervisor in its own process, which reaches the
- * server as a client only: its decisions are in its own log, not here.
+ * The workers the server sees, and what each `sluice scale` decided lately:
+ * its supervisor runs in its own process, and keeps its last decisions in
+ * tags on the first queue it samples (src/scale/decision-tags.ts).
  */
-const SUPERVISOR = {
-  reachable: false,
-  note: 'Scaling decisions are made by sluice scale in its own process and logged there (one line per decision, with its reason); the server does not see them. Its workers appear here as <prefix>-1 … <prefix>-N.',
-};
+async function workers({ ctx }: Call) {
+  return { workers: ctx.workers(), scaling: await scalingDecisions(ctx.store) };
+}
 
 const RANGES = new Set<string>(['1h', '24h', '7d', '30d']);
 

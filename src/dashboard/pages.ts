@@ -5,6 +5,7 @@
  * inline script or style anywhere (the CSP forbids both). The CSRF token
  * travels in a <meta> tag.
  */
+import { DECISIONS_KEPT } from '../scale/decision-tags.ts';
 import type { Session } from './access.ts';
 
 export type PageName = 'overview' | 'queue' | 'dead-letters' | 'audit' | 'workers' | 'schedules' | 'login';
@@ -219,7 +220,9 @@ ${remote ? needsStore('The message browser (reading without consuming, search)',
 <p id="empty" class="muted" hidden>No worker has been seen yet. Workers started with <code>sluice worker</code>, <code>sluice start</code> or <code>sluice scale</code> against this server show up here.</p>
 <section class="card">
   <h2>Scaling decisions</h2>
-  <p id="supervisor" class="muted"></p>
+  <p class="muted">What each <code>sluice scale</code> decided lately, with its reason: its supervisor keeps its last ${DECISIONS_KEPT} decisions in tags on the first queue it samples (<code>sluice:scale:&lt;prefix&gt;:1</code> … newest first). Its workers appear above as <code>&lt;prefix&gt;-1</code> … <code>&lt;prefix&gt;-N</code>.</p>
+  <div id="scaling"></div>
+  <p id="no-scaling" class="muted" hidden>No <code>sluice scale</code> has recorded a decision on these queues.</p>
 </section>`,
 
   schedules: () => `

@@ -9,6 +9,7 @@
  */
 import type { RunningScheduler, Schedule } from '../scheduler/index.ts';
 import type { Store } from '../store/store.ts';
+import { queueTags } from './queue-tags.ts';
 
 export interface ScheduleView {
   name: string;
@@ -108,14 +109,10 @@ export class ScheduleBoard {
 /** The last tick of every schedule that tagged a queue, by schedule name. */
 async function recordedTicks(store: Store): Promise<Map<string, { queue: string; at: number }>> {
   const out = new Map<string, { queue: string; at: number }>();
-  const { QueueUrls = [] } = await store.listQueues({});
-  for (const url of QueueUrls) {
-    const { Tags = {} } = await store.listQueueTags({ QueueUrl: url });
-    for (const [key, value] of Object.entries(Tags)) {
+  for (const { queue, tags } of await queueTags(store))
+    for (const [key, value] of Object.entries(tags)) {
       const at = Date.parse(value);
-      if (key.startsWith(TAG) && Number.isFinite(at))
-        out.set(key.slice(TAG.length), { queue: url.slice(url.lastIndexOf('/') + 1), at });
+      if (key.startsWith(TAG) && Number.isFinite(at)) out.set(key.slice(TAG.length), { queue, at });
     }
-  }
   return out;
 }

@@ -36,6 +36,8 @@ export interface DecisionRecord {
   readonly from: number;
   readonly to: number;
   readonly reason: string;
+  /** Said at info: the count changed, or a rule began holding it (the decisions `sluice scale` records). */
+  readonly announced: boolean;
 }
 
 export interface AutoscalerOptions {
@@ -143,8 +145,17 @@ export function startAutoscaler(options: AutoscalerOptions): Autoscaler {
     history = [...history.filter((s) => s.at > at - lookBackMs), sample];
     const scaleState: ScaleState = { count, ...state };
     const { desired, reason, byStep, held } = decideScale(history, scaleState, policy);
-    const record: DecisionRecord = { at, sample, ageKnown, from: count, to: desired, reason };
-    if (held && held.by !== lastHold) {
+    const newHold = held !== undefined && held.by !== lastHold;
+    const record: DecisionRecord = {
+      at,
+      sample,
+      ageKnown,
+      from: count,
+      to: desired,
+      reason,
+      announced: newHold || desired !== count,
+    };
+    if (newHold) {
       log.info(
         {
           count,

@@ -5,7 +5,8 @@
  * for the pool (/health, /ready, /metrics merged from every process); one
  * stats line every 60 s summing the pool (the worker's stats-line shape, its
  * workerId the pool's prefix); a log line for every scaling decision with
- * its reason. With an external actuator (ECS) no local process runs: the loop
+ * its reason, and the last few kept in queue tags for the server's dashboard
+ * (`decisions`, decision-tags.ts). With an external actuator (ECS) no local process runs: the loop
  * only decides and applies.
  *
  * Shutdown (SIGTERM/SIGINT, or stop()): the autoscaler stops first (no new
@@ -23,6 +24,7 @@ import type { Actuator } from './actuator.ts';
 import { localActuator } from './actuators/local.ts';
 import { type Autoscaler, type DecisionRecord, startAutoscaler } from './autoscaler.ts';
 import type { ScalePolicy } from './config.ts';
+import type { DecisionTags } from './decision-tags.ts';
 import { createPoolMetrics } from './pool-metrics.ts';
 import type { QueueObservation } from './sampler.ts';
 import { Supervisor, type SupervisorEvent } from './supervisor.ts';
@@ -50,6 +52,8 @@ export interface RunScaleOptions {
   statsIntervalMs?: number;
   writeStats?: (line: string) => void;
   onDecision?: (record: DecisionRecord) => void;
+  /** Where the decisions said at info are kept for a server to show (queue tags, decision-tags.ts). */
+  decisions?: Pick<DecisionTags, 'record' | 'flush'>;
   onEvent?: (event: SupervisorEvent) => void;
   /** Stop on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
@@ -132,8 +136,10 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
 
   let autoscaler: Autoscaler | undefined;
   if ('fixed' in options.mode) {
+    const reason = `fixed count ${options.mode.fixed}`;
     log.info({ workers: options.mode.fixed, target: actuator.target }, 'fixed count');
-    await actuator.apply(options.mode.fixed, `fixed count ${options.mode.fixed}`);
+    await actuator.apply(options.mode.fixed, reason);
+    options.decisions?.record({ at: clock.now(), from: 0, to: options.mode.fixed, reason });
   } else {
     autoscaler = startAutoscaler({
       policy: options.mode.policy,
@@ -145,6 +151,7 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
       ...(options.actuator ? {} : { processed: () => pool.totals().processed }),
       onDecision(record) {
         if (record.to !== record.from) poolMetrics.scaled(record.to > record.from ? 'out' : 'in');
+        if (record.announced) options.decisions?.record(record);
         options.onDecision?.(record);
       },
     });
@@ -167,6 +174,7 @@ export async function runScale(options: RunScaleOptions): Promise<RunningScale> 
     );
     autoscaler?.stop();
     await pool.stop();
+    await options.decisions?.flush();
     stats.stop({ flush: true });
     await health.close();
     stopListening();

@@ -6,15 +6,18 @@
  * UPDATE_SCREENSHOTS=1 writes the README's screenshots to docs/dashboard-*.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { awsClient } from '../../src/client/aws.ts';
 import { ScheduleBoard } from '../../src/dashboard/schedules.ts';
+import { DecisionTags } from '../../src/scale/decision-tags.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { runWorkers } from '../../src/worker/run.ts';
+import { launchChromium, noErrors, open, skip } from './chromium.ts';
 import {
   type DashboardServer,
   OPERATOR,
@@ -26,45 +29,16 @@ import {
   VIEWER,
 } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is missing: apt-get install chromium (as .ci/run does)`;
 const shots = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : mkdtempSync(join(tmpdir(), 'sluice-shots-'));
 
 let browser: Browser;
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
 });
-
-/** A page that records console errors and uncaught exceptions. */
-async function open(context: BrowserContext, url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  return { page, errors };
-}
-
-const noErrors = (errors: string[]) => assert.deepEqual(errors, [], 'console errors');
 
 describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
   let t: DashboardServer;
@@ -137,6 +111,7 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
       () => document.querySelector('#match-count')?.textContent === '1 message matches',
     );
     const rows = page.locator('#messages tbody tr[data-message-id]');
+    await rows.first().waitFor(); // the count and the page of messages are two requests
     assert.equal(await rows.count(), 1);
     assert.match((await rows.locator('td.body').textContent()) ?? '', /order-7/);
     await page.screenshot({ path: join(shots, 'dashboard-queue.png'), fullPage: true });
@@ -175,9 +150,39 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
     await page.close();
   });
 
-  it('lists a running worker, named by its WORKER_ID, with what it holds', async () => {
+  it('lists a running worker, named by its WORKER_ID, with what it holds, and sluice scale’s decisions', async () => {
     const { QueueUrl } = await t.store.createQueue({ QueueName: 'thumbnails' });
     for (let i = 0; i < 3; i++) await t.store.sendMessage({ QueueUrl, MessageBody: `image ${i}` });
+    // What a `sluice scale --prefix thumbs` supervisor records, through a real client.
+    const client = awsClient({ endpoint: t.url, region: 'us-east-1', credentials: OPERATOR });
+    const decisions = new DecisionTags({
+      client,
+      queueUrl: QueueUrl,
+      prefix: 'thumbs',
+      log: pino({ level: 'silent' }),
+    });
+    const minute = 60_000;
+    decisions.record({
+      at: Date.now() - 3 * minute,
+      from: 0,
+      to: 1,
+      reason: 'raised to min 1: target tracking: backlog 0 (visible 0) ÷ 100 per worker → 0',
+    });
+    decisions.record({
+      at: Date.now() - 2 * minute,
+      from: 1,
+      to: 3,
+      reason: 'target tracking: backlog 260 (visible 260) ÷ 100 per worker → 3',
+    });
+    decisions.record({
+      at: Date.now() - minute,
+      from: 3,
+      to: 3,
+      reason:
+        'scale-in cooldown: 45 s of 300 s since last scale-in, holding 3 (wanted 1: target tracking: backlog 3 (visible 3) ÷ 100 per worker → 1)',
+    });
+    await decisions.flush();
+    await client.close();
     let finish!: () => void;
     const held = new Promise<void>((r) => {
       finish = r;
@@ -215,7 +220,14 @@ describe('dashboard in Chromium, loopback without --auth', { skip }, () => {
           document.querySelector('#workers tr[data-worker="thumbs-7"] td:nth-child(3)')?.textContent === '3',
       );
       assert.equal(started, 3);
-      assert.match((await page.textContent('#supervisor')) ?? '', /sluice scale/);
+      const shown = page.locator('#scaling .supervisor[data-prefix="thumbs"] tbody tr');
+      await shown.first().waitFor();
+      assert.equal(await shown.count(), 3);
+      assert.deepEqual((await shown.first().locator('td').allTextContents()).slice(1), [
+        '3 (held)',
+        'scale-in cooldown: 45 s of 300 s since last scale-in, holding 3 (wanted 1: target tracking: backlog 3 (visible 3) ÷ 100 per worker → 1)',
+      ]);
+      assert.equal(await shown.nth(1).locator('td').nth(1).textContent(), '1 → 3');
       await page.screenshot({ path: join(shots, 'dashboard-workers.png') });
       noErrors(errors);
       await page.close();

@@ -6,7 +6,7 @@
  * read afterwards to see the message was handed back and kept.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { after, it } from 'node:test';
 import { awsClient } from '../../src/client/aws.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { eventually } from '../support/eventually.ts';
+import { startSluiceDev } from '../support/sluice-dev.ts';
 
 const running: ChildProcess[] = [];
 after(() => {
@@ -25,45 +26,27 @@ async function devWithStubbornHandler(env: NodeJS.ProcessEnv) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-dev-stop-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const files = { STARTED_FILE: join(dir, 'started'), MARKER_FILE: join(dir, 'marker') };
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'dev',
-      'test/reference/fixtures/stubborn.config.ts',
-      '--port',
-      '0',
-      '--health-port',
-      '0',
-      '--data',
-      dir,
-      '--log-format',
-      'json',
-    ],
-    { env: { ...process.env, ...files, HANDLER_MS: '60000', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  running.push(child);
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  let code: number | null | undefined;
-  child.once('exit', (c, signal) => (code = c ?? (signal ? -1 : null)));
-  await eventually(() => /stop\s+Ctrl-C/.test(output), 'sluice dev to start', {
-    withinMs: 30_000,
-    detail: () => output,
+  const dev = await startSluiceDev(dir, ['test/reference/fixtures/stubborn.config.ts'], {
+    ...files,
+    HANDLER_MS: '60000',
+    ...env,
   });
-  const endpoint = /endpoint\s+(http:\/\/\S+)/.exec(output)?.[1] ?? '';
+  running.push(dev.child);
+  const output = () => `${dev.stdout()}${dev.stderr()}`;
+  let code: number | null | undefined;
+  void dev.exit.then((c) => {
+    code = c;
+  });
+  const { child, endpoint } = dev;
   const client = awsClient({ endpoint, region: 'us-east-1' });
   const { QueueUrl } = await client.getQueueUrl({ QueueName: 'stubborn' });
   await client.sendMessage({ QueueUrl, MessageBody: 'job' });
   await client.close();
-  await eventually(() => existsSync(files.STARTED_FILE), 'the handler to start', { detail: () => output });
+  await eventually(() => existsSync(files.STARTED_FILE), 'the handler to start', { detail: output });
   const exited = async () => {
     await eventually(() => code !== undefined, 'sluice dev to exit', {
       withinMs: 20_000,
-      detail: () => output,
+      detail: output,
     });
     return code;
   };
@@ -77,7 +60,7 @@ async function devWithStubbornHandler(env: NodeJS.ProcessEnv) {
       await store.close();
     }
   };
-  return { child, files, exited, counts, output: () => output };
+  return { child, files, exited, counts, output };
 }
 
 it('exits 1 soon after the shutdown timeout, the message handed back, the side effect never done', async () => {

@@ -7,7 +7,7 @@
  * exit 0 on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,49 +15,26 @@ import { after, before, describe, it } from 'node:test';
 import { awsClient } from '../../src/client/aws.ts';
 import type { QueueClient } from '../../src/client/queue-client.ts';
 import { eventually } from '../support/eventually.ts';
+import { type SluiceDev, startSluiceDev } from '../support/sluice-dev.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-dev-'));
-let child: ChildProcess;
-let exit: Promise<number | null>;
-let stdout = '';
-let stderr = '';
+let dev: SluiceDev;
 let endpoint = '';
 let health = '';
 let client: QueueClient;
 
 const env = { ...process.env, NODE_NO_WARNINGS: '1' };
+const stderr = () => dev.stderr();
+const logLines = () => dev.logLines();
 
 before(async () => {
-  child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'dev',
-      '--port',
-      '0',
-      '--health-port',
-      '0',
-      '--data',
-      dir,
-      '--no-producers',
-      '--log-format',
-      'json',
-    ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await until(() => /stop\s+Ctrl-C/.test(stderr), 'sluice dev to print where everything is');
-  endpoint = /endpoint\s+(http:\/\/\S+)/.exec(stderr)?.[1] ?? '';
-  health = /health\s+(http:\/\/\S+)\/health/.exec(stderr)?.[1] ?? '';
+  dev = await startSluiceDev(dir, ['--no-producers']);
+  ({ endpoint, health } = dev);
   client = awsClient({ endpoint, region: 'us-east-1' });
 });
 
 after(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (dev && dev.child.exitCode === null) dev.child.kill('SIGKILL');
   await client?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -67,12 +44,6 @@ const sluice = (...args: string[]) =>
     env,
     encoding: 'utf8',
   });
-
-const logLines = () =>
-  stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const metric = async (name: string, queue: string): Promise<number> => {
   const text = await (await fetch(`${health}/metrics`)).text();
@@ -96,10 +67,10 @@ describe('sluice dev (the reference system)', () => {
     assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(health, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(
-      stderr,
+      stderr(),
       /npx sluice send push-notifications '\{"to":"ana","title":"hello"\}' --endpoint http:/,
     );
-    assert.match(stderr, /schedule\s+cost-collection: "0 2 \* \* \*" America\/New_York/);
+    assert.match(stderr(), /schedule\s+cost-collection: "0 2 \* \* \*" America\/New_York/);
   });
 
   it('processes a message sent with `sluice send`: seen in the logs and /metrics', async () => {
@@ -172,9 +143,9 @@ describe('sluice dev (the reference system)', () => {
   });
 
   it('drains and exits 0 on SIGTERM', async () => {
-    child.kill('SIGTERM');
-    assert.equal(await exit, 0, stderr);
-    assert.match(stderr, /sluice dev: stopped/);
+    dev.child.kill('SIGTERM');
+    assert.equal(await dev.exit, 0, stderr());
+    assert.match(stderr(), /sluice dev: stopped/);
     assert.ok(logLines().some((l) => l.msg === 'workers stopped'));
   });
 });
@@ -183,6 +154,6 @@ function until(check: () => boolean | Promise<boolean>, what: string, withinMs =
   return eventually(check, what, {
     withinMs,
     everyMs: 50,
-    detail: () => `--- stderr\n${stderr.slice(-2000)}`,
+    detail: () => `--- stderr\n${stderr().slice(-2000)}`,
   });
 }

@@ -139,6 +139,17 @@ describe('sluice scale <worker file>', () => {
     s.child.kill('SIGTERM');
     assert.equal(await s.exit, 0, s.stderr());
 
+    // The server shows its recent decisions (queue tags), the scale-in to 1 the newest.
+    const { scaling } = (await (await fetch(`${t.url}/api/workers`)).json()) as {
+      scaling: { prefix: string; queue: string; decisions: { from: number; to: number; reason: string }[] }[];
+    };
+    const shown = scaling.find((x) => x.prefix === 'load');
+    assert.equal(shown?.queue, name);
+    assert.ok(shown.decisions.length >= 2 && shown.decisions.length <= 5, JSON.stringify(shown));
+    assert.equal(shown.decisions[0]?.to, 1, 'the newest: back in to 1');
+    const logged = decisions().at(-1);
+    assert.equal(shown.decisions[0]?.reason, logged?.reason, 'with the reason the log gives');
+
     const handled = new Set(recorded(record).map((l) => l.split(' ')[1]));
     const missing = [...first, ...second].filter((b) => !handled.has(b));
     assert.deepEqual(missing, [], 'every message handled');

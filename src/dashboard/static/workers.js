@@ -1,12 +1,13 @@
-import { $, age, every, get, h, num } from './lib.js';
+import { $, age, every, get, h, num, when } from './lib.js';
 
 export function start() {
   const tbody = $('#workers tbody');
   const live = every(3000, async () => {
-    const { workers, supervisor } = await get('/api/workers');
+    const { workers, scaling } = await get('/api/workers');
     tbody.replaceChildren(...workers.map(row));
     $('#empty').hidden = workers.length > 0;
-    $('#supervisor').textContent = supervisor.note;
+    $('#scaling').replaceChildren(...scaling.map(supervisor));
+    $('#no-scaling').hidden = scaling.length > 0;
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   });
   $('#pause').addEventListener('click', (e) => {
@@ -30,6 +31,42 @@ function row(w) {
     cell('Failed/min', num(w.failedPerMinute), `num${w.failedPerMinute ? ' warn' : ''}`),
     cell('Failed, total', num(w.failed)),
     cell('Last seen', seen(w.lastSeen), ''),
+  );
+}
+
+/** One `sluice scale`'s recent decisions, newest first. */
+function supervisor(s) {
+  const cell = (label, value, cls = '') => h('td', { class: cls, 'data-label': label }, value);
+  return h(
+    'div',
+    { class: 'supervisor', 'data-prefix': s.prefix },
+    h('h3', {}, h('span', { class: 'mono' }, `${s.prefix}-*`), ` on ${s.queue}`),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'decisions' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', {}, 'When'), h('th', { class: 'num' }, 'Workers'), h('th', {}, 'Reason')),
+        ),
+        h(
+          'tbody',
+          {},
+          ...s.decisions.map((d) =>
+            h(
+              'tr',
+              {},
+              cell('When', when(d.at)),
+              cell('Workers', d.from === d.to ? `${d.to} (held)` : `${d.from} → ${d.to}`, 'num'),
+              cell('Reason', d.reason, 'reason'),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 }
 

@@ -32,6 +32,8 @@ const CATCH_UP_MS = 10_000;
 /** The PostgreSQL row also holds the filter of moveMessages' tasks (SQLite: move_task_filters). */
 interface TaskRow extends SharedTaskRow {
   filter: string | null;
+  /** The newest message id of the source when the task started: later arrivals wait for the next task. */
+  last_id: number | null;
 }
 
 type Run = <R>(fn: (tx: Tx) => Promise<R>) => Promise<R>;
@@ -101,7 +103,7 @@ export class MoveTasks {
   async #insert(
     ctx: PgContext,
     tx: Tx,
-    source: { arn: string },
+    source: { arn: string; id: number },
     destinationArn: string | undefined,
     rate: number | undefined,
     toMove: number,
@@ -117,9 +119,10 @@ export class MoveTasks {
       'base64',
     );
     await tx.query(
-      `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at, filter)
-       VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6, $7)`,
-      [handle, source.arn, destinationArn ?? null, rate ?? null, toMove, ctx.clock.now(), filter],
+      `INSERT INTO move_tasks (handle, source_arn, destination_arn, max_per_second, status, to_move, started_at, filter, last_id)
+       VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6, $7,
+         (SELECT coalesce(max(id), 0) FROM messages WHERE queue_id = $8))`,
+      [handle, source.arn, destinationArn ?? null, rate ?? null, toMove, ctx.clock.now(), filter, source.id],
     );
     tx.afterCommit(() => this.#schedule(handle, 0));
     return handle;
@@ -282,16 +285,16 @@ export class MoveTasks {
     type Row = { id: number; source: string | null };
     if (task.filter === null) {
       return tx.query<Row>(
-        `SELECT id, dlq_source_arn AS source FROM messages WHERE queue_id = $1 AND visible_at <= $2
+        `SELECT id, dlq_source_arn AS source FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND id <= $4
          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [queueId, now, limit],
+        [queueId, now, limit, task.last_id ?? Number.MAX_SAFE_INTEGER],
       );
     }
-    const { where, params } = filterSql(this.ctx, JSON.parse(task.filter) as MessageFilter, 4);
+    const { where, params } = filterSql(this.ctx, JSON.parse(task.filter) as MessageFilter, 5);
     return tx.query<Row>(
-      `SELECT id, ${SOURCE_SQL} AS source FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND ${where}
-       ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-      [queueId, now, limit, ...params],
+      `SELECT id, ${SOURCE_SQL} AS source FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND id <= $4
+       AND ${where} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [queueId, now, limit, task.last_id ?? Number.MAX_SAFE_INTEGER, ...params],
     );
   }
 }

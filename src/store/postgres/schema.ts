@@ -14,7 +14,7 @@ import type pg from 'pg';
  * servers starting at once migrate once; each step runs in the same
  * transaction as the version update.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Steps from version N (the key) to N + 1; 0 is an empty schema. */
 const MIGRATIONS: Record<number, string> = {
@@ -114,6 +114,8 @@ CREATE TABLE queue_history (
   PRIMARY KEY (queue, bucket_ms, at)
 );
 `,
+  // 2 → 3: a move task moves only what its source held when it started (ids up to last_id).
+  2: `ALTER TABLE move_tasks ADD COLUMN last_id BIGINT;`,
 };
 
 /** Any constant shared by every sluice: the advisory lock that serialises migrations. */

@@ -21,6 +21,11 @@ import { filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
  * move_task_filters): only matching messages move, from any queue, and
  * without a destination each goes back to the queue it failed in, as SQS
  * records it or as a sluice worker did (`sluice.sourceQueue`).
+ *
+ * A task moves only the messages its source held when it started (ids up to
+ * the newest then, in move_task_bounds): a message that arrives later, such as
+ * a poison message moved back that failed again, waits for the next task, so a
+ * redrive of poison messages ends instead of moving them round for ever.
  */
 const MOVE_SLICE = 500;
 
@@ -71,7 +76,7 @@ export class MoveTasks {
   }
 
   #insert(
-    source: { arn: string },
+    source: { arn: string; table: string },
     destinationArn: string | undefined,
     rate: number | undefined,
     toMove: number,
@@ -93,6 +98,10 @@ export class MoveTasks {
       toMove,
       ctx.clock.now(),
     );
+    const { last } = ctx.sql`SELECT coalesce(max(id), 0) AS last FROM ${source.table}`.get() as {
+      last: number;
+    };
+    ctx.sql`INSERT INTO move_task_bounds (handle, last_id) VALUES (?, ?)`.run(handle, last);
     ctx.committer.afterCommit(() => this.#schedule(handle, 0));
     return handle;
   }
@@ -200,17 +209,20 @@ export class MoveTasks {
     const stored = ctx.sql`SELECT filter FROM move_task_filters WHERE handle = ?`.get(task.handle) as
       | { filter: string }
       | undefined;
-    if (!stored) {
-      return ctx.sql`SELECT id, dlq_source_arn AS source FROM ${table} WHERE visible_at <= ? ORDER BY id LIMIT ?`.all(
-        now,
-        limit,
-      ) as { id: number; source: string | null }[];
-    }
-    const { where, params } = filterSql(ctx, JSON.parse(stored.filter) as MessageFilter);
-    return ctx.sql`SELECT id, ${SOURCE_SQL} AS source FROM ${table}
-        WHERE visible_at <= ? AND ${where} ORDER BY id LIMIT ?`.all(now, ...params, limit) as {
-      id: number;
-      source: string | null;
-    }[];
+    const bound = ctx.sql`SELECT last_id FROM move_task_bounds WHERE handle = ?`.get(task.handle) as
+      | { last_id: number }
+      | undefined;
+    const lastId = bound?.last_id ?? Number.MAX_SAFE_INTEGER;
+    const { where, params } = stored
+      ? filterSql(ctx, JSON.parse(stored.filter) as MessageFilter)
+      : { where: '1', params: [] };
+    const source = stored ? SOURCE_SQL : 'dlq_source_arn';
+    return ctx.sql`SELECT id, ${source} AS source FROM ${table}
+        WHERE visible_at <= ? AND id <= ? AND ${where} ORDER BY id LIMIT ?`.all(
+      now,
+      lastId,
+      ...params,
+      limit,
+    ) as { id: number; source: string | null }[];
   }
 }

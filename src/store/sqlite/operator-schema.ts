@@ -7,6 +7,8 @@ import type { Database } from 'better-sqlite3';
  *  - audit_log: who did what to which queue, how many messages, when;
  *  - move_task_filters: the filter of a move task started by moveMessages
  *    (move_tasks holds the task itself, as for StartMessageMoveTask);
+ *  - move_task_bounds: the last message a move task may move, the newest in
+ *    its source when it started (a task from an older sluice has none);
  *  - queue_history: each queue's sampled counts and traffic per time bucket
  *    (history.ts).
  */
@@ -21,6 +23,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
   detail TEXT
 );
 CREATE TABLE IF NOT EXISTS move_task_filters (handle TEXT PRIMARY KEY, filter TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS move_task_bounds (handle TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS queue_history (
   queue TEXT NOT NULL, -- the queue's ARN
   bucket_ms INTEGER NOT NULL,

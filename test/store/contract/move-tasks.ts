@@ -123,6 +123,24 @@ export function moveTasksContract(make: ApiFactory): void {
       assert.equal((await counts(t.store, destination)).visible, 4);
     });
 
+    it('moves only what the DLQ held when it started: a message arriving meanwhile waits', async () => {
+      const { dlq, source, destination } = await pipe(t.store);
+      await deadLetter(t.store, source, dlq, ['message-0', 'message-1']);
+      await t.store.startMessageMoveTask({
+        SourceArn: arnOf('dlq'),
+        DestinationArn: arnOf('destination'),
+        MaxNumberOfMessagesPerSecond: 1,
+      });
+      await t.clock.advance(0);
+      // A poison message that failed again after an earlier redrive, say.
+      await deadLetter(t.store, source, dlq, ['late']);
+      const task = await settle(t.store, t.clock, arnOf('dlq'));
+      assert.equal(task.Status, 'COMPLETED');
+      assert.equal(task.ApproximateNumberOfMessagesMoved, 2);
+      assert.deepEqual(bodies(await receiveAll(t.store, destination)).sort(), ['message-0', 'message-1']);
+      assert.deepEqual(bodies(await receiveAll(t.store, dlq)), ['late']);
+    });
+
     it('cancels a running task; what was not moved stays in the DLQ', async () => {
       const { dlq, source, destination } = await pipe(t.store);
       await deadLetter(
