@@ -12,6 +12,10 @@
  * warm-up; the round with the median lifecycle rate is reported. The lifecycle rate is
  * messages ÷ (send time + receive-and-delete time).
  *
+ * Then the PostgreSQL row (store/postgres.ts): the PostgreSQL store with one and two servers beside
+ * graphile-worker, on BENCH_PG (default postgres://postgres@127.0.0.1:5432/test; `off` skips it).
+ * BENCH_ONLY=postgres runs that row alone.
+ *
  * Env: BENCH_SIZES, BENCH_MESSAGES (50000), BENCH_ROUNDS (3), BENCH_WARMUP (10000), BENCH_CONCURRENCY (16),
  * BENCH_FILL_CONCURRENCY (64), BENCH_BODY_BYTES (128), BENCH_SYNC (full,normal), BENCH_NO_WRITE=1 (print only).
  */
@@ -20,8 +24,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { describeMachine } from './lib/machine.ts';
+import { replaceSection } from './lib/readme.ts';
 import { envInt, envIntList, envSyncLevels, fmtInt, rate } from './lib/run.ts';
 import { type LoadTarget, measureStore, sendMany } from './store/load.ts';
+import { graphileRow, PG_END, PG_START, type PgBenchResult, pgMarkdown, storeRow } from './store/postgres.ts';
 import { openRawBench, type PhaseResult, type RawDriver, rawDrivers, STORE_PRAGMAS } from './store/raw.ts';
 import { printTable, type StoreBenchResult, type StoreRun, writeJson, writeReadme } from './store/report.ts';
 
@@ -150,7 +156,61 @@ async function runStores(): Promise<StoreRun[]> {
   return stores.map(({ sync, results, fills }) => ({ sync, results, fills }));
 }
 
+/** The PostgreSQL row: the store with one and two servers, and graphile-worker, on one PostgreSQL. */
+async function runPostgres(): Promise<void> {
+  const adminUrl = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+  if (adminUrl === 'off') return;
+  const pgConfig = {
+    adminUrl,
+    messages: envInt('BENCH_PG_MESSAGES', config.messagesPerPhase),
+    concurrency: config.concurrency,
+    bodyBytes: config.bodyBytes,
+  };
+  const rows = [];
+  for (const servers of [1, 2]) {
+    const row = await storeRow(pgConfig, servers);
+    log(`${row.system}: lifecycle ${fmtInt(row.lifecyclePerSec)}/s`);
+    rows.push(row);
+  }
+  const graphile = await graphileRow(pgConfig, log);
+  log(`${graphile.system}: ${fmtInt(graphile.lifecyclePerSec)} jobs/s`);
+  rows.push(graphile);
+  const { messages, concurrency, bodyBytes } = pgConfig;
+  const result: PgBenchResult = {
+    machine: describeMachine(''),
+    config: {
+      messages,
+      concurrency,
+      bodyBytes,
+      quick: process.env.BENCH_QUICK === '1',
+      postgres: `PostgreSQL ${await postgresVersion(adminUrl)} on this machine`,
+    },
+    rows,
+    storeVsGraphile: rows[0]!.lifecyclePerSec / graphile.receiveDeletePerSec,
+    storeVsGraphileLifecycle: rows[0]!.lifecyclePerSec / graphile.lifecyclePerSec,
+  };
+  console.log(pgMarkdown(result));
+  if (process.env.BENCH_NO_WRITE !== '1') {
+    writeJson(join(here, 'results', 'store-postgres.json'), result);
+    replaceSection(join(here, 'README.md'), PG_START, PG_END, pgMarkdown(result));
+    log('wrote bench/results/store-postgres.json and bench/README.md');
+  }
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    return rows[0]?.v.split(' ')[0] ?? '?';
+  } finally {
+    await c.end();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'postgres') return runPostgres();
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   try {
@@ -196,6 +256,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  await runPostgres();
 }
 
 await main();

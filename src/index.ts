@@ -63,6 +63,13 @@ export {
   type Tick,
 } from './scheduler/index.ts';
 export { ERRORS, type ErrorName, type ErrorSpec, isSqsError, SqsError } from './sqs/errors.ts';
+export type * from './sqs/types.ts';
+export {
+  openPostgresStore,
+  type PgConnectionOptions,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from './store/postgres/index.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.ts';
 export { DEFAULT_IDENTITY, type Store, type StoreIdentity } from './store/store.ts';
 export type * from './store/types.ts';

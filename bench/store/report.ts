@@ -169,7 +169,7 @@ export function printTable(r: StoreBenchResult): void {
   }
 }
 
-export function writeJson(path: string, r: StoreBenchResult): void {
+export function writeJson(path: string, r: object): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
  * `sluice dev [config]`: the whole system in one process, for a laptop or CI.
  *
  *   sluice dev [sluice.config.ts] [--port 9324] [--host 127.0.0.1]
- *              [--data ./data] [--sync full|normal] [--health-port 3003] [--no-producers]
+ *              [--data ./data] [--sync full|normal] [--store postgres://…] [--health-port 3003] [--no-producers]
  *              [--log-level info] [--log-format pretty|json]
  *
  * Starts the embedded server (store in <data>/sluice.sqlite), creates the
@@ -32,6 +32,7 @@ import { startServer } from '../server/server.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { systemClock } from '../time/clock.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
+import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
 import { syncArgs, syncOption } from './common/sync-option.ts';
 
 /** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
@@ -60,6 +61,7 @@ export default defineCommand({
       description: 'Directory for the queue store and the system’s own data',
       default: 'data',
     },
+    ...storeArg,
     ...syncArgs,
     'health-port': {
       type: 'string',
@@ -80,6 +82,7 @@ export default defineCommand({
     const healthPort =
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
     const dataDir = String(args.data);
+    const storeUrl = typeof args.store === 'string' ? checkStoreUrl(args.store) : undefined;
     const sync = syncOption(args, process.env);
     const logger = createLogger();
 
@@ -88,7 +91,13 @@ export default defineCommand({
       host: String(args.host),
       port,
       openStore: (baseUrl) =>
-        openSqliteStore({ path: join(dataDir, 'sluice.sqlite'), synchronous: sync, identity: { baseUrl } }),
+        storeUrl
+          ? openUrlStore(storeUrl, { baseUrl })
+          : openSqliteStore({
+              path: join(dataDir, 'sluice.sqlite'),
+              synchronous: sync,
+              identity: { baseUrl },
+            }),
       dashboard: { schedules: scheduleBoard },
     });
     const client = awsClient({ endpoint: server.url, region: 'us-east-1' });
@@ -125,7 +134,7 @@ export default defineCommand({
       `  endpoint   ${server.url}   (SLUICE_ENDPOINT; queue URLs ${server.baseUrl}/000000000000/NAME)`,
       `  dashboard  ${server.url}/dashboard`,
       `  health     ${system.workers.health.url}/health  /ready  /metrics`,
-      `  store      ${join(dataDir, 'sluice.sqlite')} (sync ${sync.toLowerCase()})`,
+      `  store      ${storeUrl ? describeStoreUrl(storeUrl) : `${join(dataDir, 'sluice.sqlite')} (sync ${sync.toLowerCase()})`}`,
       `  queues     ${queues.map((q) => (q.dlqUrl ? `${q.name} (+DLQ)` : q.name)).join(', ')}`,
       `  workers    ${system.workers.workers.map((w) => w.name).join(', ')}`,
       ...schedules.map(

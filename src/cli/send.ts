@@ -23,7 +23,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { defineCommand } from 'citty';
 import { environmentTraceHeader, loadTracing, traceHeaderAttribute } from '../observe/tracing.ts';
-import type { MessageAttributeMap, SendMessageInput } from '../store/types.ts';
+import type { MessageAttributeMap, SendMessageInput } from '../sqs/types.ts';
 import { messages } from './common/confirm.ts';
 import { connectionArgs, reasonOf, withClient } from './common/connection.ts';
 import { intOption, repeated, stringOption } from './common/options.ts';

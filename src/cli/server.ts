@@ -1,7 +1,7 @@
 /**
  * `sluice server`: the embedded SQS-compatible server.
  *
- *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory)
+ *   sluice server --host 127.0.0.1 --port 9324 --data DIR   (or --memory, or --store postgres://…)
  *                 [--sync full|normal]
  *                 [--advertise URL] [--auth [--auth-file FILE] [--viewers AKID,…]]
  *
@@ -19,13 +19,16 @@ import { defineCommand } from 'citty';
 import { parseKeys } from '../server/keys.ts';
 import { startServer } from '../server/server.ts';
 import type { Synchronous } from '../store/sqlite/schema.ts';
+import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
 import { syncArgs, syncOption } from './common/sync-option.ts';
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  /** SQLite file path, or ':memory:'. */
+  /** SQLite file path, or ':memory:' (unused with `store`). */
   readonly dbPath: string;
+  /** A `postgres://` URL (--store): queues in PostgreSQL, shared with other servers. */
+  readonly store?: string;
   /** How hard the file store pushes each commit to disk (--sync, SLUICE_SYNC). */
   readonly sync: Synchronous;
   readonly advertise?: string;
@@ -44,6 +47,14 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new Error(`--port must be an integer 0–65535, got "${portText}"`);
   if (args.memory && args.data) throw new Error('--memory and --data exclude each other');
+  const store = typeof args.store === 'string' ? args.store : undefined;
+  if (store !== undefined && (args.memory || args.data))
+    throw new Error(
+      `--store and --${args.memory ? 'memory' : 'data'} exclude each other (one store per server)`,
+    );
+  if (store !== undefined) checkStoreUrl(store);
+  if (store !== undefined && args.sync !== undefined)
+    throw new Error('--store and --sync exclude each other (PostgreSQL decides its own durability)');
   if (args.memory && args.sync !== undefined)
     throw new Error('--memory and --sync exclude each other (nothing in memory reaches a disk)');
   const sync = syncOption(args, env);
@@ -79,6 +90,7 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
     host,
     port,
     dbPath,
+    ...(store ? { store } : {}),
     sync,
     ...(advertise ? { advertise } : {}),
     ...(keys ? { keys } : {}),
@@ -96,6 +108,7 @@ export default defineCommand({
     port: { type: 'string', description: 'Port to listen on (0 picks one)', default: '9324' },
     data: { type: 'string', description: 'Directory of the durable store (default ./data)' },
     memory: { type: 'boolean', description: 'Keep queues in memory only' },
+    ...storeArg,
     ...syncArgs,
     advertise: {
       type: 'string',
@@ -120,18 +133,27 @@ export default defineCommand({
           '*** Anyone who can reach this port can read, send and delete messages.  ***\n' +
           '*** Use --auth (keys in SLUICE_AUTH_KEYS or --auth-file) on shared networks. ***\n\n',
       );
-    const { openSqliteStore } = await import('../store/sqlite/index.ts');
     const server = await startServer({
       host: config.host,
       port: config.port,
       ...(config.advertise ? { advertise: config.advertise } : {}),
       ...(config.keys ? { keys: config.keys } : {}),
       ...(config.viewers ? { dashboard: { viewers: config.viewers } } : {}),
-      openStore: (baseUrl) =>
-        openSqliteStore({ path: config.dbPath, synchronous: config.sync, identity: { baseUrl } }),
+      // Each store's driver is loaded only when it is the one asked for.
+      openStore: async (baseUrl) =>
+        config.store
+          ? openUrlStore(config.store, { baseUrl })
+          : (await import('../store/sqlite/index.ts')).openSqliteStore({
+              path: config.dbPath,
+              synchronous: config.sync,
+              identity: { baseUrl },
+            }),
     });
-    const where =
-      config.dbPath === ':memory:' ? 'in memory' : `${config.dbPath}, sync ${config.sync.toLowerCase()}`;
+    const where = config.store
+      ? describeStoreUrl(config.store)
+      : config.dbPath === ':memory:'
+        ? 'in memory'
+        : `${config.dbPath}, sync ${config.sync.toLowerCase()}`;
     process.stderr.write(
       `sluice server listening on ${server.url} (queues at ${server.baseUrl}/000000000000/NAME, store ${where}${config.keys ? `, auth: ${config.keys.size} key(s)` : ''})\n`,
     );

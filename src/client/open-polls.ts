@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { ReceiveMessageOutput } from '../store/types.ts';
+import type { ReceiveMessageOutput } from '../sqs/types.ts';
 
 /**
  * The receives a client has open, so that `close()` can end them. Both

@@ -21,7 +21,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as OTel from '@opentelemetry/api';
-import type { MessageAttributeMap } from '../store/types.ts';
+import type { MessageAttributeMap } from '../sqs/types.ts';
 
 /** A span's identity, in W3C's form: 32 and 16 lower-case hex digits. */
 export interface TraceIds {

@@ -3,8 +3,9 @@
  * method that performs it. Both wire protocols look actions up here, so an
  * action answers the same over JSON and over query by construction.
  */
+
+import type * as T from '../sqs/types.ts';
 import type { Store } from '../store/store.ts';
-import type * as T from '../store/types.ts';
 import {
   batchError,
   int,

@@ -5,7 +5,7 @@
  * system attribute, which a receive returns, as Amazon SQS does. An
  * AWSTraceHeader given in MessageSystemAttributes wins over the header.
  */
-import type { MessageAttributeMap } from '../store/types.ts';
+import type { MessageAttributeMap } from '../sqs/types.ts';
 import type { ActionSpec } from './actions.ts';
 
 export const TRACE_HEADER = 'x-amzn-trace-id';

@@ -16,7 +16,7 @@
  *   md5OfBody, eventSource "aws:sqs", eventSourceARN, awsRegion
  */
 import { parseQueueArn } from '../sqs/names.ts';
-import type { Message, MessageAttributeValue } from '../store/types.ts';
+import type { Message, MessageAttributeValue } from '../sqs/types.ts';
 
 export interface PipeMessageAttribute {
   stringValue?: string;

@@ -72,7 +72,7 @@ import type { Logger } from 'pino';
 import type { QueueClient } from '../client/queue-client.ts';
 import { createLogger } from '../observe/logger.ts';
 import { MAX_RECEIVE, MAX_VISIBILITY_TIMEOUT, MAX_WAIT_SECONDS } from '../sqs/limits.ts';
-import type { Message } from '../store/types.ts';
+import type { Message } from '../sqs/types.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { Acker } from '../worker/acker.ts';
 import { receiveErrorDelayMs } from '../worker/backoff.ts';

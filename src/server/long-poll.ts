@@ -12,8 +12,8 @@
 import { setMaxListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { ActionSpec } from '../protocol/actions.ts';
+import type { ReceiveMessageOutput } from '../sqs/types.ts';
 import type { Store } from '../store/store.ts';
-import type { ReceiveMessageOutput } from '../store/types.ts';
 
 export interface PollContext {
   readonly store: Store;

@@ -164,6 +164,19 @@ const otherErrors = {
   invalidAction: (action: string) =>
     new SqsError('InvalidAction', `The action ${action} is not valid for this endpoint.`),
   unsupportedOperation: (message: string) => new SqsError('UnsupportedOperation', message),
+  /**
+   * Unrecorded; the SQS API reference's common error: the store's database is
+   * away for a moment (PostgreSQL restarting). 503, so SDKs retry with backoff.
+   * `cause` is for the server's log, never the answer.
+   */
+  serviceUnavailable: (cause?: string) => {
+    const e = new SqsError(
+      'ServiceUnavailable',
+      'The request has failed due to a temporary failure of the server.',
+    );
+    if (cause !== undefined) e.cause = cause;
+    return e;
+  },
 };
 
 /** Every sentence, by name. */

@@ -4,7 +4,7 @@
  * SDKs recompute these and reject a mismatch, so they must be bit-exact.
  */
 import { createHash, hash } from 'node:crypto';
-import type { MessageAttributeMap } from '../store/types.ts';
+import type { MessageAttributeMap } from './types.ts';
 
 /**
  * Hex MD5 of the body's UTF-8 bytes.

@@ -2,9 +2,10 @@
  * Message attributes (user) and message system attributes, as SendMessage
  * accepts them, and the character rule shared with message bodies.
  */
-import type { MessageAttributeMap, MessageAttributeValue } from '../store/types.ts';
+
 import { errors } from './errors.ts';
 import { MAX_ATTRIBUTE_NAME_LENGTH, MAX_MESSAGE_ATTRIBUTES, MAX_NUMBER_DIGITS } from './limits.ts';
+import type { MessageAttributeMap, MessageAttributeValue } from './types.ts';
 
 /** #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF; lone surrogates fail. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's allowed set is defined by code points, tab/LF/CR included.

@@ -1,6 +1,7 @@
 /** What SendMessage and a SendMessageBatch entry carry, and how big SQS counts it. */
-import type { MessageAttributeMap } from '../store/types.ts';
+
 import { attributesSize } from './message-attributes.ts';
+import type { MessageAttributeMap } from './types.ts';
 
 export interface MessageEntry {
   MessageBody?: string;

@@ -60,6 +60,7 @@ export const ERRORS = {
   RequestEntityTooLarge: spec('RequestEntityTooLarge', 'RequestEntityTooLarge', 413),
   RequestTimeTooSkewed: spec('RequestTimeTooSkewed', 'RequestTimeTooSkewed', 403),
   ResourceNotFound: spec('ResourceNotFoundException', 'ResourceNotFoundException', 404),
+  ServiceUnavailable: spec('ServiceUnavailable', 'ServiceUnavailable', 503, 'Receiver'),
   SignatureDoesNotMatch: spec('SignatureDoesNotMatch', 'SignatureDoesNotMatch', 403),
   TooManyEntriesInBatchRequest: spec(
     'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',

@@ -10,7 +10,7 @@
  * `sluice.sourceQueue`; messages SQS's own redrive moved carry their source
  * as DeadLetterQueueSourceArn and no error.
  */
-import type * as T from './types.ts';
+import type { QueueStats } from './types.ts';
 import type { WaitPercentiles } from './wait-histogram.ts';
 
 export type { WaitPercentiles };
@@ -173,7 +173,7 @@ export interface QueueActivity {
 
 export interface OperatorStore {
   /** Counts and oldest-message age for every queue (or those whose name starts with `prefix`). */
-  stats(prefix?: string): Promise<T.QueueStats[]>;
+  stats(prefix?: string): Promise<QueueStats[]>;
   /**
    * Reads messages in send order without receiving them: no receive count,
    * visibility or first-receive time changes.

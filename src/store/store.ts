@@ -1,5 +1,6 @@
+import type * as T from '../sqs/types.ts';
 import type { OperatorStore } from './operator.ts';
-import type * as T from './types.ts';
+import type { ReceiveOptions } from './types.ts';
 
 /**
  * The queue engine. Every SQS rule lives behind this interface: the server
@@ -38,7 +39,7 @@ export interface Store extends OperatorStore {
 
   sendMessage(input: T.SendMessageInput): Promise<T.SendMessageOutput>;
   sendMessageBatch(input: T.SendMessageBatchInput): Promise<T.SendMessageBatchOutput>;
-  receiveMessage(input: T.ReceiveMessageInput, options?: T.ReceiveOptions): Promise<T.ReceiveMessageOutput>;
+  receiveMessage(input: T.ReceiveMessageInput, options?: ReceiveOptions): Promise<T.ReceiveMessageOutput>;
   deleteMessage(input: T.DeleteMessageInput): Promise<void>;
   deleteMessageBatch(input: T.DeleteMessageBatchInput): Promise<T.BatchIdsOutput>;
   changeMessageVisibility(input: T.ChangeMessageVisibilityInput): Promise<void>;

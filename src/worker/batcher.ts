@@ -10,7 +10,7 @@
  * entry's result; the promise never rejects.
  */
 import { isSqsError } from '../sqs/errors.ts';
-import type { BatchIdsOutput } from '../store/types.ts';
+import type { BatchIdsOutput } from '../sqs/types.ts';
 import type { Clock } from '../time/clock.ts';
 import { coerceError } from './boundary.ts';
 

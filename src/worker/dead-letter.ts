@@ -13,7 +13,7 @@ import { MAX_MESSAGE_ATTRIBUTES } from '../sqs/limits.ts';
 import { isValidText } from '../sqs/message-attributes.ts';
 import { parseQueueArn } from '../sqs/names.ts';
 import { parseRedrivePolicy } from '../sqs/redrive.ts';
-import type { MessageAttributeMap, SendMessageInput } from '../store/types.ts';
+import type { MessageAttributeMap, SendMessageInput } from '../sqs/types.ts';
 import type { Clock } from '../time/clock.ts';
 import { coerceError, type Outcome } from './boundary.ts';
 import type { QueueRef, WorkerMessage } from './message.ts';

@@ -25,7 +25,7 @@
  * shutdown timeout passes (`abort`).
  */
 import type { Logger } from 'pino';
-import type { Message } from '../store/types.ts';
+import type { Message } from '../sqs/types.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Batcher } from './batcher.ts';
 import { VisibilityLostError } from './errors.ts';

@@ -16,7 +16,7 @@
  */
 import type { Logger } from 'pino';
 import type { WorkerMetrics } from '../observe/metrics.ts';
-import type { Message } from '../store/types.ts';
+import type { Message } from '../sqs/types.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Batcher } from './batcher.ts';
 import type { Heartbeat, Lease, VisibilityEntry } from './heartbeat.ts';

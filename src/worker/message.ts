@@ -2,7 +2,7 @@
  * What a handler receives: one SQS message in camelCase, with its body
  * decoded (JSON-parsed and validated) when the worker has a schema.
  */
-import type { Message, MessageAttributeMap } from '../store/types.ts';
+import type { Message, MessageAttributeMap } from '../sqs/types.ts';
 import { coerceError, type Outcome } from './boundary.ts';
 import { SchemaError } from './errors.ts';
 import type { StandardSchemaV1 } from './standard-schema.ts';

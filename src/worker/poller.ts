@@ -43,7 +43,7 @@
 import type { Logger } from 'pino';
 import type { QueueClient } from '../client/queue-client.ts';
 import type { WorkerMetrics } from '../observe/metrics.ts';
-import type { Message } from '../store/types.ts';
+import type { Message } from '../sqs/types.ts';
 import type { Clock } from '../time/clock.ts';
 import { receiveErrorDelayMs } from './backoff.ts';
 import { coerceError } from './boundary.ts';

@@ -33,7 +33,7 @@ import type { QueueClient } from '../client/queue-client.ts';
 import { createLogger } from '../observe/logger.ts';
 import type { WorkerMetrics } from '../observe/metrics.ts';
 import { currentTracing } from '../observe/tracing.ts';
-import type { Message } from '../store/types.ts';
+import type { Message } from '../sqs/types.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { Acker } from './acker.ts';
 import { Batcher } from './batcher.ts';

@@ -109,6 +109,22 @@ describe('sluice server (CLI)', () => {
       /--memory and --data exclude each other/,
     );
     assert.throws(() => serverConfig({ advertise: 'sluice:9324' }, {}), /--advertise must be a URL/);
+    assert.throws(
+      () => serverConfig({ store: 'postgres://db/q', data: 'x' }, {}),
+      /--store and --data exclude each other/,
+    );
+    assert.throws(
+      () => serverConfig({ store: 'mysql://u:secret@db/q' }, {}),
+      /^Error: --store: not a postgres:\/\/ URL: mysql:\/\/u:\*\*\*@db\/q$/,
+    );
+    assert.throws(
+      () => serverConfig({ store: 'postgres://db/q?pool=0' }, {}),
+      /--store: pool must be an integer 1–1000, got "0"/,
+    );
+    assert.equal(
+      serverConfig({ store: 'postgres://db/q?statement_timeout=2000' }, {}).store,
+      'postgres://db/q?statement_timeout=2000',
+    );
     assert.throws(() => serverConfig({ auth: true }, {}), /SLUICE_AUTH_KEYS: no keys found/);
     assert.throws(
       () => serverConfig({ auth: true }, { SLUICE_AUTH_KEYS: 'AKID:s,broken' }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { md5OfBody, md5OfMessageAttributes } from '../../src/sqs/md5.ts';
-import type { MessageAttributeMap, MessageAttributeValue } from '../../src/store/types.ts';
+import type { MessageAttributeMap, MessageAttributeValue } from '../../src/sqs/types.ts';
 import { sqsSnapshot, walk } from './oracle.ts';
 
 type Node = Record<string, unknown>;

@@ -7,7 +7,7 @@ import {
   type QueueSettings,
   queueSettings,
 } from '../../src/sqs/queue-attributes.ts';
-import type { MessageAttributeMap } from '../../src/store/types.ts';
+import type { MessageAttributeMap } from '../../src/sqs/types.ts';
 import { assertSameError, thrownBy } from './oracle.ts';
 
 const standard = queueSettings(normalizeCreateAttributes('q', {}));

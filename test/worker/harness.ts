@@ -7,9 +7,10 @@
 import { afterEach, beforeEach } from 'node:test';
 import { type Logger, pino } from 'pino';
 import type { QueueClient } from '../../src/client/queue-client.ts';
+import type { Message } from '../../src/sqs/types.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { Message, QueueStats } from '../../src/store/types.ts';
+import type { QueueStats } from '../../src/store/types.ts';
 import { ManualClock } from '../../src/time/clock.ts';
 
 export interface LogLine {

@@ -1,7 +1,7 @@
 /** The pure parts: backoff, queue choice, the batcher's coalescing, the dispatcher's lanes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BatchIdsOutput } from '../../src/store/types.ts';
+import type { BatchIdsOutput } from '../../src/sqs/types.ts';
 import { ManualClock } from '../../src/time/clock.ts';
 import { backoffCeiling, receiveErrorDelayMs, retryDelaySeconds } from '../../src/worker/backoff.ts';
 import { Batcher } from '../../src/worker/batcher.ts';

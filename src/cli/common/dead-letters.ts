@@ -11,7 +11,7 @@
  * the process is killed mid-peek, the messages reappear after 30 s.
  */
 import type { QueueClient } from '../../client/queue-client.ts';
-import type { Message } from '../../store/types.ts';
+import type { Message } from '../../sqs/types.ts';
 import { deadLetterSources, describeQueue, type ResolvedQueue, resolveQueue } from './queue.ts';
 
 export interface DeadLetterSetup {

@@ -14,7 +14,7 @@
 import type { QueueClient } from '../../client/queue-client.ts';
 import { type ErrorName, isSqsError } from '../../sqs/errors.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES } from '../../sqs/limits.ts';
-import type { SendMessageBatchEntry } from '../../store/types.ts';
+import type { SendMessageBatchEntry } from '../../sqs/types.ts';
 
 /** One message to send; `n` is where it came from (a line number, an index). */
 export interface Outgoing {

@@ -1,10 +1,10 @@
 import { errors } from '../../sqs/errors.ts';
 import { validateBatchEntries, validateVisibilityTimeout } from '../../sqs/message.ts';
-import type * as T from '../types.ts';
-import { eachEntry } from './batch.ts';
+import type * as T from '../../sqs/types.ts';
+import { eachEntry } from '../shared/batch.ts';
+import { decodeReceipt, type Receipt } from '../shared/receipt.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';
-import { decodeReceipt, type Receipt } from './receipt.ts';
 import { returnsAt } from './returns.ts';
 
 /**

@@ -1,5 +1,4 @@
 import { addWait, mergeWaits, type WaitHistogram } from '../wait-histogram.ts';
-import type { Committer } from './committer.ts';
 
 /** What one queue did since the last history sample. */
 export interface Tally {
@@ -27,8 +26,12 @@ export class Activity {
   #since: number;
 
   /** @param now when counting starts (the store opened). */
+  /**
+   * @param committer where counts wait for their transaction to commit (the
+   * PostgreSQL store counts from its own after-commit hooks and passes one that runs next microtask).
+   */
   constructor(
-    private readonly committer: Committer,
+    private readonly committer: { afterCommit(fn: () => void): void },
     now: number,
   ) {
     this.#since = now;

@@ -6,12 +6,13 @@
  */
 import { errors } from '../../sqs/errors.ts';
 import type * as O from '../operator.ts';
+import { decodeAttributes } from '../shared/message-codec.ts';
+import { bounded } from '../shared/operator-input.ts';
 import type { StoreContext } from './context.ts';
 import { sweepExpired } from './counts.ts';
-import { decodeAttributes } from './message-codec.ts';
 import { ERROR_SQL, filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
 
-interface BrowseRow {
+export interface BrowseRow {
   id: number;
   message_id: string;
   sent_at: number;
@@ -50,7 +51,7 @@ export function browseMessages(ctx: StoreContext, input: O.BrowseInput): O.Brows
   return out;
 }
 
-function toBrowsed(r: BrowseRow, now: number): O.BrowsedMessage {
+export function toBrowsed(r: BrowseRow, now: number): O.BrowsedMessage {
   const attributes: Record<string, string> = {};
   for (const [name, v] of Object.entries(decodeAttributes(r.attributes) ?? {})) {
     attributes[name] =
@@ -109,11 +110,4 @@ export function deleteMessages(ctx: StoreContext, input: { QueueUrl: string; fil
   const q = ctx.queues.byUrl(input.QueueUrl);
   const { where, params } = filterSql(ctx, input.filter);
   return ctx.sql`DELETE FROM ${q.table} WHERE ${where}`.run(...params).changes;
-}
-
-function bounded(name: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
-    throw errors.invalidParameter(name, value, `Must be a whole number from 1 to ${max}.`);
-  return value;
 }

@@ -1,10 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../time/clock.ts';
+import type { Waiters } from '../shared/waiters.ts';
 import type { StoreIdentity } from '../store.ts';
 import type { Activity } from './activity.ts';
 import type { Committer } from './committer.ts';
 import type { QueueRegistry } from './queue-registry.ts';
-import type { Waiters } from './waiters.ts';
 
 /** Tunables, mostly AWS's fixed windows, made configurable so tests need not wait them out. */
 export interface StoreTimings {

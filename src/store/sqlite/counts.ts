@@ -1,5 +1,6 @@
-import { validateAttributeNames } from '../../sqs/queue-attributes.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
+import { type Counts, countsWanted, queueAttributes, statsOf } from '../shared/queue-counts.ts';
+import type { QueueStats } from '../types.ts';
 import type { StoreContext } from './context.ts';
 import type { QueueRecord } from './queue-registry.ts';
 
@@ -8,12 +9,6 @@ import type { QueueRecord } from './queue-registry.ts';
  * "approximate"; ours need not be). Expired messages are swept first so they
  * are never counted.
  */
-export interface Counts {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  oldestSentAt?: number;
-}
 
 /** Drops messages past the queue's retention period: a prefix of the queue in send order. */
 export function sweepExpired(ctx: StoreContext, q: QueueRecord): number {
@@ -49,45 +44,17 @@ export function getQueueAttributes(
   input: T.GetQueueAttributesInput,
 ): T.GetQueueAttributesOutput {
   const q = ctx.queues.byUrl(input.QueueUrl);
-  const wanted = validateAttributeNames(input.AttributeNames);
-  const want = (name: string) => wanted === 'All' || wanted.has(name);
-  const all: Record<string, string> = { ...q.attributes, QueueArn: q.arn };
-  all.CreatedTimestamp = String(Math.floor(q.createdAt / 1000));
-  all.LastModifiedTimestamp = String(Math.floor(q.modifiedAt / 1000));
-  if (
-    want('ApproximateNumberOfMessages') ||
-    want('ApproximateNumberOfMessagesNotVisible') ||
-    want('ApproximateNumberOfMessagesDelayed')
-  ) {
-    const c = countMessages(ctx, q);
-    all.ApproximateNumberOfMessages = String(c.visible);
-    all.ApproximateNumberOfMessagesNotVisible = String(c.inFlight);
-    all.ApproximateNumberOfMessagesDelayed = String(c.delayed);
-  }
-  const out = Object.fromEntries(Object.entries(all).filter(([name]) => want(name)));
-  return Object.keys(out).length ? { Attributes: out } : {};
+  const counts = countsWanted(input.AttributeNames) ? countMessages(ctx, q) : undefined;
+  return queueAttributes(q, input.AttributeNames, counts);
 }
 
-export function stats(ctx: StoreContext, prefix = ''): T.QueueStats[] {
+export function stats(ctx: StoreContext, prefix = ''): QueueStats[] {
   const now = ctx.clock.now();
   return ctx.queues
     .all()
     .filter((q) => q.name.startsWith(prefix))
     .map((q) => {
-      const c = countMessages(ctx, q);
-      const s: T.QueueStats = {
-        name: q.name,
-        url: q.url,
-        arn: q.arn,
-        fifo: q.settings.fifo,
-        visible: c.visible,
-        inFlight: c.inFlight,
-        delayed: c.delayed,
-        oldestAgeSeconds:
-          c.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - c.oldestSentAt) / 1000)),
-      };
       const dlq = q.settings.redrive && ctx.queues.byArn(q.settings.redrive.deadLetterTargetArn);
-      if (dlq) s.deadLetterQueue = dlq.name;
-      return s;
+      return statsOf(q, countMessages(ctx, q), now, dlq ? dlq.name : undefined);
     });
 }

@@ -1,7 +1,7 @@
 import { errors } from '../../sqs/errors.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
+import { decodeToken, encodeToken } from '../shared/tokens.ts';
 import type { StoreContext } from './context.ts';
-import { decodeToken, encodeToken } from './queue-actions.ts';
 import type { QueueRecord } from './queue-registry.ts';
 
 /**

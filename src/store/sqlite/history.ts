@@ -15,10 +15,11 @@
  */
 import { errors } from '../../sqs/errors.ts';
 import type * as O from '../operator.ts';
+import type { Counts } from '../shared/queue-counts.ts';
 import { mergeWaits, type WaitHistogram, waitPercentiles } from '../wait-histogram.ts';
 import { emptyTally, type Tally } from './activity.ts';
 import type { StoreContext } from './context.ts';
-import { type Counts, countMessages } from './counts.ts';
+import { countMessages } from './counts.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,7 +33,7 @@ export const HISTORY_TIERS = [
 ] as const;
 
 /** Which bucket size draws which range, and how far back the range goes. */
-const RANGES: Record<O.HistoryRange, { bucketMs: number; spanMs: number }> = {
+export const RANGES: Record<O.HistoryRange, { bucketMs: number; spanMs: number }> = {
   '1h': { bucketMs: MINUTE, spanMs: HOUR },
   '24h': { bucketMs: 15 * MINUTE, spanMs: DAY },
   '7d': { bucketMs: HOUR, spanMs: 7 * DAY },
@@ -40,9 +41,9 @@ const RANGES: Record<O.HistoryRange, { bucketMs: number; spanMs: number }> = {
 };
 
 /** The window of activity(): the last five minutes, plus what has not been sampled yet. */
-const ACTIVITY_WINDOW_MS = 5 * MINUTE;
+export const ACTIVITY_WINDOW_MS = 5 * MINUTE;
 
-interface HistoryRow {
+export interface HistoryRow {
   at: number;
   visible: number;
   in_flight: number;
@@ -55,8 +56,8 @@ interface HistoryRow {
   waits: string | null;
 }
 
-const floorTo = (t: number, size: number) => Math.floor(t / size) * size;
-const depth = (c: Counts | undefined) => (c ? c.visible + c.inFlight + c.delayed : null);
+export const floorTo = (t: number, size: number) => Math.floor(t / size) * size;
+export const depth = (c: Counts | undefined) => (c ? c.visible + c.inFlight + c.delayed : null);
 
 export function recordHistory(ctx: StoreContext, tallies: Map<number, Tally>): void {
   const now = ctx.clock.now();
@@ -119,18 +120,47 @@ export function history(ctx: StoreContext, input: O.HistoryInput): O.HistoryOutp
   return {
     range: input.range,
     bucketSeconds: range.bucketMs / 1000,
-    points: rows.map((r) => ({
-      at: r.at,
-      visible: r.visible,
-      inFlight: r.in_flight,
-      delayed: r.delayed,
-      oldestAgeSeconds: r.oldest_age,
-      dlqDepth: r.dlq_depth,
-      sent: r.sent,
-      received: r.received,
-      deleted: r.deleted,
-      wait: r.waits ? waitPercentiles(JSON.parse(r.waits) as WaitHistogram) : null,
-    })),
+    points: rows.map(toPoint),
+  };
+}
+
+export const toPoint = (r: HistoryRow): O.HistoryPoint => ({
+  at: r.at,
+  visible: r.visible,
+  inFlight: r.in_flight,
+  delayed: r.delayed,
+  oldestAgeSeconds: r.oldest_age,
+  dlqDepth: r.dlq_depth,
+  sent: r.sent,
+  received: r.received,
+  deleted: r.deleted,
+  wait: r.waits ? waitPercentiles(JSON.parse(r.waits) as WaitHistogram) : null,
+});
+
+/** One queue's activity(): the unsampled tally plus the sampled minutes of the window. */
+export function activityOf(
+  name: string,
+  unsampled: { since: number; peek(queueId: number): Tally },
+  queueId: number,
+  rows: Pick<HistoryRow, 'at' | 'sent' | 'received' | 'deleted' | 'waits'>[],
+): O.QueueActivity {
+  const sum = { ...unsampled.peek(queueId) };
+  sum.waits = { ...sum.waits };
+  let since = unsampled.since;
+  for (const r of rows) {
+    sum.sent += r.sent;
+    sum.received += r.received;
+    sum.deleted += r.deleted;
+    if (r.waits) mergeWaits(sum.waits, JSON.parse(r.waits) as WaitHistogram);
+    since = Math.min(since, r.at);
+  }
+  return {
+    name,
+    since,
+    sent: sum.sent,
+    received: sum.received,
+    deleted: sum.deleted,
+    wait: waitPercentiles(sum.waits),
   };
 }
 
@@ -148,23 +178,6 @@ export function activity(
     .map((q) => {
       const rows = ctx.sql`SELECT at, sent, received, deleted, waits FROM queue_history
         WHERE queue = ? AND bucket_ms = ${MINUTE} AND at >= ?`.all(q.arn, from) as HistoryRow[];
-      const sum = { ...unsampled.peek(q.id) };
-      sum.waits = { ...sum.waits };
-      let since = unsampled.since;
-      for (const r of rows) {
-        sum.sent += r.sent;
-        sum.received += r.received;
-        sum.deleted += r.deleted;
-        if (r.waits) mergeWaits(sum.waits, JSON.parse(r.waits) as WaitHistogram);
-        since = Math.min(since, r.at);
-      }
-      return {
-        name: q.name,
-        since,
-        sent: sum.sent,
-        received: sum.received,
-        deleted: sum.deleted,
-        wait: waitPercentiles(sum.waits),
-      };
+      return activityOf(q.name, unsampled, q.id, rows);
     });
 }

@@ -2,10 +2,12 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { isSqsError } from '../../sqs/errors.ts';
+import type * as T from '../../sqs/types.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
 import type * as O from '../operator.ts';
+import { Waiters } from '../shared/waiters.ts';
 import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
-import type * as T from '../types.ts';
+import type { ReceiveOptions } from '../types.ts';
 import * as ack from './ack.ts';
 import { Activity } from './activity.ts';
 import * as audit from './audit.ts';
@@ -24,7 +26,6 @@ import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
 import { DEFAULT_SYNCHRONOUS, prepareDatabase, readSynchronous, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
-import { Waiters } from './waiters.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
@@ -187,7 +188,7 @@ class SqliteStore implements Store {
 
   sendMessage = (i: T.SendMessageInput) => this.#run((c) => send.sendMessage(c, i));
   sendMessageBatch = (i: T.SendMessageBatchInput) => this.#run((c) => send.sendMessageBatch(c, i));
-  receiveMessage = (i: T.ReceiveMessageInput, o?: T.ReceiveOptions) => receiveMessage(this.#ctx, i, o);
+  receiveMessage = (i: T.ReceiveMessageInput, o?: ReceiveOptions) => receiveMessage(this.#ctx, i, o);
   deleteMessage = (i: T.DeleteMessageInput) => this.#run((c) => ack.deleteMessage(c, i), false);
   deleteMessageBatch = (i: T.DeleteMessageBatchInput) =>
     this.#run((c) => ack.deleteMessageBatch(c, i), false);

@@ -1,6 +1,6 @@
-import { errors } from '../../sqs/errors.ts';
 import { queueArn } from '../../sqs/names.ts';
 import type { MessageFilter } from '../operator.ts';
+import { attributeName, count, text } from '../shared/operator-input.ts';
 import type { StoreContext } from './context.ts';
 
 /**
@@ -20,8 +20,6 @@ export const ERROR_SQL = `json_extract(attributes, '${attributePath('sluice.erro
 /** The queue a dead letter failed in: SQS's redrive records an ARN, a sluice worker a name. */
 export const SOURCE_SQL = `coalesce(dlq_source_arn, json_extract(attributes, '${attributePath('sluice.sourceQueue')}'))`;
 
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-
 export function filterSql(ctx: StoreContext, filter: MessageFilter = {}): FilterSql {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
@@ -35,8 +33,7 @@ export function filterSql(ctx: StoreContext, filter: MessageFilter = {}): Filter
   }
   if (filter.attribute !== undefined) {
     const { name, value } = filter.attribute;
-    if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name))
-      throw errors.invalidParameter('attribute.name', name, 'Must be a message attribute name.');
+    attributeName(name);
     if (value === undefined) {
       clauses.push('json_extract(attributes, ?) IS NOT NULL');
       params.push(attributePath(name, ''));
@@ -70,15 +67,4 @@ export function filterSql(ctx: StoreContext, filter: MessageFilter = {}): Filter
 export function sourceName(value: string | null): string | undefined {
   if (value === null) return undefined;
   return value.startsWith('arn:') ? value.slice(value.lastIndexOf(':') + 1) : value;
-}
-
-function text(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw errors.invalidParameter(name, value, 'Must be a string.');
-  return value;
-}
-
-function count(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw errors.invalidParameter(name, value, 'Must be a whole number, 0 or more.');
-  return value;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../../sqs/errors.ts';
+import type * as T from '../../sqs/types.ts';
 import type { MessageFilter, MoveMessagesInput, MoveMessagesOutput } from '../operator.ts';
-import type * as T from '../types.ts';
+import { checkRate, handleSource, sourceNotFound, type TaskRow, toTask } from '../shared/move-task.ts';
 import type { StoreContext } from './context.ts';
 import { deadLetterSources, relocate } from './dlq.ts';
 import { filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
@@ -28,18 +29,6 @@ import { filterSql, SOURCE_SQL, sourceName } from './message-filter.ts';
  */
 const MOVE_SLICE = 500;
 
-interface TaskRow {
-  handle: string;
-  source_arn: string;
-  destination_arn: string | null;
-  max_per_second: number | null;
-  status: T.MessageMoveTask['Status'];
-  moved: number;
-  to_move: number;
-  failure_reason: string | null;
-  started_at: number;
-}
-
 export class MoveTasks {
   #timers = new Map<string, () => void>();
 
@@ -64,10 +53,7 @@ export class MoveTasks {
         "The resource that you specified for the DestinationArn parameter doesn't exist.",
       );
     }
-    const rate = input.MaxNumberOfMessagesPerSecond;
-    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
-      throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
-    }
+    const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
     const toMove = (ctx.sql`SELECT count(*) AS n FROM ${source.table}`.get() as { n: number }).n;
     return { TaskHandle: this.#insert(source, input.DestinationArn, rate, toMove) };
   }
@@ -78,10 +64,7 @@ export class MoveTasks {
     const source = ctx.queues.byUrl(input.QueueUrl);
     const destination =
       input.DestinationUrl === undefined ? undefined : ctx.queues.byUrl(input.DestinationUrl).arn;
-    const rate = input.MaxNumberOfMessagesPerSecond;
-    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) {
-      throw errors.invalidParameter('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
-    }
+    const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
     const filter = input.filter ?? {};
     const { where, params } = filterSql(ctx, filter);
     const toMove = (
@@ -125,16 +108,7 @@ export class MoveTasks {
 
   cancel(input: T.CancelMessageMoveTaskInput): T.CancelMessageMoveTaskOutput {
     const { ctx } = this;
-    let sourceArn: unknown;
-    try {
-      sourceArn = (
-        JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString()) as { sourceArn?: unknown }
-      ).sourceArn;
-    } catch {
-      sourceArn = undefined;
-    }
-    if (typeof sourceArn !== 'string')
-      throw errors.invalidParameterText('Value for parameter TaskHandle is invalid.');
+    const sourceArn = handleSource(input.TaskHandle);
     if (!ctx.queues.byArn(sourceArn)) throw sourceNotFound();
     const row = ctx.sql`SELECT * FROM move_tasks WHERE handle = ?`.get(input.TaskHandle) as
       | TaskRow
@@ -251,22 +225,4 @@ export class MoveTasks {
       limit,
     ) as { id: number; source: string | null }[];
   }
-}
-
-const sourceNotFound = () =>
-  errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-
-function toTask(row: TaskRow): T.MessageMoveTask {
-  const task: T.MessageMoveTask = {
-    Status: row.status,
-    SourceArn: row.source_arn,
-    ApproximateNumberOfMessagesMoved: row.moved,
-    ApproximateNumberOfMessagesToMove: row.to_move,
-    StartedTimestamp: row.started_at,
-  };
-  if (row.status === 'RUNNING') task.TaskHandle = row.handle;
-  if (row.destination_arn) task.DestinationArn = row.destination_arn;
-  if (row.max_per_second) task.MaxNumberOfMessagesPerSecond = row.max_per_second;
-  if (row.failure_reason) task.FailureReason = row.failure_reason;
-  return task;
 }

@@ -7,9 +7,9 @@ import {
   parseRedrivePolicy,
   redriveAllowed,
 } from '../../sqs/queue-attributes.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
+import { addTags, grant, listPage, removeTags, revoke } from '../shared/queue-rules.ts';
 import type { StoreContext } from './context.ts';
-import type { QueueRecord } from './queue-registry.ts';
 
 /** CreateQueue: idempotent when every attribute given matches; QueueAlreadyExists otherwise. */
 export function createQueue(ctx: StoreContext, input: T.CreateQueueInput): T.CreateQueueOutput {
@@ -71,38 +71,7 @@ export function getQueueUrl(ctx: StoreContext, input: T.GetQueueUrlInput): T.Cre
 
 /** ListQueues: up to 1000 by name; with MaxResults, pages linked by an opaque NextToken. */
 export function listQueues(ctx: StoreContext, input: T.ListQueuesInput = {}): T.ListQueuesOutput {
-  const { QueueNamePrefix: prefix = '', MaxResults: max, NextToken: token } = input;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) {
-    throw errors.invalidParameter('MaxResults', max, 'MaxResults must be an integer between 1 and 1000.');
-  }
-  let after = '';
-  if (token !== undefined && token !== '') {
-    after = decodeToken(token, 'NextToken');
-  }
-  const names = ctx.queues
-    .all()
-    .filter((q) => q.name.startsWith(prefix) && q.name > after)
-    .map((q) => q.url);
-  if (max === undefined) return names.length ? { QueueUrls: names.slice(0, 1000) } : {};
-  const page = names.slice(0, max);
-  const out: T.ListQueuesOutput = page.length ? { QueueUrls: page } : {};
-  if (names.length > max) {
-    const last = page[page.length - 1]!;
-    out.NextToken = encodeToken(last.slice(last.lastIndexOf('/') + 1));
-  }
-  return out;
-}
-
-export const encodeToken = (name: string) => Buffer.from(JSON.stringify({ after: name })).toString('base64');
-
-export function decodeToken(token: string, parameter: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString()) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through to the error below
-  }
-  throw errors.invalidParameter(parameter, token, 'Invalid or expired next token.');
+  return listPage(ctx.queues.all(), input);
 }
 
 export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttributesInput): void {
@@ -119,17 +88,13 @@ export function setQueueAttributes(ctx: StoreContext, input: T.SetQueueAttribute
 
 export function tagQueue(ctx: StoreContext, input: T.TagQueueInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
-  const tags = { ...q.tags, ...(input.Tags ?? {}) };
-  if (Object.keys(tags).length > 50) throw errors.overLimit(`Too many tags added for queue ${q.name}.`);
-  q.tags = tags;
+  addTags(q, input);
   ctx.queues.save(q);
 }
 
 export function untagQueue(ctx: StoreContext, input: T.UntagQueueInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
-  const tags = { ...q.tags };
-  for (const key of input.TagKeys ?? []) delete tags[key];
-  q.tags = tags;
+  removeTags(q, input);
   ctx.queues.save(q);
 }
 
@@ -154,47 +119,12 @@ export function purgeQueue(ctx: StoreContext, input: T.QueueUrlInput): void {
 
 export function addPermission(ctx: StoreContext, input: T.AddPermissionInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
-  const label = requireLabel(input.Label);
-  if (label in q.permissions) throw errors.invalidParameter('Label', label, 'Already exists.');
-  if (!input.AWSAccountIds?.length) throw errors.missingParameter('AWSAccountIds');
-  if (!input.Actions?.length) throw errors.missingParameter('Actions');
-  q.permissions = { ...q.permissions, [label]: { accounts: input.AWSAccountIds, actions: input.Actions } };
-  q.attributes = { ...q.attributes, Policy: policyOf(q) };
+  grant(q, input);
   ctx.queues.save(q);
 }
 
 export function removePermission(ctx: StoreContext, input: T.RemovePermissionInput): void {
   const q = ctx.queues.byUrl(input.QueueUrl);
-  const label = requireLabel(input.Label);
-  if (!(label in q.permissions)) throw errors.invalidParameter('Label', label, "can't find label.");
-  const permissions = { ...q.permissions };
-  delete permissions[label];
-  q.permissions = permissions;
-  const attributes = { ...q.attributes };
-  if (Object.keys(permissions).length) attributes.Policy = policyOf(q);
-  else delete attributes.Policy;
-  q.attributes = attributes;
+  revoke(q, input);
   ctx.queues.save(q);
 }
-
-function requireLabel(label: unknown): string {
-  if (typeof label !== 'string' || label === '') throw errors.missingParameter('Label');
-  return label;
-}
-
-/** The IAM policy document SQS derives from AddPermission grants (one-element lists collapse, as AWS writes them). */
-function policyOf(q: QueueRecord): string {
-  const statements = Object.entries(q.permissions).map(([label, grant]) => {
-    const { accounts, actions } = grant as { accounts: string[]; actions: string[] };
-    return {
-      Sid: label,
-      Effect: 'Allow',
-      Principal: { AWS: single(accounts.map((a) => `arn:aws:iam::${a}:root`)) },
-      Action: single(actions.map((a) => `SQS:${a}`)),
-      Resource: q.arn,
-    };
-  });
-  return JSON.stringify({ Version: '2008-10-17', Id: `${q.arn}/SQSDefaultPolicy`, Statement: statements });
-}
-
-const single = (list: string[]): string | string[] => (list.length === 1 ? list[0]! : list);

@@ -24,7 +24,8 @@ export interface QueueRecord {
   url: string;
 }
 
-interface QueueRow {
+/** A row of the queues table (the same columns in both stores). */
+export interface QueueRow {
   id: number;
   region: string;
   name: string;
@@ -107,21 +108,9 @@ export class QueueRegistry {
 
   #remember(row: QueueRow): QueueRecord {
     const { identity, byKey, byId } = this.#shared;
-    const attributes = JSON.parse(row.attributes) as Record<string, string>;
     const q: QueueRecord = {
-      id: row.id,
-      region: row.region,
-      name: row.name,
+      ...queueRecordOf(row, identity.accountId, this.urlOf(row.name)),
       table: messageTable(row.id),
-      attributes,
-      settings: queueSettings(attributes),
-      tags: JSON.parse(row.tags),
-      permissions: JSON.parse(row.permissions),
-      createdAt: row.created_at,
-      modifiedAt: row.modified_at,
-      lastPurgeAt: row.last_purge_at,
-      arn: queueArn(row.region, identity.accountId, row.name),
-      url: this.urlOf(row.name),
     };
     byKey.set(keyOf(q.region, q.name), q);
     byId.set(q.id, q);
@@ -209,4 +198,23 @@ export class QueueRegistry {
     byKey.delete(keyOf(q.region, q.name));
     byId.delete(q.id);
   }
+}
+
+/** A queue's record from its row: parsed attributes and settings, its ARN and URL. */
+export function queueRecordOf(row: QueueRow, accountId: string, url: string): Omit<QueueRecord, 'table'> {
+  const attributes = JSON.parse(row.attributes) as Record<string, string>;
+  return {
+    id: row.id,
+    region: row.region,
+    name: row.name,
+    attributes,
+    settings: queueSettings(attributes),
+    tags: JSON.parse(row.tags),
+    permissions: JSON.parse(row.permissions),
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+    lastPurgeAt: row.last_purge_at,
+    arn: queueArn(row.region, accountId, row.name),
+    url,
+  };
 }

@@ -1,8 +1,10 @@
 import { validateReceiveParams } from '../../sqs/message.ts';
-import type * as T from '../types.ts';
+import type * as T from '../../sqs/types.ts';
+import { FifoLine, type FifoRow } from '../shared/fifo-line.ts';
+import { type MessageRow, Projection } from '../shared/projection.ts';
+import type { ReceiveOptions } from '../types.ts';
 import type { StoreContext } from './context.ts';
 import { moveToDeadLetterQueue } from './dlq.ts';
-import { type MessageRow, Projection } from './projection.ts';
 import type { QueueRecord } from './queue-registry.ts';
 import { mayHaveReturned, noneReturnsBefore, returnsAt } from './returns.ts';
 
@@ -17,7 +19,7 @@ import { mayHaveReturned, noneReturnsBefore, returnsAt } from './returns.ts';
 export async function receiveMessage(
   ctx: StoreContext,
   input: T.ReceiveMessageInput,
-  options: T.ReceiveOptions = {},
+  options: ReceiveOptions = {},
 ): Promise<T.ReceiveMessageOutput> {
   validateReceiveParams(input);
   const first = await ctx.committer.run(() => attempt(ctx, input, options.signal), false);
@@ -174,42 +176,11 @@ function pickStandard(
   }
 }
 
-interface FifoRow extends Candidate {
-  visible_at: number;
-  group_id: string | null;
-}
-
-/**
- * A group's place in the line of groups waiting to be received, from its
- * first message: a message never received waits from its send; one received
- * and visible again rejoins the line when it became visible, behind the
- * groups already waiting (SQS's order, issue 18); ties go to the earlier send.
- */
-type Place = readonly [since: number, rejoined: 0 | 1, id: number];
-
-const placeOf = (head: FifoRow): Place =>
-  head.receive_count > 0 ? [head.visible_at, 1, head.id] : [head.sent_at, 0, head.id];
-
-const before = (a: Place, b: Place): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-
-interface Group {
-  place: Place;
-  /** Its visible messages in send order, up to the first one not visible. */
-  open: FifoRow[];
-  /** A message not visible was met: nothing later in the group may be taken. */
-  closed: boolean;
-}
-
 const FIFO_PAGE = 256;
 
 /**
- * FIFO queues: groups in line order (see Place), as many messages of a group
- * as it has visible before moving to the next, as SQS does. A group whose
- * first message is not visible (in flight, or delayed) is locked; within a
- * group, messages are taken in send order up to the first one not visible.
- * The walk goes through the table in send order and stops once the groups it
- * has seen fill the receive and no group further on can come before them: a
- * group not yet seen waits at least since the send of the last row walked.
+ * FIFO queues: the line of groups (shared/fifo-line.ts), walked through the
+ * table in send order a page at a time.
  */
 function pickFifo(
   ctx: StoreContext,
@@ -220,40 +191,16 @@ function pickFifo(
   projection: Projection,
 ): MessageRow[] {
   const page = ctx.sql`SELECT id, receive_count, sent_at, visible_at, group_id FROM ${table} WHERE id > ? ORDER BY id LIMIT ${FIFO_PAGE}`;
-  const groups = new Map<string | null, Group>();
-  let line: Group[] = [];
-  let after = 0;
-  for (;;) {
+  const line = new FifoLine<FifoRow>(now, max);
+  for (let after = 0; ; ) {
     const rows = page.all(after) as FifoRow[];
-    for (const row of rows) {
-      let group = groups.get(row.group_id);
-      if (!group) {
-        group = { place: placeOf(row), open: [], closed: false };
-        groups.set(row.group_id, group);
-      }
-      if (group.closed) continue;
-      if (row.visible_at > now) group.closed = true;
-      else group.open.push(row);
-    }
-    line = [...groups.values()].filter((g) => g.open.length > 0).sort((a, b) => before(a.place, b.place));
-    const last = rows[rows.length - 1];
-    if (rows.length < FIFO_PAGE || !last) break;
-    const horizon: Place = [last.sent_at, 0, last.id];
-    let settled = 0;
-    for (const g of line) {
-      if (before(g.place, horizon) > 0) break;
-      settled += g.open.length;
-      if (settled >= max) break;
-    }
-    if (settled >= max) break;
-    after = last.id;
+    if (line.add(rows, FIFO_PAGE)) break;
+    after = rows[rows.length - 1]!.id;
   }
   const ids: number[] = [];
-  for (const group of line) {
-    for (const c of group.open) {
-      if (ids.length >= max) break;
-      if (keep(c)) ids.push(c.id);
-    }
+  for (const c of line.candidates()) {
+    if (ids.length >= max) break;
+    if (keep(c)) ids.push(c.id);
   }
   if (ids.length === 0) return [];
   const full =

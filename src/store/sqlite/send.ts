@@ -1,15 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { md5OfBody, md5OfMessageAttributes } from '../../sqs/md5.ts';
+import { createHash } from 'node:crypto';
 import {
   validateBatchEntries,
   validateBatchSize,
   validateFifoBatch,
   validateMessage,
 } from '../../sqs/message.ts';
-import type * as T from '../types.ts';
-import { eachEntry } from './batch.ts';
+import type * as T from '../../sqs/types.ts';
+import { eachEntry } from '../shared/batch.ts';
+import { encodeAttributes } from '../shared/message-codec.ts';
+import { sendAnswer } from '../shared/send-answer.ts';
+import { sequenceNumber } from '../shared/sequence.ts';
 import type { StoreContext } from './context.ts';
-import { encodeAttributes } from './message-codec.ts';
 import type { QueueRecord } from './queue-registry.ts';
 
 type Entry = Omit<T.SendMessageInput, 'QueueUrl'>;
@@ -39,20 +40,9 @@ export function sendMessageBatch(
 function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendMessageOutput {
   const now = ctx.clock.now();
   const body = entry.MessageBody;
-  const md5Body = md5OfBody(body);
-  const attrs =
-    entry.MessageAttributes && Object.keys(entry.MessageAttributes).length
-      ? entry.MessageAttributes
-      : undefined;
-  const md5Attrs = attrs ? md5OfMessageAttributes(attrs) : undefined;
-  const sys =
-    entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length
-      ? entry.MessageSystemAttributes
-      : undefined;
-  const md5Sys = sys ? md5OfMessageAttributes(sys) : undefined;
-  const result: T.SendMessageOutput = { MessageId: randomUUID(), MD5OfMessageBody: md5Body };
-  if (md5Attrs) result.MD5OfMessageAttributes = md5Attrs;
-  if (md5Sys) result.MD5OfMessageSystemAttributes = md5Sys;
+  const { result, attrs, sys } = sendAnswer(entry);
+  const md5Body = result.MD5OfMessageBody;
+  const md5Attrs = result.MD5OfMessageAttributes;
 
   let dedupId: string | null = null;
   let sequence: string | null = null;
@@ -109,15 +99,4 @@ function insertMessage(ctx: StoreContext, q: QueueRecord, entry: Entry): T.SendM
   // Delayed sends signal too: a waiting long poll recomputes when it must look again.
   ctx.signalQueue(q.id);
   return result;
-}
-
-/**
- * A FIFO message's SequenceNumber as AWS writes them: a 20-digit decimal with
- * no zero padding (e.g. 18849496460467696128), increasing per queue. Here
- * 10^19 + the queue's creation time (ms) × 10^6 + the queue's send counter:
- * each queue numbers from a base of its own, and the sum stays within 20
- * digits for centuries at any plausible send rate.
- */
-export function sequenceNumber(queueCreatedAt: number, counter: number): string {
-  return (10n ** 19n + BigInt(queueCreatedAt) * 1_000_000n + BigInt(counter)).toString();
 }

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach } from 'node:test';
 import { SqsError } from '../../../src/sqs/errors.ts';
+import type * as T from '../../../src/sqs/types.ts';
 import type { OperatorStore } from '../../../src/store/operator.ts';
 import type { Store } from '../../../src/store/store.ts';
-import type * as T from '../../../src/store/types.ts';
 import { ManualClock } from '../../../src/time/clock.ts';
 
 /**

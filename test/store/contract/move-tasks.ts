@@ -1,7 +1,7 @@
 /** Message move tasks (DLQ redrive): start, list, cancel, rate limits and failures. Tasks run on the store's clock. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MessageMoveTask } from '../../../src/store/types.ts';
+import type { MessageMoveTask } from '../../../src/sqs/types.ts';
 import type { ManualClock } from '../../../src/time/clock.ts';
 import {
   type ApiFactory,

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { MessageAttributeMap } from '../../../src/sqs/types.ts';
 import type { Store } from '../../../src/store/store.ts';
-import type { MessageAttributeMap } from '../../../src/store/types.ts';
 import {
   arnOf,
   counts,

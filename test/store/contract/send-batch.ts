@@ -1,7 +1,7 @@
 /** SendMessageBatch: entry ids, entry count, total size, and per-entry failures next to successes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type * as T from '../../../src/store/types.ts';
+import type * as T from '../../../src/sqs/types.ts';
 import {
   type ApiFactory,
   bodies,

@@ -1,7 +1,7 @@
 /** SendMessage / SendMessageBatch: bodies, sizes, characters, message attributes, delays, batch rules. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type * as T from '../../../src/store/types.ts';
+import type * as T from '../../../src/sqs/types.ts';
 import {
   type ApiFactory,
   bodies,

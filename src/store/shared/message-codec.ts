@@ -1,4 +1,4 @@
-import type { MessageAttributeMap, MessageAttributeValue } from '../types.ts';
+import type { MessageAttributeMap, MessageAttributeValue } from '../../sqs/types.ts';
 
 /**
  * Message attributes on disk: JSON, with binary values as base64. Kept apart

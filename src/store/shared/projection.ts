@@ -5,11 +5,22 @@ import {
   systemAttributeSelector,
 } from '../../sqs/attribute-names.ts';
 import { md5OfMessageAttributes } from '../../sqs/md5.ts';
-import type * as T from '../types.ts';
-import type { StoreContext } from './context.ts';
+import type { QueueSettings } from '../../sqs/queue-attributes.ts';
+import type * as T from '../../sqs/types.ts';
+import type { StoreIdentity } from '../store.ts';
 import { decodeAttributes } from './message-codec.ts';
-import type { QueueRecord } from './queue-registry.ts';
 import { encodeReceipt } from './receipt.ts';
+
+/** What a message's answer needs of the store: who sent it (SenderId). */
+interface StoreContext {
+  identity: Pick<StoreIdentity, 'senderId'>;
+}
+
+/** What a message's answer needs of its queue: the id its handles carry, and whether it is FIFO. */
+interface QueueRecord {
+  id: number;
+  settings: Pick<QueueSettings, 'fifo'>;
+}
 
 /** The columns every receive reads. */
 export interface BaseRow {

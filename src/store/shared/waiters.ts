@@ -13,7 +13,15 @@ export class Waiters {
   #dirty = new Set<number>();
   #closed = false;
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * @param fallbackMs with a store other processes write too (PostgreSQL), a
+   * wait also ends after this many real ms, so a wake-up lost on the way (a
+   * dropped LISTEN connection) costs a look at the queue, not the whole wait.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly fallbackMs?: number,
+  ) {}
 
   get isClosed(): boolean {
     return this.#closed;
@@ -57,14 +65,22 @@ export class Waiters {
       }
       const done = () => {
         cancelTimer();
+        if (fallback) clearTimeout(fallback);
         signal?.removeEventListener('abort', done);
         this.#waiting.get(queueId)?.delete(done);
         resolve();
       };
       set.add(done);
       const cancelTimer = this.clock.setTimer(untilMs - this.clock.now(), done);
+      const fallback = this.fallbackMs ? setTimeout(done, this.fallbackMs).unref() : undefined;
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+
+  /** Wakes every waiting poll to look again (wake-ups may have been missed). */
+  wakeAll(): void {
+    for (const id of this.#waiting.keys()) this.bump(id);
+    this.wakeDirty();
   }
 
   /** Ends every open wait (the store is closing). */

@@ -1,0 +1,274 @@
+/**
+ * The PostgreSQL row of `npm run bench:store`: the PostgreSQL store's message
+ * lifecycle (sendMessageBatch of 10; receiveMessage 10 + deleteMessageBatch)
+ * with one server and with two servers on the same database, beside
+ * graphile-worker (installed on demand into bench/.peers, never a dependency)
+ * processing no-op jobs on the same PostgreSQL in the same run. Each system
+ * gets a database of its own, created and dropped here.
+ *
+ * "Two servers" are two stores (two pools, two LISTEN connections) in this
+ * process, the load split between them: the database sees two servers; the
+ * CPU of both is this process's. CPU per message: this process's user+system
+ * time, and every `postgres` process's (from /proc), over the phase.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { openPostgresStore } from '../../src/store/postgres/index.ts';
+import type { Store } from '../../src/store/store.ts';
+import { ensurePeers, peerPath } from '../lib/peers.ts';
+import { body, rate, runLoops } from '../lib/run.ts';
+
+export const GRAPHILE_WORKER = '0.17.3';
+
+export interface PgBenchConfig {
+  adminUrl: string;
+  messages: number;
+  concurrency: number;
+  bodyBytes: number;
+}
+
+export interface PgRow {
+  system: string;
+  messages: number;
+  sendPerSec: number;
+  receiveDeletePerSec: number;
+  lifecyclePerSec: number;
+  /** CPU ms per 1000 messages, this process (the server(s) or the worker). */
+  appCpuMsPer1k: number;
+  /** CPU ms per 1000 messages, all postgres processes. */
+  pgCpuMsPer1k: number;
+}
+
+const CLK_TCK = 100;
+
+/** User+system CPU ms of every postgres process of this machine. */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return (ticks * 1000) / CLK_TCK;
+}
+
+function cpuMeter() {
+  const app = process.cpuUsage();
+  const pgMs = postgresCpuMs();
+  return (messages: number) => {
+    const used = process.cpuUsage(app);
+    return {
+      appCpuMsPer1k: Math.round(((used.user + used.system) / 1000 / messages) * 1000),
+      pgCpuMsPer1k: Math.round(((postgresCpuMs() - pgMs) / messages) * 1000),
+    };
+  };
+}
+
+async function withDatabase<R>(adminUrl: string, fn: (url: string) => Promise<R>): Promise<R> {
+  const name = `sluice_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** The store's lifecycle over `servers` stores on one database, the loops spread over them. */
+export function storeRow(config: PgBenchConfig, servers: number): Promise<PgRow> {
+  return withDatabase(config.adminUrl, async (url) => {
+    const stores: Store[] = [];
+    for (let i = 0; i < servers; i++)
+      stores.push(
+        await openPostgresStore({
+          connectionString: url,
+          poolSize: Math.ceil(config.concurrency / servers) + 2,
+        }),
+      );
+    try {
+      const { QueueUrl } = await stores[0]!.createQueue({ QueueName: 'bench' });
+      let seq = 0;
+      const phase = async (n: number) => {
+        let sendLeft = n;
+        let loop = 0;
+        const pick = () => stores[loop++ % stores.length]!;
+        const t0 = performance.now();
+        await runLoops(config.concurrency, async () => {
+          if (sendLeft <= 0) return false;
+          const k = Math.min(10, sendLeft);
+          sendLeft -= k;
+          const Entries = Array.from({ length: k }, (_, i) => ({
+            Id: String(i),
+            MessageBody: body(seq++, config.bodyBytes),
+          }));
+          await pick().sendMessageBatch({ QueueUrl, Entries });
+          return true;
+        });
+        const t1 = performance.now();
+        let left = n;
+        await runLoops(config.concurrency, async () => {
+          if (left <= 0) return false;
+          const store = pick();
+          const { Messages = [] } = await store.receiveMessage({
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 600,
+          });
+          left -= Messages.length;
+          if (Messages.length)
+            await store.deleteMessageBatch({
+              QueueUrl,
+              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+            });
+          return true;
+        });
+        return { t0, t1, t2: performance.now() };
+      };
+      await phase(Math.min(5000, config.messages));
+      const cpu = cpuMeter();
+      const { t0, t1, t2 } = await phase(config.messages);
+      const n = config.messages;
+      return {
+        system:
+          servers === 1 ? 'sluice PostgreSQL store, 1 server' : `sluice PostgreSQL store, ${servers} servers`,
+        messages: n,
+        sendPerSec: rate(n, (t1 - t0) / 1000),
+        receiveDeletePerSec: rate(n, (t2 - t1) / 1000),
+        lifecyclePerSec: rate(n, (t2 - t0) / 1000),
+        ...cpu(n),
+      };
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+}
+
+interface GraphileRunner {
+  events: { on(event: string, fn: () => void): void };
+  stop(): Promise<void>;
+}
+interface GraphileWorkerModule {
+  Logger: new (factory: () => (level: string, message: string) => void) => unknown;
+  run(options: Record<string, unknown>): Promise<GraphileRunner>;
+  makeWorkerUtils(options: Record<string, unknown>): Promise<{
+    migrate(): Promise<void>;
+    addJobs(jobs: { identifier: string; payload: unknown }[]): Promise<unknown>;
+    release(): Promise<void>;
+  }>;
+}
+
+/** graphile-worker: add `messages` no-op jobs (batches of 10, as the store's sends), then work them off. */
+export function graphileRow(config: PgBenchConfig, log: (line: string) => void): Promise<PgRow> {
+  ensurePeers({ 'graphile-worker': GRAPHILE_WORKER }, log);
+  const require = createRequire(peerPath('graphile-worker', 'package.json'));
+  const gw = require(peerPath('graphile-worker')) as GraphileWorkerModule;
+  return withDatabase(config.adminUrl, async (connectionString) => {
+    // One pool of ours for the worker and its utils, ended before the database is dropped.
+    const pgPool = new pg.Pool({ connectionString, max: config.concurrency + 4 });
+    pgPool.on('error', () => {});
+    const logger = new gw.Logger(() => () => {});
+    const utils = await gw.makeWorkerUtils({ pgPool, logger });
+    await utils.migrate();
+    const phase = async (n: number) => {
+      let left = n;
+      const t0 = performance.now();
+      await runLoops(config.concurrency, async () => {
+        if (left <= 0) return false;
+        const k = Math.min(10, left);
+        left -= k;
+        await utils.addJobs(Array.from({ length: k }, (_, i) => ({ identifier: 'noop', payload: { i } })));
+        return true;
+      });
+      const t1 = performance.now();
+      let done = 0;
+      let finish = () => {};
+      const finished = new Promise<void>((r) => {
+        finish = r;
+      });
+      const runner = await gw.run({
+        pgPool,
+        concurrency: config.concurrency,
+        noHandleSignals: true,
+        pollInterval: 100,
+        preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+        taskList: { noop: async () => {} },
+        // Silent: logging every job would measure the console.
+        logger,
+      });
+      runner.events.on('job:success', () => {
+        if (++done === n) finish();
+      });
+      await finished;
+      const t2 = performance.now();
+      await runner.stop();
+      return { t0, t1, t2 };
+    };
+    try {
+      await phase(Math.min(5000, config.messages));
+      const cpu = cpuMeter();
+      const { t0, t1, t2 } = await phase(config.messages);
+      const n = config.messages;
+      return {
+        system: `graphile-worker ${GRAPHILE_WORKER} (no-op jobs)`,
+        messages: n,
+        sendPerSec: rate(n, (t1 - t0) / 1000),
+        receiveDeletePerSec: rate(n, (t2 - t1) / 1000),
+        lifecyclePerSec: rate(n, (t2 - t0) / 1000),
+        ...cpu(n),
+      };
+    } finally {
+      await utils.release();
+      await pgPool.end();
+    }
+  });
+}
+
+export const PG_START = '<!-- store-pg-bench:start -->';
+export const PG_END = '<!-- store-pg-bench:end -->';
+
+export interface PgBenchResult {
+  machine: unknown;
+  config: Omit<PgBenchConfig, 'adminUrl'> & { quick: boolean; postgres: string };
+  rows: PgRow[];
+  /** The PostgreSQL store's lifecycle (1 server) ÷ graphile-worker's jobs worked/s (the issue's bar: ≥ 0.75). */
+  storeVsGraphile: number;
+  /** The same ÷ graphile-worker's add-and-work rate (jobs ÷ (add time + work time), as the store's lifecycle). */
+  storeVsGraphileLifecycle: number;
+}
+
+export function pgMarkdown(r: PgBenchResult): string {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const lines = [
+    PG_START,
+    `### PostgreSQL store${r.config.quick ? ' (quick run)' : ''}`,
+    '',
+    `${fmt(r.config.messages)} messages per system after a warm-up, ${r.config.bodyBytes}-byte bodies, ${r.config.concurrency} concurrent loops; ${r.config.postgres}. Rates are messages (jobs) per second; CPU in ms per 1,000 messages.`,
+    '',
+    '| system | send/s | receive+delete/s (jobs worked/s) | lifecycle/s | CPU app ms/1k | CPU PostgreSQL ms/1k |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.rows.map(
+      (x) =>
+        `| ${x.system} | ${fmt(x.sendPerSec)} | ${fmt(x.receiveDeletePerSec)} | ${fmt(x.lifecyclePerSec)} | ${fmt(x.appCpuMsPer1k)} | ${fmt(x.pgCpuMsPer1k)} |`,
+    ),
+    '',
+    `- PostgreSQL store (1 server) lifecycle ÷ graphile-worker jobs worked/s: ${Math.round(r.storeVsGraphile * 100)}% (target ≥ 75%: ${r.storeVsGraphile >= 0.75 ? 'met' : 'not met'})`,
+    `- the same ÷ graphile-worker's add-and-work rate (jobs ÷ (add + work time), measured as the store's lifecycle): ${Math.round(r.storeVsGraphileLifecycle * 100)}%`,
+    '- graphile-worker adds its jobs with `addJobs` in batches of 10 from the same number of loops, then a runner with that concurrency (local queue of 500, completions batched) works them off; the store sends with `sendMessageBatch` of 10, then receives 10 and deletes them with `deleteMessageBatch`.',
+    '- "2 servers" are two stores (two pools, two LISTEN connections) in one process, the loops split between them; app CPU is that process.',
+    PG_END,
+  ];
+  return lines.join('\n');
+}

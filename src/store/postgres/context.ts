@@ -1,0 +1,14 @@
+import type { Clock } from '../../time/clock.ts';
+import type { Activity } from '../sqlite/activity.ts';
+import type { StoreTimings } from '../sqlite/context.ts';
+import type { StoreIdentity } from '../store.ts';
+
+/** What every action module of the PostgreSQL store works with; queue lookups go to the database (registry.ts). */
+export interface PgContext {
+  clock: Clock;
+  /** `identity.region` is the region this view of the store answers for. */
+  identity: StoreIdentity;
+  timings: StoreTimings;
+  /** This server's sends, receives and deletes since its last history sample; count after commit (tx.afterCommit). */
+  activity: Activity;
+}
