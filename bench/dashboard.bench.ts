@@ -18,14 +18,14 @@
  *
  * Env: BENCH_DEPTH, BENCH_TRIES, BENCH_NO_WRITE=1 (print only).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../src/server/server.ts';
 import Database from '../src/store/sqlite/driver.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { describeMachine, type Machine } from './lib/machine.ts';
-import { replaceSection } from './lib/readme.ts';
+import { replaceSection, writeJson } from './lib/readme.ts';
 import { envInt, fmtInt, runLoops, timed } from './lib/run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     const table = tableOf(result);
     console.log(`\n${table}`);
     if (process.env.BENCH_NO_WRITE !== '1') {
-      writeFileSync(join(here, 'results', 'dashboard.json'), `${JSON.stringify(result, null, 2)}\n`);
+      writeJson(join(here, 'results', 'dashboard.json'), result);
       replaceSection(
         join(here, 'README.md'),
         '<!-- dashboard-bench:start -->',

@@ -13,7 +13,7 @@
  * 20 s) instead of the whole queue: their rate over the window is what counts.
  * Env: BENCH_WORKER_MESSAGES, BENCH_WORKER_WINDOW_MS, BENCH_NO_WRITE=1.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { awsClient } from '../src/client/aws.ts';
@@ -26,7 +26,7 @@ import { defineWorker } from '../src/worker/define.ts';
 import { startWorker } from '../src/worker/worker.ts';
 import { describeMachine } from './lib/machine.ts';
 import { ensurePeers, peerVersion } from './lib/peers.ts';
-import { replaceSection } from './lib/readme.ts';
+import { replaceSection, writeJson } from './lib/readme.ts';
 import { body, envInt, fmtInt, runLoops } from './lib/run.ts';
 import { startTarget } from './server/targets.ts';
 import { type Drain, runSqsConsumer, runSquiss, SQUISS_VERSION } from './worker/peers.ts';
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     verdicts,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results/worker.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeJson(join(here, 'results/worker.json'), result);
   const table = [
     '| case | consumer | messages | seconds | msg/s |',
     '| --- | --- | ---: | ---: | ---: |',

@@ -1,9 +1,3 @@
-/**
- * The latency benchmark's output: a console table, bench/results/latency.json
- * and the latency section of bench/README.md (between the markers below).
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
 import type { Percentiles } from './timeline.ts';
@@ -149,10 +143,7 @@ export function printReport(r: LatencyBenchResult): void {
   for (const line of r.verdicts) console.log(line);
 }
 
-export function writeJson(path: string, r: LatencyBenchResult): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
-}
+export { writeJson } from '../lib/readme.ts';
 
 function markdown(r: LatencyBenchResult): string {
   const m = r.machine as {

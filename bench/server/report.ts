@@ -1,9 +1,3 @@
-/**
- * The server benchmark's output: a console table, bench/results/server.json
- * and the server section of bench/README.md (between the markers below).
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
 
@@ -131,10 +125,7 @@ export function printTable(r: ServerBenchResult): void {
   for (const line of [...r.verdicts, ELASTICMQ_REFERENCE]) console.log(line);
 }
 
-export function writeJson(path: string, r: ServerBenchResult): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
-}
+export { writeJson } from '../lib/readme.ts';
 
 function markdown(r: ServerBenchResult): string {
   const m = r.machine as {

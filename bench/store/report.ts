@@ -1,9 +1,3 @@
-/**
- * The store benchmark's output: a console table, bench/results/store.json and
- * the results section of bench/README.md (between the two markers below).
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Machine } from '../lib/machine.ts';
 import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
@@ -169,10 +163,7 @@ export function printTable(r: StoreBenchResult): void {
   }
 }
 
-export function writeJson(path: string, r: object): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
-}
+export { writeJson } from '../lib/readme.ts';
 
 function markdown(r: StoreBenchResult): string {
   const m = r.machine;

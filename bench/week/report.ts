@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceSection } from '../lib/readme.ts';
+import { replaceSection, writeJson } from '../lib/readme.ts';
 import { fmtInt } from '../lib/run.ts';
 import { renderChart, type Series } from '../sim/chart.ts';
 import type { ProcSample } from './procs.ts';
@@ -275,6 +275,6 @@ function markdown(r: WeekResult): string {
 export function writeOutputs(benchDir: string, r: WeekResult): void {
   mkdirSync(join(benchDir, 'results'), { recursive: true });
   writeFileSync(join(benchDir, 'week.svg'), weekChart(r));
-  writeFileSync(join(benchDir, 'results/week.json'), `${JSON.stringify(r, null, 2)}\n`);
+  writeJson(join(benchDir, 'results/week.json'), r);
   replaceSection(join(benchDir, 'README.md'), START, END, markdown(r));
 }
