@@ -17,7 +17,7 @@ cd "$root"
 skip() { echo "test:image: skipping: no docker daemon ($1)"; exit 0; }
 # shared/ is beside the checkout (beside the worktrees' folder, for a worktree).
 tool=""
-for dir in "$root/../shared" "$root/../../shared"; do
+for dir in "$root/../shared" "$root/../../shared" /work/shared; do
   [ -f "$dir/tools/local-node-image.sh" ] && { tool="$dir/tools/local-node-image.sh"; break; }
 done
 command -v docker >/dev/null 2>&1 || [ -n "$tool" ] || skip "no docker command"
@@ -34,7 +34,11 @@ elif [ -n "$tool" ]; then
 else
   docker info >/dev/null 2>&1 || skip "docker info failed"
   base=node:22-bookworm-slim
+  # The stand-in an earlier run built, where no registry is reachable.
+  docker image inspect local/node:22-bookworm >/dev/null 2>&1 && base=local/node:22-bookworm
 fi
+docker image inspect "$base" >/dev/null 2>&1 || docker pull -q "$base" >/dev/null 2>&1 \
+  || { echo "test:image: skipping: no base image $base here and none can be pulled"; exit 0; }
 
 id="sluice-test-$$-$RANDOM"
 image=sluice-test-image:latest # one tag, overwritten: the build cache survives between runs
