@@ -1,3 +1,4 @@
+import type { Host } from '../lib/machine.ts';
 import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
 import type { Percentiles } from './timeline.ts';
@@ -27,7 +28,7 @@ export interface SystemResult {
 }
 
 export interface LatencyBenchResult {
-  machine: Record<string, unknown>;
+  machine: Host;
   config: {
     seconds: number;
     warmupSeconds: number;
@@ -146,14 +147,7 @@ export function printReport(r: LatencyBenchResult): void {
 export { writeJson } from '../lib/readme.ts';
 
 function markdown(r: LatencyBenchResult): string {
-  const m = r.machine as {
-    date: string;
-    cpus: number;
-    cpuModel: string;
-    memoryGiB: number;
-    node: string;
-    platform: string;
-  };
+  const m = r.machine;
   const c = r.config;
   const dups = r.systems.filter((s) => s.duplicates > 0);
   return [

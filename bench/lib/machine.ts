@@ -37,8 +37,11 @@ function packageVersion(name: string): string {
   return pkg.version;
 }
 
+/** The machine without the SQLite driver's fields. */
+export type Host = Omit<Machine, 'betterSqlite3' | 'sqlite'>;
+
 /** The machine without the SQLite driver's fields, for benchmarks that run sluice in other processes. */
-export function describeHost(): Omit<Machine, 'betterSqlite3' | 'sqlite'> {
+export function describeHost(): Host {
   const { betterSqlite3: _, sqlite: __, ...host } = describeMachine('');
   return host;
 }

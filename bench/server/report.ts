@@ -1,3 +1,4 @@
+import type { Host } from '../lib/machine.ts';
 import { replaceSection } from '../lib/readme.ts';
 import { fmtInt, fmtPct } from '../lib/run.ts';
 
@@ -19,7 +20,7 @@ export interface TargetResult {
 }
 
 export interface ServerBenchResult {
-  machine: Record<string, unknown>;
+  machine: Host;
   config: { messages: number; warmup: number; rounds: number; loops: number; bodyBytes: number };
   targets: TargetResult[];
   verdicts: string[];
@@ -128,14 +129,7 @@ export function printTable(r: ServerBenchResult): void {
 export { writeJson } from '../lib/readme.ts';
 
 function markdown(r: ServerBenchResult): string {
-  const m = r.machine as {
-    date: string;
-    cpus: number;
-    cpuModel: string;
-    memoryGiB: number;
-    node: string;
-    platform: string;
-  };
+  const m = r.machine;
   const c = r.config;
   return [
     START,

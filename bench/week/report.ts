@@ -3,8 +3,10 @@
  * CPU and memory over the run, drawn by the simulation's chart code),
  * bench/results/week.json and the week section of bench/README.md.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Host } from '../lib/machine.ts';
 import { replaceSection, writeJson } from '../lib/readme.ts';
 import { fmtInt } from '../lib/run.ts';
 import { renderChart, type Series } from '../sim/chart.ts';
@@ -32,7 +34,7 @@ interface Disk {
 }
 
 export interface WeekResult {
-  machine: Record<string, unknown>;
+  machine: Host;
   config: {
     messages: number;
     backlog: number;
@@ -245,14 +247,7 @@ export function printReport(r: WeekResult): void {
 }
 
 function markdown(r: WeekResult): string {
-  const m = r.machine as {
-    date: string;
-    cpus: number;
-    cpuModel: string;
-    memoryGiB: number;
-    node: string;
-    platform: string;
-  };
+  const m = r.machine;
   const c = r.config;
   return [
     START,
