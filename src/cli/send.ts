@@ -22,7 +22,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { defineCommand } from 'citty';
-import { environmentTraceHeader, loadTracing, traceHeaderAttribute } from '../observe/tracing.ts';
+import { currentTracing, environmentTraceHeader, traceHeaderAttribute } from '../observe/tracing.ts';
 import type { MessageAttributeMap, SendMessageInput } from '../sqs/types.ts';
 import { messages } from './common/confirm.ts';
 import { connectionArgs, reasonOf, withClient } from './common/connection.ts';
@@ -113,7 +113,7 @@ export default defineCommand({
         const template = body === undefined ? undefined : bodyOf(body);
         // The trace this command runs in (an active span, else TRACEPARENT) continues in the worker.
         const traced = traceHeaderAttribute(
-          (await loadTracing()).activeTraceHeader() ?? environmentTraceHeader(process.env),
+          currentTracing().activeTraceHeader() ?? environmentTraceHeader(process.env),
         );
 
         const queue = await resolveQueue(client, String(args.queue));

@@ -136,11 +136,6 @@ export function currentTracing(): Tracing {
   return loaded;
 }
 
-/** {@link currentTracing}, for callers that await. @example const tracing = await loadTracing(); */
-export function loadTracing(): Promise<Tracing> {
-  return Promise.resolve(currentTracing());
-}
-
 function openTelemetryTracing(api: typeof OTel): Tracing {
   const tracer = api.trace.getTracer('sluice');
   const attributes = (queue: string, operation: 'send' | 'process'): OTel.Attributes => ({

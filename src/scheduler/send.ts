@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '../client/queue-client.ts';
 import { queueDepth } from '../client/queue-depth.ts';
-import { loadTracing, traceHeaderAttribute } from '../observe/tracing.ts';
+import { currentTracing, traceHeaderAttribute } from '../observe/tracing.ts';
 import { queueNameOf, type Schedule } from './define.ts';
 import { bodyFor, dedupId } from './ticks.ts';
 
@@ -45,7 +45,7 @@ export async function sendTick(
   } catch (e) {
     throw new BuildError(`schedule ${schedule.name}: build() threw`, { cause: e });
   }
-  const tracing = await loadTracing();
+  const tracing = currentTracing();
   const { MessageId } = await tracing.sending(queueNameOf(schedule.queue), (traceHeader) =>
     client.sendMessage({
       QueueUrl: queueUrl,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { loadTracing, traceHeaderAttribute } from '../../src/observe/tracing.ts';
+import { currentTracing, traceHeaderAttribute } from '../../src/observe/tracing.ts';
 import { defineWorker } from '../../src/worker/define.ts';
 import { startWorker } from '../../src/worker/worker.ts';
 import { installTracing, type TestTracing } from '../support/otel.ts';
@@ -31,7 +31,7 @@ describe('worker tracing', () => {
 
   it('continues the producer’s trace into the handler, one span per message and delivery, with its outcome', async () => {
     const { url } = await queueWithDlq(env.store, 'traced', 2, { VisibilityTimeout: '5' });
-    const tracing = await loadTracing();
+    const tracing = currentTracing();
     // The producer: a request span, and the send in it (as the scheduler sends).
     const sent = await tracer().startActiveSpan('checkout', async (request) => {
       const send = (MessageBody: string) =>
