@@ -3,9 +3,10 @@ import { validateBatchEntries, validateVisibilityTimeout } from '../../sqs/messa
 import type * as T from '../../sqs/types.ts';
 import { eachEntry, eachEntryAsync } from '../shared/batch.ts';
 import { decodeReceipt, type Receipt } from '../shared/receipt.ts';
+import type { DeleteItem } from './batches.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
-import { byUrl, type QueueRecord } from './registry.ts';
+import { hotByUrl, type QueueRecord } from './registry.ts';
 
 /**
  * DeleteMessage and ChangeMessageVisibility, and their batches, with the
@@ -31,23 +32,41 @@ async function held(tx: Tx, q: QueueRecord, r: Receipt) {
   return row;
 }
 
-async function deleteOne(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown): Promise<void> {
-  const r = receiptOf(q, handle);
-  if (!q.settings.fifo) {
-    const gone = await tx.query(
-      'DELETE FROM messages WHERE id = $1 AND message_id = $2 AND queue_id = $3 RETURNING 1',
-      [r.rowId, r.messageId, q.id],
-    );
-    if (gone.length) tx.afterCommit(() => ctx.activity.deleted(q.id, gone.length));
-    return;
-  }
-  await tx.begin();
-  const current = await held(tx, q, r);
+/** A FIFO queue's delete: its handle expires with its visibility, so the message is read and locked first. */
+async function deleteFifo(ctx: PgContext, tx: Tx, q: QueueRecord, handle: unknown): Promise<void> {
+  const current = await held(tx, q, receiptOf(q, handle));
   if (!current) return;
   if (current.visible_at <= ctx.clock.now()) throw errors.receiptHandleExpired(String(handle));
   await tx.query('DELETE FROM messages WHERE id = $1', [current.id]);
   tx.afterCommit(() => ctx.activity.deleted(q.id));
   tx.signal(q.id);
+}
+
+/**
+ * A standard queue's deletes, in the queue's next gathered DELETE
+ * (batches.ts). A handle of a message already gone still succeeds, as in SQS.
+ */
+async function deleteGathered(ctx: PgContext, q: QueueRecord, receipts: Receipt[]): Promise<void> {
+  if (receipts.length) await ctx.batches.delete.submit(String(q.id), { q, receipts }, receipts.length);
+}
+
+/** The gathered DELETE of one queue (batches.ts); answers how many of each caller's messages it removed. */
+export function deleteBatch(ctx: PgContext) {
+  return (items: DeleteItem[]): Promise<number[]> =>
+    ctx.run(async (tx) => {
+      const q = items[0]!.q;
+      const receipts = items.length === 1 ? items[0]!.receipts : items.flatMap((i) => i.receipts);
+      // Each (row id, message id) pair: a handle names one message, never another.
+      const gone = await tx.query<{ id: number }>(
+        `DELETE FROM messages m USING unnest($2::bigint[], $3::text[]) AS h(id, message_id)
+         WHERE m.id = h.id AND m.message_id = h.message_id AND m.queue_id = $1 RETURNING m.id`,
+        [q.id, receipts.map((r) => r.rowId), receipts.map((r) => r.messageId)],
+      );
+      if (gone.length) tx.afterCommit(() => ctx.activity.deleted(q.id, gone.length));
+      if (items.length === 1) return [gone.length];
+      const removed = new Set(gone.map((g) => g.id));
+      return items.map((i) => i.receipts.filter((r) => removed.has(r.rowId)).length);
+    }, true);
 }
 
 async function changeVisibilityOne(
@@ -69,52 +88,46 @@ async function changeVisibilityOne(
   if (visibleAt < current.visible_at) tx.signal(q.id);
 }
 
-export async function deleteMessage(ctx: PgContext, tx: Tx, input: T.DeleteMessageInput): Promise<void> {
-  await deleteOne(ctx, tx, await byUrl(ctx, tx, input.QueueUrl), input.ReceiptHandle);
+export async function deleteMessage(ctx: PgContext, input: T.DeleteMessageInput): Promise<void> {
+  const q = await hotByUrl(ctx, input.QueueUrl);
+  if (q.settings.fifo) return ctx.run((tx) => deleteFifo(ctx, tx, q, input.ReceiptHandle));
+  await deleteGathered(ctx, q, [receiptOf(q, input.ReceiptHandle)]);
 }
 
-export async function changeMessageVisibility(ctx: PgContext, tx: Tx, input: T.ChangeMessageVisibilityInput) {
-  const q = await byUrl(ctx, tx, input.QueueUrl);
-  await changeVisibilityOne(ctx, tx, q, input.ReceiptHandle, input.VisibilityTimeout);
+export async function changeMessageVisibility(ctx: PgContext, input: T.ChangeMessageVisibilityInput) {
+  const q = await hotByUrl(ctx, input.QueueUrl);
+  await ctx.run((tx) => changeVisibilityOne(ctx, tx, q, input.ReceiptHandle, input.VisibilityTimeout));
 }
 
-export async function deleteMessageBatch(ctx: PgContext, tx: Tx, input: T.DeleteMessageBatchInput) {
-  const q = await byUrl(ctx, tx, input.QueueUrl);
+export async function deleteMessageBatch(ctx: PgContext, input: T.DeleteMessageBatchInput) {
+  const q = await hotByUrl(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
-  if (q.settings.fifo) {
-    await tx.begin();
-    return eachEntryAsync(input.Entries, async (e) => {
-      await deleteOne(ctx, tx, q, e.ReceiptHandle);
-      return {};
-    });
-  }
-  // Standard queues: every valid handle in one DELETE (a handle of a message gone still succeeds).
+  if (q.settings.fifo)
+    return ctx.run((tx) =>
+      eachEntryAsync(input.Entries, async (e) => {
+        await deleteFifo(ctx, tx, q, e.ReceiptHandle);
+        return {};
+      }),
+    );
   const receipts: Receipt[] = [];
   const out = eachEntry(input.Entries, (e) => {
     receipts.push(receiptOf(q, e.ReceiptHandle));
     return {};
   });
-  if (receipts.length) {
-    const gone = await tx.query(
-      // Row ids are never reused and a message id names one row per queue, so matching both lists is
-      // matching the pairs; ANY keeps it an index lookup by primary key.
-      'DELETE FROM messages WHERE id = ANY($2::bigint[]) AND queue_id = $1 AND message_id = ANY($3::text[]) RETURNING 1',
-      [q.id, receipts.map((r) => r.rowId), receipts.map((r) => r.messageId)],
-    );
-    if (gone.length) tx.afterCommit(() => ctx.activity.deleted(q.id, gone.length));
-  }
+  await deleteGathered(ctx, q, receipts);
   return out;
 }
 
 export async function changeMessageVisibilityBatch(
   ctx: PgContext,
-  tx: Tx,
   input: T.ChangeMessageVisibilityBatchInput,
 ) {
-  const q = await byUrl(ctx, tx, input.QueueUrl);
+  const q = await hotByUrl(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
-  return eachEntryAsync(input.Entries, async (e) => {
-    await changeVisibilityOne(ctx, tx, q, e.ReceiptHandle, e.VisibilityTimeout);
-    return {};
-  });
+  return ctx.run((tx) =>
+    eachEntryAsync(input.Entries, async (e) => {
+      await changeVisibilityOne(ctx, tx, q, e.ReceiptHandle, e.VisibilityTimeout);
+      return {};
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import { DEFAULT_IDENTITY, type Store, type StoreIdentity } from '../store.ts';
 import type { ReceiveOptions } from '../types.ts';
 import * as ack from './ack.ts';
 import * as audit from './audit.ts';
+import { type Batches, openBatches } from './batches.ts';
 import * as browse from './browse.ts';
 import type { PgContext } from './context.ts';
 import * as counts from './counts.ts';
@@ -18,7 +19,8 @@ import { Listener } from './listener.ts';
 import { MoveTasks } from './move-tasks.ts';
 import { channelOf, inTransaction, openPool, type Tx } from './pool.ts';
 import * as queues from './queue-actions.ts';
-import { receiveMessage } from './receive.ts';
+import { claimBatch, receiveMessage } from './receive.ts';
+import { QueueCache } from './registry.ts';
 import { migrate } from './schema.ts';
 import * as send from './send.ts';
 import { type PgConnectionOptions, pgSettings, redact } from './settings.ts';
@@ -70,10 +72,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     waiters.wakeDirty();
   };
   const channel = channelOf(settings.schema);
+  const queueCache = new QueueCache(channel);
   const listener = new Listener(
     settings,
     (id) => wake([id]),
-    () => waiters.wakeAll(),
+    () => {
+      queueCache.clear();
+      waiters.wakeAll();
+    },
+    () => queueCache.clear(),
   );
   const shared: Shared = {
     pool,
@@ -95,6 +102,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
   const ctx: PgContext = {
+    run: shared.run,
+    queueCache,
+    batches: undefined as unknown as Batches,
     clock,
     identity,
     timings: {
@@ -105,6 +115,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // Counted from tx.afterCommit hooks: only what committed.
     activity: new Activity({ afterCommit: (fn) => queueMicrotask(fn) }, clock.now()),
   };
+  ctx.batches = openBatches({
+    insert: send.insertBatch(ctx),
+    claim: claimBatch(ctx),
+    delete: ack.deleteBatch(ctx),
+  });
   shared.moveTasks = new MoveTasks(ctx, shared.run);
   let closing: Promise<void> | undefined;
   shared.close = () =>
@@ -184,6 +199,12 @@ export class PostgresStore implements Store {
     return this.#shared.run((tx) => fn(this.#ctx, tx), autocommit);
   }
 
+  /** A hot path: it takes connections itself, for its queue's lookup and its gathered statement. */
+  async #hot<R>(fn: (ctx: PgContext) => Promise<R>): Promise<R> {
+    await this.#shared.moveTasks.quiet();
+    return fn(this.#ctx);
+  }
+
   createQueue = (i: T.CreateQueueInput) => this.#run((c, tx) => queues.createQueue(c, tx, i));
   deleteQueue = (i: T.QueueUrlInput) => this.#run((c, tx) => queues.deleteQueue(c, tx, i));
   getQueueUrl = (i: T.GetQueueUrlInput) => this.#run((c, tx) => queues.getQueueUrl(c, tx, i));
@@ -199,20 +220,19 @@ export class PostgresStore implements Store {
   addPermission = (i: T.AddPermissionInput) => this.#run((c, tx) => queues.addPermission(c, tx, i));
   removePermission = (i: T.RemovePermissionInput) => this.#run((c, tx) => queues.removePermission(c, tx, i));
 
-  // The hot paths run in autocommit mode: a standard queue's send, send batch, delete and delete
-  // batch are one statement after the queue's lookup; FIFO queues begin a transaction.
-  sendMessage = (i: T.SendMessageInput) => this.#run((c, tx) => send.sendMessage(c, tx, i), true);
-  sendMessageBatch = (i: T.SendMessageBatchInput) =>
-    this.#run((c, tx) => send.sendMessageBatch(c, tx, i), true);
+  // The hot paths: their queue from the cache (registry.ts hotByUrl); a standard queue's sends,
+  // receives and deletes gathered across concurrent requests into one statement each (batches.ts);
+  // FIFO queues run a transaction of their own.
+  sendMessage = (i: T.SendMessageInput) => this.#hot((c) => send.sendMessage(c, i));
+  sendMessageBatch = (i: T.SendMessageBatchInput) => this.#hot((c) => send.sendMessageBatch(c, i));
   receiveMessage = (i: T.ReceiveMessageInput, o?: ReceiveOptions) =>
     receiveMessage(this.#ctx, this.#shared.run, this.#shared.waiters, i, o);
-  deleteMessage = (i: T.DeleteMessageInput) => this.#run((c, tx) => ack.deleteMessage(c, tx, i));
-  deleteMessageBatch = (i: T.DeleteMessageBatchInput) =>
-    this.#run((c, tx) => ack.deleteMessageBatch(c, tx, i));
+  deleteMessage = (i: T.DeleteMessageInput) => this.#hot((c) => ack.deleteMessage(c, i));
+  deleteMessageBatch = (i: T.DeleteMessageBatchInput) => this.#hot((c) => ack.deleteMessageBatch(c, i));
   changeMessageVisibility = (i: T.ChangeMessageVisibilityInput) =>
-    this.#run((c, tx) => ack.changeMessageVisibility(c, tx, i));
+    this.#hot((c) => ack.changeMessageVisibility(c, i));
   changeMessageVisibilityBatch = (i: T.ChangeMessageVisibilityBatchInput) =>
-    this.#run((c, tx) => ack.changeMessageVisibilityBatch(c, tx, i));
+    this.#hot((c) => ack.changeMessageVisibilityBatch(c, i));
 
   listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
     this.#run((c, tx) => dlq.listDeadLetterSourceQueues(c, tx, i));

@@ -1,10 +1,12 @@
 import pg from 'pg';
 import { channelOf, clientConfig } from './pool.ts';
+import { QUEUE_CHANGED } from './registry.ts';
 import type { PgSettings } from './settings.ts';
 
 /**
  * One connection per store that LISTENs for sends and releases on every
- * server (NOTIFY, payload: the queue id). States:
+ * server (NOTIFY, payload: the queue id) and for queue changes (payload
+ * `changed`: the hot paths' queue cache is dropped). States:
  *   CONNECTING ──(LISTEN done)──▶ LISTENING ──(connection lost)──▶ WAITING ──(RETRY_MS)──▶ CONNECTING
  *   any ──(close)──▶ CLOSED
  * While not LISTENING, wake-ups from other servers are missed; the long polls'
@@ -22,6 +24,7 @@ export class Listener {
     private readonly settings: PgSettings,
     private readonly onQueue: (queueId: number) => void,
     private readonly onGap: () => void,
+    private readonly onQueueChanged: () => void,
   ) {}
 
   /** Resolves once listening, or rejects when the first connection fails. */
@@ -34,6 +37,7 @@ export class Listener {
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));
     client.on('notification', (n) => {
+      if (n.payload === QUEUE_CHANGED) return this.onQueueChanged();
       const id = Number(n.payload);
       if (Number.isSafeInteger(id)) this.onQueue(id);
     });

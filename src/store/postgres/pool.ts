@@ -40,6 +40,11 @@ export interface Tx {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** Marks a queue as having new receivable messages: its polls, on every server, look again after commit. */
   signal(queueId: number): void;
+  /**
+   * The statement just run NOTIFYed the queue itself (pg_notify in the same
+   * statement: no round trip of its own); this server's polls wake after commit.
+   */
+  notified(queueId: number): void;
   /** Runs after a successful commit. */
   afterCommit(fn: () => void): void;
   /**
@@ -77,12 +82,14 @@ export async function inTransaction<R>(
   };
   client.on('error', onLost);
   const signals = new Set<number>();
+  const notified = new Set<number>();
   const hooks: (() => void)[] = [];
   // Autocommit: each statement commits by itself (one round trip less at each end) until begin().
   let open = !autocommit;
   const tx: Tx = {
     query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
     signal: (id) => signals.add(id),
+    notified: (id) => notified.add(id),
     afterCommit: (fn) => hooks.push(fn),
     begin: async () => {
       if (open) return;
@@ -100,7 +107,8 @@ export async function inTransaction<R>(
         [...signals],
       ]);
     if (open) await client.query('COMMIT');
-    if (signals.size) onSignals([...signals]);
+    for (const id of signals) notified.add(id);
+    if (notified.size) onSignals([...notified]);
     for (const hook of hooks) hook();
     return result;
   } catch (e) {

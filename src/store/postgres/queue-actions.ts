@@ -11,7 +11,7 @@ import type * as T from '../../sqs/types.ts';
 import { addTags, grant, listPage, removeTags, revoke } from '../shared/queue-rules.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
-import { allQueues, byArn, byName, byUrl, insertQueue, saveQueue } from './registry.ts';
+import { allQueues, byArn, byName, byUrl, insertQueue, queueChanged, saveQueue } from './registry.ts';
 
 /** The queue actions of the SQS API on PostgreSQL; the rules are the SQLite store's (sqlite/queue-actions.ts). */
 
@@ -70,6 +70,7 @@ export async function deleteQueue(ctx: PgContext, tx: Tx, input: T.QueueUrlInput
     [q.region, q.name, ctx.clock.now()],
   );
   await tx.query('DELETE FROM queues WHERE id = $1', [q.id]);
+  await queueChanged(ctx, tx);
   tx.signal(q.id);
 }
 
@@ -104,20 +105,20 @@ export async function setQueueAttributes(
     await checkRedriveTarget(ctx, tx, next, q.arn);
   q.attributes = next;
   q.modifiedAt = ctx.clock.now();
-  await saveQueue(tx, q);
+  await saveQueue(ctx, tx, q);
   tx.signal(q.id);
 }
 
 export async function tagQueue(ctx: PgContext, tx: Tx, input: T.TagQueueInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   addTags(q, input);
-  await saveQueue(tx, q);
+  await saveQueue(ctx, tx, q);
 }
 
 export async function untagQueue(ctx: PgContext, tx: Tx, input: T.UntagQueueInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   removeTags(q, input);
-  await saveQueue(tx, q);
+  await saveQueue(ctx, tx, q);
 }
 
 export async function listQueueTags(
@@ -137,13 +138,13 @@ export async function purgeQueue(ctx: PgContext, tx: Tx, input: T.QueueUrlInput)
   await tx.query('DELETE FROM messages WHERE queue_id = $1', [q.id]);
   await tx.query('DELETE FROM dedup WHERE queue_id = $1', [q.id]);
   q.lastPurgeAt = now;
-  await saveQueue(tx, q);
+  await saveQueue(ctx, tx, q);
 }
 
 export async function addPermission(ctx: PgContext, tx: Tx, input: T.AddPermissionInput): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   grant(q, input);
-  await saveQueue(tx, q);
+  await saveQueue(ctx, tx, q);
 }
 
 export async function removePermission(
@@ -153,5 +154,5 @@ export async function removePermission(
 ): Promise<void> {
   const q = await byUrl(ctx, tx, input.QueueUrl, true);
   revoke(q, input);
-  await saveQueue(tx, q);
+  await saveQueue(ctx, tx, q);
 }

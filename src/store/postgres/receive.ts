@@ -4,10 +4,11 @@ import { FifoLine, type FifoRow } from '../shared/fifo-line.ts';
 import { type MessageRow, Projection } from '../shared/projection.ts';
 import type { Waiters } from '../shared/waiters.ts';
 import type { ReceiveOptions } from '../types.ts';
+import type { Claimed, ClaimItem } from './batches.ts';
 import type { PgContext } from './context.ts';
 import { moveToDeadLetterQueue } from './dlq.ts';
 import type { Tx } from './pool.ts';
-import { byUrl, type QueueRecord } from './registry.ts';
+import { byUrl, hotByUrl, type QueueRecord } from './registry.ts';
 
 /**
  * ReceiveMessage. One attempt is one transaction that claims up to N
@@ -25,7 +26,7 @@ export async function receiveMessage(
 ): Promise<T.ReceiveMessageOutput> {
   validateReceiveParams(input);
   const once = async () =>
-    (await run((tx) => claimAtOnce(ctx, tx, input, options.signal, waiters), true)) ??
+    (await claimAtOnce(ctx, input, options.signal, waiters)) ??
     run((tx) => attempt(ctx, tx, input, options.signal, waiters));
   const first = await once();
   const waitSeconds = input.WaitTimeSeconds ?? first.queue.settings.receiveWaitTimeSeconds;
@@ -90,63 +91,80 @@ async function attempt(
 }
 
 /**
- * The common case in one statement (autocommit): a standard queue without a
- * redrive policy, with visible messages. Picks (SKIP LOCKED) and claims the
- * oldest visible unexpired messages in one UPDATE. Undefined when the full
- * attempt must run instead: FIFO, redrive, or nothing to take (the full
- * attempt then sweeps what expired and finds the next wake-up).
+ * The common case, gathered: a standard queue without a redrive policy, with
+ * visible messages. The receives of a queue waiting at the same time, with
+ * the same visibility timeout, share one statement (batches.ts, claimBatch).
+ * Undefined when the full attempt must run instead: FIFO, redrive, or nothing
+ * to take (the full attempt then sweeps what expired and finds the next
+ * wake-up).
  */
 async function claimAtOnce(
   ctx: PgContext,
-  tx: Tx,
   input: T.ReceiveMessageInput,
   signal: AbortSignal | undefined,
   waiters: Waiters,
 ): Promise<Attempt | undefined> {
-  const queue = await byUrl(ctx, tx, input.QueueUrl);
+  const queue = await hotByUrl(ctx, input.QueueUrl);
   const version = waiters.version(queue.id);
   if (signal?.aborted) return { queue, messages: [], version };
   if (queue.settings.fifo || queue.settings.redrive) return undefined;
-  const now = ctx.clock.now();
   const projection = new Projection(input);
-  const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
-  const rows = await tx.query<MessageRow>(
-    `WITH picked AS (
-       SELECT id FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3
-       ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
-     UPDATE messages m SET visible_at = $5, receive_count = m.receive_count + 1,
-       first_receive_at = coalesce(m.first_receive_at, $2)
-     FROM picked WHERE m.id = picked.id
-     RETURNING ${projection.columns
-       .split(', ')
-       .map((c) => `m.${c}`)
-       .join(', ')}`,
-    [
-      queue.id,
-      now,
-      now - queue.settings.messageRetentionPeriod * 1000,
-      input.MaxNumberOfMessages ?? 1,
-      now + visibility * 1000,
-    ],
+  const visibilitySeconds = input.VisibilityTimeout ?? queue.settings.visibilityTimeout;
+  const max = input.MaxNumberOfMessages ?? 1;
+  const { rows, now } = await ctx.batches.claim.submit(
+    `${queue.id}/${visibilitySeconds}/${projection.columns}`,
+    { q: queue, max, visibilitySeconds, projection, signal },
+    max,
   );
   if (rows.length === 0) return undefined;
-  rows.sort((a, b) => a.id - b.id);
-  countReceived(ctx, tx, queue, rows, now, 1);
+  ctx.activity.received(queue.id, rows.length, firstWaits(rows, now, 1));
   return { queue, version, messages: rows.map((row) => projection.toMessage(ctx, queue, row)) };
 }
 
-/** Counts a receive for the queue history once committed; first receives add their send → receive wait. */
-function countReceived(
-  ctx: PgContext,
-  tx: Tx,
-  queue: QueueRecord,
-  rows: MessageRow[],
-  now: number,
-  first: number,
-) {
+/**
+ * The gathered claim of one queue's receives (batches.ts): picks (SKIP LOCKED)
+ * and claims the oldest visible unexpired messages for all of them in one
+ * UPDATE, then hands them out in send order, each receiver its MaxNumber.
+ */
+export function claimBatch(ctx: PgContext) {
+  return (items: ClaimItem[]): Promise<Claimed[]> => {
+    const now = ctx.clock.now();
+    // A receiver that gave up before its turn takes nothing.
+    const live = items.map((i) => !i.signal?.aborted);
+    const total = items.reduce((n, i, k) => n + (live[k] ? i.max : 0), 0);
+    if (total === 0) return Promise.resolve(items.map(() => ({ rows: [], now })));
+    const { q, projection, visibilitySeconds } = items[0]!;
+    return ctx.run(async (tx) => {
+      const rows = await tx.query<MessageRow>(
+        `WITH picked AS (
+           SELECT id FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3
+           ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+         UPDATE messages m SET visible_at = $5, receive_count = m.receive_count + 1,
+           first_receive_at = coalesce(m.first_receive_at, $2)
+         FROM picked WHERE m.id = picked.id
+         RETURNING ${projection.columns
+           .split(', ')
+           .map((c) => `m.${c}`)
+           .join(', ')}`,
+        [q.id, now, now - q.settings.messageRetentionPeriod * 1000, total, now + visibilitySeconds * 1000],
+      );
+      rows.sort((a, b) => a.id - b.id);
+      let at = 0;
+      return items.map((i, k) => {
+        if (!live[k]) return { rows: [], now };
+        const mine = rows.slice(at, at + i.max);
+        at += i.max;
+        return { rows: mine, now };
+      });
+    }, true);
+  };
+}
+
+/** The send → receive waits of the rows received for the first time (receive_count `first` as read). */
+function firstWaits(rows: MessageRow[], now: number, first: number): number[] {
   const waits: number[] = [];
   for (const row of rows) if (row.receive_count === first) waits.push(now - row.sent_at);
-  tx.afterCommit(() => ctx.activity.received(queue.id, rows.length, waits));
+  return waits;
 }
 
 async function claim(
@@ -164,7 +182,9 @@ async function claim(
        first_receive_at = coalesce(first_receive_at, $2) WHERE id = ANY($3::bigint[])`,
     [now + visibility * 1000, now, rows.map((r) => r.id)],
   );
-  countReceived(ctx, tx, queue, rows, now, 0);
+  // Counted for the queue history once committed; first receives add their send → receive wait.
+  const waits = firstWaits(rows, now, 0);
+  tx.afterCommit(() => ctx.activity.received(queue.id, rows.length, waits));
   return rows.map((row) => {
     row.receive_count += 1;
     if (row.first_receive_at == null) row.first_receive_at = now;

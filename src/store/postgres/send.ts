@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { errors } from '../../sqs/errors.ts';
 import {
   validateBatchEntries,
   validateBatchSize,
@@ -10,39 +11,39 @@ import { eachEntry, eachEntryAsync } from '../shared/batch.ts';
 import { encodeAttributes } from '../shared/message-codec.ts';
 import { sendAnswer } from '../shared/send-answer.ts';
 import { sequenceNumber } from '../shared/sequence.ts';
+import type { InsertItem } from './batches.ts';
 import type { PgContext } from './context.ts';
 import type { Tx } from './pool.ts';
-import { byUrl, type QueueRecord } from './registry.ts';
+import { hotByUrl, type QueueRecord } from './registry.ts';
 
 type Entry = Omit<T.SendMessageInput, 'QueueUrl'>;
 
-export async function sendMessage(
-  ctx: PgContext,
-  tx: Tx,
-  input: T.SendMessageInput,
-): Promise<T.SendMessageOutput> {
-  const q = await byUrl(ctx, tx, input.QueueUrl);
+export async function sendMessage(ctx: PgContext, input: T.SendMessageInput): Promise<T.SendMessageOutput> {
+  const q = await hotByUrl(ctx, input.QueueUrl);
   validateMessage(input, q.settings, false);
-  return insertMessage(ctx, tx, q, input);
+  if (q.settings.fifo) return ctx.run((tx) => insertMessage(ctx, tx, q, input), true);
+  const row = messageRow(ctx, q, input);
+  await insertGathered(ctx, q, [row]);
+  return row.result;
 }
 
 export async function sendMessageBatch(
   ctx: PgContext,
-  tx: Tx,
   input: T.SendMessageBatchInput,
 ): Promise<T.SendMessageBatchOutput> {
-  const q = await byUrl(ctx, tx, input.QueueUrl);
+  const q = await hotByUrl(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
   validateBatchSize(input.Entries);
   validateFifoBatch(input.Entries, q.settings);
-  if (q.settings.fifo) {
-    await tx.begin();
-    return eachEntryAsync(input.Entries, async (entry) => {
-      validateMessage(entry, q.settings, true);
-      return insertMessage(ctx, tx, q, entry);
-    });
-  }
-  // Standard queues: every valid entry in one INSERT (one round trip for the batch).
+  if (q.settings.fifo)
+    return ctx.run(async (tx) => {
+      await tx.begin();
+      return eachEntryAsync(input.Entries, async (entry) => {
+        validateMessage(entry, q.settings, true);
+        return insertMessage(ctx, tx, q, entry);
+      });
+    }, true);
+  // Standard queues: every valid entry in the queue's next gathered INSERT.
   const rows: Row[] = [];
   const out = eachEntry(input.Entries, (entry) => {
     validateMessage(entry, q.settings, true);
@@ -50,8 +51,30 @@ export async function sendMessageBatch(
     rows.push(row);
     return row.result;
   });
-  await insertRows(ctx, tx, q, rows);
+  if (rows.length) await insertGathered(ctx, q, rows);
   return out;
+}
+
+/** A standard queue's rows, written with whatever other sends to the queue are waiting (batches.ts). */
+async function insertGathered(ctx: PgContext, q: QueueRecord, rows: Row[]): Promise<void> {
+  if (!(await ctx.batches.insert.submit(String(q.id), { q, rows }, rows.length))) {
+    ctx.queueCache.clear();
+    throw errors.queueDoesNotExist();
+  }
+}
+
+/** The gathered INSERT of one queue's sends (batches.ts): one statement, one commit. */
+export function insertBatch(ctx: PgContext) {
+  return (items: InsertItem[]): Promise<boolean[]> =>
+    ctx.run(async (tx) => {
+      const there = await insertRows(
+        ctx,
+        tx,
+        items[0]!.q,
+        items.length === 1 ? items[0]!.rows : items.flatMap((i) => i.rows),
+      );
+      return items.map(() => there);
+    }, true);
 }
 
 /**
@@ -76,6 +99,11 @@ async function insertMessage(
       'SELECT sequence FROM queues WHERE id = $1 FOR UPDATE',
       [q.id],
     );
+    // Deleted meanwhile (on any server): the hot lookup's record was older than the deletion.
+    if (!locked) {
+      tx.afterCommit(() => ctx.queueCache.clear());
+      throw errors.queueDoesNotExist();
+    }
     // Ids remembered under queue scope ('') bind every group (see the SQLite store's send.ts).
     const [seen] = await tx.query<{ message_id: string; sequence_number: string }>(
       `SELECT message_id, sequence_number FROM dedup
@@ -84,7 +112,7 @@ async function insertMessage(
     );
     // A duplicate within the window is accepted and not delivered again (SQS's exactly-once send).
     if (seen) return { ...result, MessageId: seen.message_id, SequenceNumber: seen.sequence_number };
-    const counter = (locked?.sequence ?? 0) + 1;
+    const counter = locked.sequence + 1;
     await tx.query('UPDATE queues SET sequence = $2 WHERE id = $1', [q.id, counter]);
     row.sequence = sequenceNumber(q.createdAt, counter);
     await tx.query(
@@ -96,12 +124,12 @@ async function insertMessage(
     );
     result.SequenceNumber = row.sequence;
   }
-  await insertRows(ctx, tx, q, [row]);
+  if (!(await insertRows(ctx, tx, q, [row]))) throw errors.queueDoesNotExist();
   return result;
 }
 
 /** A message as stored, before FIFO's sequence number is known. */
-interface Row {
+export interface Row {
   result: T.SendMessageOutput;
   visibleAt: number;
   body: string;
@@ -139,15 +167,22 @@ function messageRow(ctx: PgContext, q: QueueRecord, entry: Entry): Row {
   };
 }
 
-/** Writes messages in one statement and wakes the queue's long polls on every server. */
-async function insertRows(ctx: PgContext, tx: Tx, q: QueueRecord, rows: Row[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Writes messages in one statement, if their queue still exists (false if
+ * not: deleted on another server since the hot lookup), and wakes the
+ * queue's long polls on every server: the NOTIFY is part of the statement.
+ */
+async function insertRows(ctx: PgContext, tx: Tx, q: QueueRecord, rows: Row[]): Promise<boolean> {
   const col = <V>(f: (r: Row) => V) => rows.map(f);
-  await tx.query(
-    `INSERT INTO messages (queue_id, visible_at, message_id, body, md5_body, attributes, md5_attributes,
-       system_attributes, sent_at, group_id, dedup_id, sequence_number)
-     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])`,
+  const [written] = await tx.query<{ n: number }>(
+    `WITH written AS (
+       INSERT INTO messages (queue_id, visible_at, message_id, body, md5_body, attributes, md5_attributes,
+         system_attributes, sent_at, group_id, dedup_id, sequence_number)
+       SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])
+       WHERE EXISTS (SELECT 1 FROM queues WHERE id = $1::bigint)
+       RETURNING 1)
+     SELECT (SELECT count(*)::int FROM written) AS n, pg_notify($13, $1::bigint::text)`,
     [
       q.id,
       col((r) => r.visibleAt),
@@ -161,10 +196,13 @@ async function insertRows(ctx: PgContext, tx: Tx, q: QueueRecord, rows: Row[]): 
       col((r) => r.groupId),
       col((r) => r.dedupId),
       col((r) => r.sequence),
+      ctx.queueCache.channel,
     ],
   );
-  tx.signal(q.id);
+  if (!written?.n) return false;
+  tx.notified(q.id);
   tx.afterCommit(() => {
     for (let i = 0; i < rows.length; i++) ctx.activity.sent(q.id);
   });
+  return true;
 }
