@@ -27,7 +27,15 @@ import { describeMachine } from './lib/machine.ts';
 import { replaceSection } from './lib/readme.ts';
 import { envInt, envIntList, envSyncLevels, fmtInt, rate } from './lib/run.ts';
 import { type LoadTarget, measureStore, sendMany } from './store/load.ts';
-import { graphileRow, PG_END, PG_START, type PgBenchResult, pgMarkdown, storeRow } from './store/postgres.ts';
+import {
+  graphileRow,
+  PG_END,
+  PG_START,
+  type PgBenchResult,
+  type PgRow,
+  pgMarkdown,
+  storeRow,
+} from './store/postgres.ts';
 import { openRawBench, type PhaseResult, type RawDriver, rawDrivers, STORE_PRAGMAS } from './store/raw.ts';
 import { printTable, type StoreBenchResult, type StoreRun, writeJson, writeReadme } from './store/report.ts';
 
@@ -166,15 +174,38 @@ async function runPostgres(): Promise<void> {
     concurrency: config.concurrency,
     bodyBytes: config.bodyBytes,
   };
-  const rows = [];
-  for (const servers of [1, 2]) {
-    const row = await storeRow(pgConfig, servers);
-    log(`${row.system}: lifecycle ${fmtInt(row.lifecyclePerSec)}/s`);
-    rows.push(row);
-  }
-  const graphile = await graphileRow(pgConfig, log);
-  log(`${graphile.system}: ${fmtInt(graphile.lifecyclePerSec)} jobs/s`);
-  rows.push(graphile);
+  const rounds = Math.max(1, envInt('BENCH_PG_ROUNDS', 3));
+  // Every system once per round, the order rotating, so that the machine's noise falls on all of them.
+  const systems: { name: string; run: () => Promise<PgRow>; key: (r: PgRow) => number }[] = [
+    { name: 'store, 1 server', run: () => storeRow(pgConfig, 1), key: (r) => r.lifecyclePerSec },
+    { name: 'store, 2 servers', run: () => storeRow(pgConfig, 2), key: (r) => r.lifecyclePerSec },
+    {
+      name: 'graphile defaults',
+      run: () => graphileRow(pgConfig, log, false),
+      key: (r) => r.receiveDeletePerSec,
+    },
+    {
+      name: 'graphile tuned',
+      run: () => graphileRow(pgConfig, log, true),
+      key: (r) => r.receiveDeletePerSec,
+    },
+  ];
+  const runs: PgRow[][] = systems.map(() => []);
+  for (let round = 0; round < rounds; round++)
+    for (let k = 0; k < systems.length; k++) {
+      const i = (k + round) % systems.length;
+      const row = await systems[i]!.run();
+      log(
+        `round ${round + 1}: ${row.system}: lifecycle ${fmtInt(row.lifecyclePerSec)}/s, worked ${fmtInt(row.receiveDeletePerSec)}/s`,
+      );
+      runs[i]!.push(row);
+    }
+  const median = (i: number) => {
+    const sorted = [...runs[i]!].sort((a, b) => systems[i]!.key(a) - systems[i]!.key(b));
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
+  const rows = systems.map((_, i) => median(i));
+  const [one, , graphile, tuned] = rows as [PgRow, PgRow, PgRow, PgRow];
   const { messages, concurrency, bodyBytes } = pgConfig;
   const result: PgBenchResult = {
     machine: describeMachine(''),
@@ -182,12 +213,14 @@ async function runPostgres(): Promise<void> {
       messages,
       concurrency,
       bodyBytes,
+      rounds,
       quick: process.env.BENCH_QUICK === '1',
       postgres: `PostgreSQL ${await postgresVersion(adminUrl)} on this machine`,
     },
     rows,
-    storeVsGraphile: rows[0]!.lifecyclePerSec / graphile.receiveDeletePerSec,
-    storeVsGraphileLifecycle: rows[0]!.lifecyclePerSec / graphile.lifecyclePerSec,
+    storeVsGraphile: one.lifecyclePerSec / graphile.receiveDeletePerSec,
+    storeVsGraphileTuned: one.lifecyclePerSec / tuned.receiveDeletePerSec,
+    storeVsGraphileLifecycle: one.lifecyclePerSec / graphile.lifecyclePerSec,
   };
   console.log(pgMarkdown(result));
   if (process.env.BENCH_NO_WRITE !== '1') {

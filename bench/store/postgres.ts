@@ -43,31 +43,55 @@ export interface PgRow {
 
 const CLK_TCK = 100;
 
-/** User+system CPU ms of every postgres process of this machine. */
-function postgresCpuMs(): number {
-  let ticks = 0;
+/** User+system CPU ms of each postgres process of this machine, by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const out = new Map<number, number>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
       const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      out.set(Number(pid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK);
     } catch {
       // the process ended meanwhile
     }
   }
-  return (ticks * 1000) / CLK_TCK;
+  return out;
 }
 
-function cpuMeter() {
+/**
+ * The PostgreSQL processes that work for the system under test: the backends
+ * connected to its database (autovacuum's included) and the server's shared
+ * writers. Backends of other databases (other jobs on a shared machine) are
+ * left out.
+ */
+async function ourPostgresPids(url: string): Promise<Set<number>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE (datname = current_database() AND pid <> pg_backend_pid())
+         OR backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum launcher')`,
+    );
+    return new Set(rows.map((r) => r.pid));
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU per 1,000 messages of this process and of `url`'s PostgreSQL processes, from now to the call. */
+function cpuMeter(url: string) {
   const app = process.cpuUsage();
-  const pgMs = postgresCpuMs();
-  return (messages: number) => {
+  const before = postgresCpuMs();
+  return async (messages: number) => {
     const used = process.cpuUsage(app);
+    const pids = await ourPostgresPids(url);
+    let pgMs = 0;
+    for (const [pid, ms] of postgresCpuMs()) if (pids.has(pid)) pgMs += ms - (before.get(pid) ?? 0);
     return {
       appCpuMsPer1k: Math.round(((used.user + used.system) / 1000 / messages) * 1000),
-      pgCpuMsPer1k: Math.round(((postgresCpuMs() - pgMs) / messages) * 1000),
+      pgCpuMsPer1k: Math.round((pgMs / messages) * 1000),
     };
   };
 }
@@ -138,7 +162,7 @@ export function storeRow(config: PgBenchConfig, servers: number): Promise<PgRow>
         return { t0, t1, t2: performance.now() };
       };
       await phase(Math.min(5000, config.messages));
-      const cpu = cpuMeter();
+      const cpu = cpuMeter(url);
       const { t0, t1, t2 } = await phase(config.messages);
       const n = config.messages;
       return {
@@ -148,7 +172,7 @@ export function storeRow(config: PgBenchConfig, servers: number): Promise<PgRow>
         sendPerSec: rate(n, (t1 - t0) / 1000),
         receiveDeletePerSec: rate(n, (t2 - t1) / 1000),
         lifecyclePerSec: rate(n, (t2 - t0) / 1000),
-        ...cpu(n),
+        ...(await cpu(n)),
       };
     } finally {
       for (const s of stores) await s.close();
@@ -170,8 +194,18 @@ interface GraphileWorkerModule {
   }>;
 }
 
-/** graphile-worker: add `messages` no-op jobs (batches of 10, as the store's sends), then work them off. */
-export function graphileRow(config: PgBenchConfig, log: (line: string) => void): Promise<PgRow> {
+/**
+ * graphile-worker: add `messages` no-op jobs (batches of 10, as the store's
+ * sends), then work them off with a runner of the same concurrency: with its
+ * defaults (one job per fetch and per completion, as its own perf test runs
+ * it), or `tuned`: a local queue of 500 jobs per fetch and completions
+ * batched, its fastest setting for no-op jobs.
+ */
+export function graphileRow(
+  config: PgBenchConfig,
+  log: (line: string) => void,
+  tuned: boolean,
+): Promise<PgRow> {
   ensurePeers({ 'graphile-worker': GRAPHILE_WORKER }, log);
   const require = createRequire(peerPath('graphile-worker', 'package.json'));
   const gw = require(peerPath('graphile-worker')) as GraphileWorkerModule;
@@ -203,7 +237,13 @@ export function graphileRow(config: PgBenchConfig, log: (line: string) => void):
         concurrency: config.concurrency,
         noHandleSignals: true,
         pollInterval: 100,
-        preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+        ...(tuned
+          ? {
+              preset: {
+                worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 },
+              },
+            }
+          : {}),
         taskList: { noop: async () => {} },
         // Silent: logging every job would measure the console.
         logger,
@@ -218,16 +258,16 @@ export function graphileRow(config: PgBenchConfig, log: (line: string) => void):
     };
     try {
       await phase(Math.min(5000, config.messages));
-      const cpu = cpuMeter();
+      const cpu = cpuMeter(connectionString);
       const { t0, t1, t2 } = await phase(config.messages);
       const n = config.messages;
       return {
-        system: `graphile-worker ${GRAPHILE_WORKER} (no-op jobs)`,
+        system: `graphile-worker ${GRAPHILE_WORKER} (no-op jobs${tuned ? ', local queue 500, batched completions' : ', defaults'})`,
         messages: n,
         sendPerSec: rate(n, (t1 - t0) / 1000),
         receiveDeletePerSec: rate(n, (t2 - t1) / 1000),
         lifecyclePerSec: rate(n, (t2 - t0) / 1000),
-        ...cpu(n),
+        ...(await cpu(n)),
       };
     } finally {
       await utils.release();
@@ -241,10 +281,12 @@ export const PG_END = '<!-- store-pg-bench:end -->';
 
 export interface PgBenchResult {
   machine: unknown;
-  config: Omit<PgBenchConfig, 'adminUrl'> & { quick: boolean; postgres: string };
+  config: Omit<PgBenchConfig, 'adminUrl'> & { quick: boolean; postgres: string; rounds: number };
   rows: PgRow[];
-  /** The PostgreSQL store's lifecycle (1 server) ÷ graphile-worker's jobs worked/s (the issue's bar: ≥ 0.75). */
+  /** The PostgreSQL store's lifecycle (1 server) ÷ graphile-worker's jobs worked/s, defaults (the issue's bar: ≥ 0.75). */
   storeVsGraphile: number;
+  /** The same ÷ graphile-worker tuned (local queue, batched completions). */
+  storeVsGraphileTuned: number;
   /** The same ÷ graphile-worker's add-and-work rate (jobs ÷ (add time + work time), as the store's lifecycle). */
   storeVsGraphileLifecycle: number;
 }
@@ -255,7 +297,7 @@ export function pgMarkdown(r: PgBenchResult): string {
     PG_START,
     `### PostgreSQL store${r.config.quick ? ' (quick run)' : ''}`,
     '',
-    `${fmt(r.config.messages)} messages per system after a warm-up, ${r.config.bodyBytes}-byte bodies, ${r.config.concurrency} concurrent loops; ${r.config.postgres}. Rates are messages (jobs) per second; CPU in ms per 1,000 messages.`,
+    `${fmt(r.config.messages)} messages per system after a warm-up, ${r.config.bodyBytes}-byte bodies, ${r.config.concurrency} concurrent loops; ${r.config.postgres}; the median of ${r.config.rounds} rounds, each running every system once (order rotating), each in a new database. Rates are messages (jobs) per second; CPU in ms per 1,000 messages: this process, and the PostgreSQL processes working for the system's database (its backends, autovacuum, the WAL writer, checkpointer and background writer).`,
     '',
     '| system | send/s | receive+delete/s (jobs worked/s) | lifecycle/s | CPU app ms/1k | CPU PostgreSQL ms/1k |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -264,9 +306,10 @@ export function pgMarkdown(r: PgBenchResult): string {
         `| ${x.system} | ${fmt(x.sendPerSec)} | ${fmt(x.receiveDeletePerSec)} | ${fmt(x.lifecyclePerSec)} | ${fmt(x.appCpuMsPer1k)} | ${fmt(x.pgCpuMsPer1k)} |`,
     ),
     '',
-    `- PostgreSQL store (1 server) lifecycle ÷ graphile-worker jobs worked/s: ${Math.round(r.storeVsGraphile * 100)}% (target ≥ 75%: ${r.storeVsGraphile >= 0.75 ? 'met' : 'not met'})`,
-    `- the same ÷ graphile-worker's add-and-work rate (jobs ÷ (add + work time), measured as the store's lifecycle): ${Math.round(r.storeVsGraphileLifecycle * 100)}%`,
-    '- graphile-worker adds its jobs with `addJobs` in batches of 10 from the same number of loops, then a runner with that concurrency (local queue of 500, completions batched) works them off; the store sends with `sendMessageBatch` of 10, then receives 10 and deletes them with `deleteMessageBatch`.',
+    `- PostgreSQL store (1 server) lifecycle ÷ graphile-worker jobs worked/s (defaults, as its perf test runs): ${Math.round(r.storeVsGraphile * 100)}% (target ≥ 75%: ${r.storeVsGraphile >= 0.75 ? 'met' : 'not met'})`,
+    `- the same ÷ graphile-worker tuned (local queue of 500, completions batched): ${Math.round(r.storeVsGraphileTuned * 100)}%`,
+    `- the same ÷ graphile-worker's add-and-work rate (defaults; jobs ÷ (add + work time), measured as the store's lifecycle): ${Math.round(r.storeVsGraphileLifecycle * 100)}%`,
+    '- graphile-worker adds its jobs with `addJobs` in batches of 10 from the same number of loops, then a runner with that concurrency works them off; the store sends with `sendMessageBatch` of 10, then receives 10 and deletes them with `deleteMessageBatch`. "Jobs worked/s" counts the work only, not the adding: the store\'s lifecycle rate counts both.',
     '- "2 servers" are two stores (two pools, two LISTEN connections) in one process, the loops split between them; app CPU is that process.',
     PG_END,
   ];

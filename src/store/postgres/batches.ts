@@ -48,8 +48,8 @@ export interface Batches {
   delete: Coalescer<DeleteItem, number>;
 }
 
-/** Statements of one key at once: two, so that PostgreSQL runs one while this process reads the other's rows. */
-const IN_FLIGHT = 2;
+/** Statements of one key at once: one, so that everything waiting meanwhile goes into the next (the larger the statement, the less each message costs PostgreSQL). */
+const IN_FLIGHT = 1;
 
 export function openBatches(executors: {
   insert: (items: InsertItem[]) => Promise<boolean[]>;

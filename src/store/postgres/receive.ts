@@ -48,6 +48,9 @@ interface Attempt {
   nextVisibleAt?: number;
 }
 
+/** How many of a queue's oldest messages an empty receive reads to find its next wake-up. */
+const NEXT_WAKE_WINDOW = 4096;
+
 async function attempt(
   ctx: PgContext,
   tx: Tx,
@@ -81,8 +84,12 @@ async function attempt(
   const messages = rows.length ? await claim(ctx, tx, queue, rows, now, input, projection) : [];
   const out: Attempt = { queue, messages, version };
   if (messages.length === 0) {
+    // The next wake-up among the oldest messages only (bounded cost; no index holds visible_at):
+    // a later message's return is found by the waiters' fallback poll (at most a second late).
     const [next] = await tx.query<{ at: number | null }>(
-      'SELECT min(visible_at) AS at FROM messages WHERE queue_id = $1 AND visible_at > $2',
+      `SELECT min(visible_at) AS at FROM (
+         SELECT visible_at FROM messages WHERE queue_id = $1 ORDER BY id LIMIT ${NEXT_WAKE_WINDOW}) head
+       WHERE visible_at > $2`,
       [queue.id, now],
     );
     if (next?.at != null) out.nextVisibleAt = Number(next.at);
