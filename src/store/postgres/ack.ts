@@ -61,6 +61,7 @@ export function deleteBatch(ctx: PgContext) {
         `DELETE FROM messages m USING unnest($2::bigint[], $3::text[]) AS h(id, message_id)
          WHERE m.id = h.id AND m.message_id = h.message_id AND m.queue_id = $1 RETURNING m.id`,
         [q.id, receipts.map((r) => r.rowId), receipts.map((r) => r.messageId)],
+        'sluice_delete',
       );
       if (gone.length) tx.afterCommit(() => ctx.activity.deleted(q.id, gone.length));
       if (items.length === 1) return [gone.length];

@@ -154,6 +154,7 @@ export function claimBatch(ctx: PgContext) {
            .map((c) => `m.${c}`)
            .join(', ')}`,
         [q.id, now, now - q.settings.messageRetentionPeriod * 1000, total, now + visibilitySeconds * 1000],
+        `sluice_claim_${projection.columns.length}`,
       );
       rows.sort((a, b) => a.id - b.id);
       let at = 0;

@@ -37,6 +37,7 @@ export async function byName(
   const rows = await tx.query<QueueRow>(
     `SELECT * FROM queues WHERE region = $1 AND name = $2${lock ? ' FOR UPDATE' : ''}`,
     [region, name],
+    `sluice_queue${lock ? '_lock' : ''}`,
   );
   return rows[0] && recordOf(ctx, rows[0]);
 }

@@ -198,6 +198,7 @@ async function insertRows(ctx: PgContext, tx: Tx, q: QueueRecord, rows: Row[]): 
       col((r) => r.sequence),
       ctx.queueCache.channel,
     ],
+    'sluice_insert',
   );
   if (!written?.n) return false;
   tx.notified(q.id);
