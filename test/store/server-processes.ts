@@ -4,7 +4,13 @@
  * (postgres-servers, postgres-restart).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 
 export interface Server {
   child: ChildProcess;
@@ -130,3 +136,39 @@ export async function call(
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
   };
 }
+
+/**
+ * How soon a long poll on `poller` wakes on a send to `sender`, in ms from
+ * the send's start, best of `rounds`. The poll's fallback look (every 1 s of
+ * waiting) would find the message too; the send comes 1.5 s into the poll,
+ * so the fallback's next look is at least 500 ms away: anything faster was
+ * the NOTIFY. Best of several, so one slow turn of a loaded machine does not
+ * fail it, while a missing NOTIFY fails every round.
+ */
+export async function wakeLatency(
+  poller: Server,
+  sender: Server,
+  queue: string,
+  rounds = 3,
+): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    const body = `wake-${round}`;
+    const poll = receive(poller, queue, { WaitTimeSeconds: 10 });
+    await sleep(1500);
+    const sentAt = Date.now();
+    await sender.sqs.send(new SendMessageCommand({ QueueUrl: sender.q(queue), MessageBody: body }));
+    const got = await poll;
+    const latency = Date.now() - sentAt;
+    if (got.length !== 1 || got[0]?.Body !== body)
+      throw new Error(`the poll got ${JSON.stringify(got.map((m) => m.Body))}, not ${body}`);
+    await poller.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: poller.q(queue), ReceiptHandle: got[0].ReceiptHandle }),
+    );
+    best = Math.min(best, latency);
+  }
+  return best;
+}
+
+/** Below this, a wake-up was the NOTIFY (see wakeLatency). */
+export const NOTIFY_WAKE_MS = 450;
