@@ -32,7 +32,7 @@ import { startServer } from '../server/server.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { systemClock } from '../time/clock.ts';
 import { applyLogArgs, logArgs } from './common/log-options.ts';
-import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
+import { describeStoreUrl, openUrlStore, storeArg, storeOption } from './common/store-option.ts';
 import { syncArgs, syncOption } from './common/sync-option.ts';
 
 /** The one-line reminder of where everything is, for a terminal whose logs scrolled the banner away. */
@@ -82,7 +82,7 @@ export default defineCommand({
     const healthPort =
       args['health-port'] === undefined ? undefined : portOption(args['health-port'], 'health-port');
     const dataDir = String(args.data);
-    const storeUrl = typeof args.store === 'string' ? checkStoreUrl(args.store) : undefined;
+    const storeUrl = storeOption(args);
     const sync = syncOption(args, process.env);
     const logger = createLogger();
 

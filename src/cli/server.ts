@@ -19,7 +19,7 @@ import { defineCommand } from 'citty';
 import { parseKeys } from '../server/keys.ts';
 import { startServer } from '../server/server.ts';
 import type { Synchronous } from '../store/sqlite/schema.ts';
-import { checkStoreUrl, describeStoreUrl, openUrlStore, storeArg } from './common/store-option.ts';
+import { describeStoreUrl, openUrlStore, storeArg, storeOption } from './common/store-option.ts';
 import { syncArgs, syncOption } from './common/sync-option.ts';
 
 export interface ServerConfig {
@@ -47,14 +47,11 @@ export function serverConfig(args: Args, env: NodeJS.ProcessEnv): ServerConfig {
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new Error(`--port must be an integer 0–65535, got "${portText}"`);
   if (args.memory && args.data) throw new Error('--memory and --data exclude each other');
-  const store = typeof args.store === 'string' ? args.store : undefined;
-  if (store !== undefined && (args.memory || args.data))
+  if (typeof args.store === 'string' && (args.memory || args.data))
     throw new Error(
       `--store and --${args.memory ? 'memory' : 'data'} exclude each other (one store per server)`,
     );
-  if (store !== undefined) checkStoreUrl(store);
-  if (store !== undefined && args.sync !== undefined)
-    throw new Error('--store and --sync exclude each other (PostgreSQL decides its own durability)');
+  const store = storeOption(args);
   if (args.memory && args.sync !== undefined)
     throw new Error('--memory and --sync exclude each other (nothing in memory reaches a disk)');
   const sync = syncOption(args, env);

@@ -129,6 +129,17 @@ describe('--sync', () => {
         env,
         'sluice: --sync must be full or normal, got "extra"',
       ],
+      // --sync tunes the SQLite file: beside --store it would do nothing, so both commands refuse it.
+      [
+        ['server', '--store', 'postgres://127.0.0.1:1/none', '--sync', 'full'],
+        env,
+        'sluice: --store and --sync exclude each other (PostgreSQL decides its own durability)',
+      ],
+      [
+        ['dev', '--store', 'postgres://127.0.0.1:1/none', '--sync', 'normal', '--data', freshDir()],
+        env,
+        'sluice: --store and --sync exclude each other (PostgreSQL decides its own durability)',
+      ],
     ] as const) {
       const run = await runSluice(args, { env: runEnv });
       assert.equal(run.code, 1, args.join(' '));

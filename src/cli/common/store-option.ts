@@ -15,10 +15,17 @@ export const storeArg = {
   },
 } as const;
 
-/** The --store value, checked: a bad URL or parameter is refused naming it (never printing the password). */
-export function checkStoreUrl(value: string): string {
-  pgSettings({ connectionString: value });
-  return value;
+/**
+ * The --store value, checked (undefined without one): a bad URL or parameter
+ * is refused naming it (never printing the password), and so is --sync
+ * beside it, which tunes the SQLite file and would be silently ignored.
+ */
+export function storeOption(args: { store?: unknown; sync?: unknown }): string | undefined {
+  if (typeof args.store !== 'string') return undefined;
+  pgSettings({ connectionString: args.store });
+  if (args.sync !== undefined)
+    throw new Error('--store and --sync exclude each other (PostgreSQL decides its own durability)');
+  return args.store;
 }
 
 /** Opens the PostgreSQL store a --store URL names (the driver is loaded only then). */
