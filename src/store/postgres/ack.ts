@@ -50,10 +50,14 @@ async function deleteGathered(ctx: PgContext, q: QueueRecord, receipts: Receipt[
   if (receipts.length) await ctx.batches.delete.submit(String(q.id), { q, receipts }, receipts.length);
 }
 
-/** The gathered DELETE of one queue (batches.ts); answers how many of each caller's messages it removed. */
+/**
+ * The gathered DELETE of one queue (batches.ts); answers how many of each
+ * caller's messages it removed. On the light pool: a delete lost in a crash
+ * of PostgreSQL only delivers its messages again.
+ */
 export function deleteBatch(ctx: PgContext) {
   return (items: DeleteItem[]): Promise<number[]> =>
-    ctx.run(async (tx) => {
+    ctx.runLight(async (tx) => {
       const q = items[0]!.q;
       const receipts = items.length === 1 ? items[0]!.receipts : items.flatMap((i) => i.receipts);
       // Each (row id, message id) pair: a handle names one message, never another.

@@ -17,6 +17,8 @@ export interface PgContext {
   queueCache: QueueCache;
   /** Runs a transaction (or autocommit statements) on a connection of the pool. */
   run: Run;
+  /** The same on the light pool, whose commits do not wait for the disk (pool.ts): receives' claims and deletes. */
+  runLight: Run;
   /** The hot paths' statements, gathered across concurrent requests (batches.ts). */
   batches: Batches;
 }

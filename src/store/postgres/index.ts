@@ -52,6 +52,7 @@ export interface PostgresStoreOptions extends PgConnectionOptions, Partial<Store
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const settings = pgSettings(options);
   const pool = openPool(settings);
+  const light = openPool(settings, 'light');
   try {
     const client = await pool.connect();
     try {
@@ -61,6 +62,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   } catch (e) {
     await pool.end().catch(() => {});
+    await light.end().catch(() => {});
     throw new Error(
       `cannot use PostgreSQL at ${redact(settings.connectionString)}: ${e instanceof Error ? e.message : String(e)}`,
     );
@@ -92,17 +94,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     moveTasks: undefined as unknown as MoveTasks,
     close: undefined as unknown as Shared['close'],
   };
-  shared.run = async (fn, autocommit) => {
-    shared.busy++;
-    try {
-      return await inTransaction(pool, fn, channel, wake, autocommit);
-    } finally {
-      if (--shared.busy === 0) for (const r of shared.idle.splice(0)) r();
-    }
-  };
+  const runOn =
+    (on: pg.Pool): Shared['run'] =>
+    async (fn, autocommit) => {
+      shared.busy++;
+      try {
+        return await inTransaction(on, fn, channel, wake, autocommit);
+      } finally {
+        if (--shared.busy === 0) for (const r of shared.idle.splice(0)) r();
+      }
+    };
+  shared.run = runOn(pool);
+  const runLight = runOn(light);
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
   const ctx: PgContext = {
     run: shared.run,
+    runLight,
     queueCache,
     batches: undefined as unknown as Batches,
     clock,
@@ -134,6 +141,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await listener.close();
       while (shared.busy > 0) await new Promise<void>((r) => shared.idle.push(r));
       await pool.end();
+      await light.end();
     })());
   try {
     await listener.start();

@@ -8,8 +8,16 @@ const types = {
     oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-/** The client config every connection of the store uses (the pool's and the listener's). */
-export function clientConfig(s: PgSettings): pg.ClientConfig {
+/**
+ * The client config every connection of the store uses (the pools' and the
+ * listener's). `waitForDisk: false`: its commits return before PostgreSQL has
+ * flushed them (synchronous_commit off), for the statements whose loss in a
+ * crash of PostgreSQL only means a message is delivered again — receives and
+ * deletes, as the SQLite store commits them without an fsync. Such a commit is
+ * on disk within PostgreSQL's WAL writer delay (at most 3 × wal_writer_delay),
+ * and at the next commit that waits, whichever comes first.
+ */
+export function clientConfig(s: PgSettings, waitForDisk = true): pg.ClientConfig {
   return {
     connectionString: s.connectionString,
     connectionTimeoutMillis: s.connectTimeoutMs,
@@ -21,19 +29,25 @@ export function clientConfig(s: PgSettings): pg.ClientConfig {
     // table's statistics are stale, as a queue table's always are (every row lives minutes): with a
     // fresh table's estimates it would read every visible message of the queue and sort them.
     // Queries that need a sort (listing queues, grouping dead letters) still get one.
-    options: `-c search_path=${s.schema} -c enable_sort=off`,
+    options: `-c search_path=${s.schema} -c enable_sort=off${waitForDisk ? '' : ' -c synchronous_commit=off'}`,
     keepAlive: true,
     types,
     application_name: 'sluice',
   };
 }
 
-export function openPool(s: PgSettings): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(s), max: s.poolSize, idleTimeoutMillis: 30_000 });
+/** The store's pools: `durable` for everything whose commit is an acknowledgement, `light` for receives and deletes. */
+export function openPool(s: PgSettings, kind: 'durable' | 'light' = 'durable'): pg.Pool {
+  const durable = kind === 'durable';
+  const max = durable ? s.poolSize : lightPoolSize(s.poolSize);
+  const pool = new pg.Pool({ ...clientConfig(s, durable), max, idleTimeoutMillis: 30_000 });
   // An idle connection that breaks (PostgreSQL restarted) is dropped by the pool; nothing to do but not crash.
   pool.on('error', () => {});
   return pool;
 }
+
+/** The light pool's size: half the durable pool's, at least 2 (its statements are gathered: one per queue at a time). */
+export const lightPoolSize = (poolSize: number): number => Math.max(2, Math.ceil(poolSize / 2));
 
 /** A connection in a transaction, and the queues whose long polls it should wake once committed. */
 export interface Tx {

@@ -132,6 +132,8 @@ async function claimAtOnce(
  * The gathered claim of one queue's receives (batches.ts): picks (SKIP LOCKED)
  * and claims the oldest visible unexpired messages for all of them in one
  * UPDATE, then hands them out in send order, each receiver its MaxNumber.
+ * On the light pool: a claim lost in a crash of PostgreSQL only makes its
+ * messages receivable again at once.
  */
 export function claimBatch(ctx: PgContext) {
   return (items: ClaimItem[]): Promise<Claimed[]> => {
@@ -141,7 +143,7 @@ export function claimBatch(ctx: PgContext) {
     const total = items.reduce((n, i, k) => n + (live[k] ? i.max : 0), 0);
     if (total === 0) return Promise.resolve(items.map(() => ({ rows: [], now })));
     const { q, projection, visibilitySeconds } = items[0]!;
-    return ctx.run(async (tx) => {
+    return ctx.runLight(async (tx) => {
       const rows = await tx.query<MessageRow>(
         `WITH picked AS (
            SELECT id FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3
