@@ -7,7 +7,8 @@
  *   RUNNING ──statement done──▶ RUNNING again with what is pending, else IDLE
  *
  * A request alone runs at once (no timer, no added latency); under load, the
- * requests that arrive while a statement runs share the next one, so the
+ * requests that arrive while a statement runs, and those its answers lead to
+ * in the same turn of the event loop, share the next one, so the
  * statements per message fall as the load rises. Up to `inFlight` statements
  * of a key run at once, so the database and this process overlap.
  *
@@ -81,9 +82,14 @@ export class Coalescer<I, O> {
           for (const p of batch) p.reject(e);
         },
       )
-      .finally(() => {
-        s.running--;
-        this.#next(key, s);
-      });
+      .finally(() =>
+        // The statement's slot is given back a turn of the event loop later: the callers its
+        // answers send straight on to their next request (a worker's receive after its delete)
+        // are pending by then, and share the next statement instead of one each starting alone.
+        setImmediate(() => {
+          s.running--;
+          this.#next(key, s);
+        }),
+      );
   }
 }
