@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Committer } from '../../src/store/sqlite/committer.ts';
 import Database from '../../src/store/sqlite/driver.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 
 class Expected extends Error {}
 
@@ -99,49 +100,91 @@ describe('Committer', () => {
     await assert.rejects(committer.run(insert('b')), /closed/);
   });
 
-  it('with light commits, fsyncs (FULL) a batch with any durable op, skips it (NORMAL) for one of none, and commits light ops queued ahead of a durable one first', async () => {
+  it('with a WAL sync, acknowledges durable operations only after an fsync that began after their commit', async () => {
+    const { db, insert, values } = setup();
+    // A sync the test finishes by hand, recording when each began.
+    const syncs: { done: (e?: Error) => void }[] = [];
+    const walSync = () =>
+      new Promise<void>((resolve, reject) => syncs.push({ done: (e) => (e ? reject(e) : resolve()) }));
+    const committer = new Committer(
+      db,
+      (e) => e instanceof Expected,
+      () => {},
+      walSync,
+    );
+    const settled: string[] = [];
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => settled.push(name),
+        () => settled.push(`${name} failed`),
+      );
+    const hooks: string[] = [];
+    const send1 = track('send1', committer.run(insert('a')));
+    const receive = track(
+      'receive',
+      committer.run(() => {
+        committer.afterCommit(() => hooks.push('woken'));
+        return 1;
+      }, false),
+    );
+    await receive;
+    assert.deepEqual(values(), ['a'], 'committed: visible to every later operation');
+    assert.deepEqual(hooks, ['woken'], 'after-commit hooks run at commit, not after the fsync');
+    assert.deepEqual(settled, ['receive'], 'the non-durable op is answered at commit; the send waits');
+    assert.equal(syncs.length, 1);
+    // A send committed while that fsync runs waits for the next one.
+    const send2 = track('send2', committer.run(insert('b')));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(values(), ['a', 'b']);
+    assert.equal(syncs.length, 1, 'one fsync at a time');
+    syncs[0]!.done();
+    await send1;
+    assert.deepEqual(settled, ['receive', 'send1']);
+    assert.equal(syncs.length, 2, 'the next fsync starts for what committed meanwhile');
+    const closed = committer.close();
+    let isClosed = false;
+    void closed.then(() => (isClosed = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(isClosed, false, 'close waits for the fsync in flight');
+    syncs[1]!.done(new Error('EIO: i/o error, fsync'));
+    await send2;
+    await closed;
+    assert.deepEqual(settled, ['receive', 'send1', 'send2 failed'], 'a failed fsync fails what it carried');
+  });
+
+  it('with a WAL sync, answers a batch that changed nothing (reads) at commit, with no fsync', async () => {
+    const { db, insert } = setup();
+    let syncs = 0;
+    const committer = new Committer(
+      db,
+      () => false,
+      () => {},
+      async () => {
+        syncs++;
+      },
+    );
+    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    assert.equal(await committer.run(count), 0);
+    assert.equal(syncs, 0, 'a read-only batch waits for no fsync');
+    await committer.run(insert('a'));
+    assert.equal(syncs, 1, 'a write does');
+    assert.equal(await committer.run(count), 1);
+    assert.equal(syncs, 1);
+  });
+
+  it('a file store at FULL runs through its WAL sync on a real file: sends answered, messages received, FULL reported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-committer-'));
-    const db = new Database(join(dir, 'db.sqlite'));
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec('CREATE TABLE t (v TEXT)');
-      const committer = new Committer(
-        db,
-        () => false,
-        () => {},
-        true,
+      const store = openSqliteStore({ path: join(dir, 'db.sqlite') });
+      const { QueueUrl } = await store.createQueue({ QueueName: 'q' });
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.sendMessage({ QueueUrl, MessageBody: `m${i}` })),
       );
-      // The level the COMMIT of this op's batch runs at, read on the connection inside the transaction.
-      const level = (durable: boolean) =>
-        committer.run(() => {
-          db.prepare('INSERT INTO t (v) VALUES (?)').run(String(durable));
-          return db.pragma('synchronous', { simple: true });
-        }, durable);
-      assert.deepEqual(await Promise.all([level(false), level(false)]), [1, 1]);
-      assert.deepEqual(await Promise.all([level(true), level(false)]), [2, 2]);
-      assert.deepEqual(await Promise.all([level(true)]), [2]);
-      // Light ops ahead of a durable one commit first, on their own, and settle before its fsync.
-      const order: string[] = [];
-      const light = level(false).then((l) => order.push(`light ${l}`));
-      const durable = level(true).then((l) => order.push(`durable ${l}`));
-      await Promise.all([light, durable]);
-      assert.deepEqual(order, ['light 1', 'durable 2']);
-      await assert.rejects(
-        committer.run(() => {
-          throw new Error('a bug');
-        }, false),
-      );
-      assert.equal(
-        db.pragma('synchronous', { simple: true }),
-        2,
-        'FULL again after a light batch, even a failed one',
-      );
-      // Without light commits every batch keeps the database's level.
-      const plain = new Committer(db, () => false);
-      assert.equal(await plain.run(() => db.pragma('synchronous', { simple: true }), false), 2);
+      assert.equal(store.synchronous?.(), 'FULL');
+      const { Messages = [] } = await store.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
+      assert.equal(Messages.length, 10);
+      await store.close();
     } finally {
-      db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

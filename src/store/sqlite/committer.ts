@@ -13,13 +13,22 @@ import type { Database } from 'better-sqlite3';
  * replayed in a transaction of its own, so only the faulty one fails. (This
  * replaces a savepoint per operation, which cost two statements per call.)
  *
- * Durability. With `lightCommits` (the database runs synchronous=FULL), a
- * batch made only of operations that are not `durable` — receives, deletes,
- * visibility changes: losing one to a power loss only makes a message
- * visible again, which at-least-once delivery allows — commits with
- * synchronous=NORMAL, skipping the WAL's fsync; the next durable commit's
- * fsync covers its frames too (the WAL is one file, appended in order). A
- * batch with any durable operation (a send, a queue change) is fsynced.
+ * Durability. With a `walSync` (a file store at `--sync full`; the database
+ * itself runs synchronous=NORMAL, so COMMIT writes without an fsync), a
+ * durable operation (a send, a queue change) is acknowledged only once an
+ * fsync of the WAL that started after its commit has returned — off the event
+ * loop (wal-sync.ts), so other requests go on meanwhile. One fsync runs at a
+ * time; the operations committed while it runs wait for the next, which
+ * covers them all. Operations that are not `durable` — receives, deletes,
+ * visibility changes: losing one to a power loss only makes a message visible
+ * again, which at-least-once delivery allows — are acknowledged at commit.
+ * What a commit changed is visible to other operations at once (after-commit
+ * hooks wake long polls then), before its fsync: a receiver may get a message
+ * whose sender has not been answered yet.
+ *
+ * SYNCING (per acknowledgement): COMMITTED → WAITING (an fsync is running) →
+ * SYNCING (the next fsync, carrying every waiting operation) → resolved, or
+ * rejected with the fsync's error.
  *
  * States: IDLE (nothing queued) → SCHEDULED (ops queued, a flush is set for the
  * next macrotask) → FLUSHING (the transaction runs, synchronously) → IDLE.
@@ -45,26 +54,32 @@ export class Committer {
   #afterCommit: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
   #sql: Record<'begin' | 'commit' | 'rollback', { run(): unknown }>;
-  readonly #lightCommits: boolean;
+  /** SQLite's count of rows changed on this connection: a batch that changed none needs no fsync. */
+  #totalChanges: { get(): unknown };
+  readonly #walSync: (() => Promise<void>) | undefined;
+  /** Durable operations committed, waiting for the next fsync; and whether one runs. */
+  #unsynced: Op[] = [];
+  #syncing = false;
 
   /**
    * @param isExpected tells the errors that operations throw before writing (bad input).
    * @param onRollback called after a rollback, so caches can re-read the database.
-   * @param lightCommits the database runs synchronous=FULL; batches of non-durable operations may skip the fsync.
+   * @param walSync flushes the WAL to disk; durable operations are acknowledged after it (see Durability).
    */
   constructor(
     db: Database,
     private readonly isExpected: (e: unknown) => boolean,
     private readonly onRollback: () => void = () => {},
-    lightCommits = false,
+    walSync?: () => Promise<void>,
   ) {
     this.#db = db;
-    this.#lightCommits = lightCommits;
+    this.#walSync = walSync;
     this.#sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
     };
+    this.#totalChanges = db.prepare('SELECT total_changes() AS n');
   }
 
   /**
@@ -90,18 +105,8 @@ export class Committer {
 
   #flush(): void {
     this.#scheduled = false;
-    let ops = this.#queue;
+    const ops = this.#queue;
     this.#queue = [];
-    // Non-durable ops ahead of a durable one (receives woken by the last commit, then new sends)
-    // commit now without an fsync; the rest goes first in the next batch, so the receivers'
-    // callers run before the event loop blocks on the fsync. Order is kept: two batches in a row.
-    const firstDurable = this.#lightCommits ? ops.findIndex((op) => op.durable) : -1;
-    if (firstDurable > 0) {
-      this.#queue = ops.slice(firstDurable);
-      ops = ops.slice(0, firstDurable);
-      this.#scheduled = true;
-      setImmediate(() => this.#flush());
-    }
     if (ops.length > 0 && !this.#runBatch(ops)) {
       for (const op of ops) this.#runBatch([op]);
     }
@@ -114,21 +119,12 @@ export class Committer {
    * unexpectedly (the caller then replays the ops one by one).
    */
   #runBatch(ops: Op[]): boolean {
-    const light = this.#lightCommits && !ops.some((op) => op.durable);
-    // Not prepared once: SQLite applies `PRAGMA synchronous` when the statement is compiled.
-    if (light) this.#db.exec('PRAGMA synchronous = NORMAL');
-    try {
-      return this.#runInTransaction(ops);
-    } finally {
-      if (light) this.#db.exec('PRAGMA synchronous = FULL');
-    }
-  }
-
-  #runInTransaction(ops: Op[]): boolean {
     const db = this.#db;
     const sql = this.#sql;
+    let changesBefore = 0;
     try {
       sql.begin.run();
+      if (this.#walSync) changesBefore = this.#changes();
       for (const op of ops) {
         op.failed = false;
         try {
@@ -152,24 +148,54 @@ export class Committer {
     }
     const hooks = this.#afterCommit;
     this.#afterCommit = [];
+    // Only a batch that wrote has anything to fsync (reads are durable ops too).
+    const wrote = this.#walSync !== undefined && this.#changes() !== changesBefore;
     for (const op of ops) {
       if (op.failed) op.reject(op.error);
+      else if (op.durable && wrote) this.#unsynced.push(op);
       else op.resolve(op.result);
     }
+    if (this.#unsynced.length && !this.#syncing) this.#sync();
     for (const hook of hooks) hook();
     return true;
   }
 
+  #changes(): number {
+    return (this.#totalChanges.get() as { n: number }).n;
+  }
+
+  /** One fsync for every durable operation committed before it started (see SYNCING). */
+  #sync(): void {
+    const ops = this.#unsynced;
+    this.#unsynced = [];
+    this.#syncing = true;
+    this.#walSync!()
+      .then(
+        () => {
+          for (const op of ops) op.resolve(op.result);
+        },
+        (e) => {
+          // Committed, but not known to be on disk: the caller hears of it and may retry.
+          for (const op of ops) op.reject(e);
+        },
+      )
+      .finally(() => {
+        this.#syncing = false;
+        if (this.#unsynced.length) this.#sync();
+        else this.#notifyIdle();
+      });
+  }
+
   #notifyIdle(): void {
-    if (this.#queue.length > 0 || this.#scheduled) return;
+    if (this.#queue.length > 0 || this.#scheduled || this.#syncing) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();
   }
 
-  /** Resolves when nothing is queued; then refuses further operations. */
+  /** Resolves when nothing is queued or waiting for its fsync; then refuses further operations. */
   async close(): Promise<void> {
-    if (this.#queue.length > 0 || this.#scheduled) {
+    if (this.#queue.length > 0 || this.#scheduled || this.#syncing) {
       await new Promise<void>((r) => this.#idleWaiters.push(r));
     }
     this.#closed = true;

@@ -26,6 +26,7 @@ import { QueueRegistry } from './queue-registry.ts';
 import { receiveMessage } from './receive.ts';
 import { DEFAULT_SYNCHRONOUS, prepareDatabase, readSynchronous, type Synchronous } from './schema.ts';
 import * as send from './send.ts';
+import { WalSync } from './wal-sync.ts';
 
 export interface SqliteStoreOptions extends Partial<StoreTimings> {
   /** Database file, or `':memory:'` for a store that lives as long as the process (tests). */
@@ -51,7 +52,12 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
   const synchronous = options.synchronous ?? DEFAULT_SYNCHRONOUS;
-  const { db, unlock } = openDatabase(options.path, synchronous, identity.region);
+  // FULL on a file: the connection commits at NORMAL and the committer fsyncs the WAL off the event
+  // loop before it acknowledges a durable operation (wal-sync.ts), which keeps FULL's promise.
+  // (A `file:` URI keeps SQLite's own FULL: its WAL's path is SQLite's to decide.)
+  const offLoop = synchronous === 'FULL' && isPlainFile(options.path);
+  const { db, unlock } = openDatabase(options.path, offLoop ? 'NORMAL' : synchronous, identity.region);
+  const walSync = offLoop ? new WalSync(options.path) : undefined;
   const clock = options.clock ?? systemClock;
   const statements = new Map<TemplateStringsArray, Map<string, Statement>>();
   const registry = QueueRegistry.open(db, identity);
@@ -62,7 +68,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       registry.reload();
       activity.discard();
     },
-    synchronous === 'FULL' && !db.memory,
+    walSync && (() => walSync.sync()),
   );
   const activity = new Activity(committer, clock.now());
   const waiters = new Waiters(clock);
@@ -108,7 +114,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const shared: Shared = {
     moveTasks,
     regions: new Map(),
-    synchronous: () => (closing || db.memory ? undefined : readSynchronous(db)),
+    synchronous: () => (closing || db.memory ? undefined : walSync ? 'FULL' : readSynchronous(db)),
     close: () =>
       (closing ??= (async () => {
         moveTasks.close();
@@ -117,6 +123,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           await committer.run(() => history.recordHistory(ctx, activity.take(clock.now()))).catch(() => {});
         waiters.close();
         await committer.close();
+        await walSync?.close();
         db.close();
         unlock();
       })()),

@@ -154,8 +154,10 @@ export class MoveTasks {
       handle,
       this.ctx.clock.setTimer(delayMs, () => {
         this.#timers.delete(handle);
+        // Not durable: a tick moves its messages in one transaction, so a power cut that loses it
+        // leaves them where they were, and the task (resumed on reopen) moves them again.
         this.ctx.committer
-          .run(() => this.#tick(handle))
+          .run(() => this.#tick(handle), false)
           .then((next) => {
             if (next !== undefined) this.#schedule(handle, next);
           })
