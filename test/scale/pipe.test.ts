@@ -506,11 +506,13 @@ describe('runPipe', () => {
       signal: new AbortController().signal,
     });
     rmSync(file);
-    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'stuck' }));
-    await assert.rejects(running, {
+    // Expected before the send: the pipe may receive the message (and stop) before the send is answered.
+    const stopped = assert.rejects(running, {
       name: 'PipeSpawnError',
       message: `cannot run ${file}: command not found (ENOENT); 1 message(s) left for retry`,
     });
+    await t.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'stuck' }));
+    await stopped;
     assert.deepEqual(await counts(q.url), { visible: 0, inFlight: 1 });
   });
 
