@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import Database from '../../src/store/sqlite/driver.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { ManualClock } from '../../src/time/clock.ts';
 import {
@@ -54,6 +55,20 @@ describe('SQLite file: durability across close and reopen', () => {
       assert.ok(again, 'the message in flight at close is received again after its visibility timeout');
     } finally {
       await second.close();
+    }
+  });
+
+  it('holds the file exclusively while open (no lock taken per transaction), and lets it go on close', async () => {
+    const store = openSqliteStore({ path: file });
+    const url = await createQueue(store, 'held');
+    await store.sendMessage({ QueueUrl: url, MessageBody: 'a' });
+    const other = new Database(file, { timeout: 0 });
+    try {
+      assert.throws(() => other.prepare('SELECT count(*) FROM queues').get(), /database is locked/);
+      await store.close();
+      assert.deepEqual(other.prepare('SELECT name FROM queues').all(), [{ name: 'held' }]);
+    } finally {
+      other.close();
     }
   });
 

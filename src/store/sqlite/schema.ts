@@ -150,6 +150,10 @@ const MIGRATIONS: Record<number, (db: Database, defaultRegion: string) => void> 
  */
 export function prepareDatabase(db: Database, synchronous: Synchronous, defaultRegion: string): void {
   const memory = db.memory;
+  // One store holds the file (file-lock.ts), so the connection keeps SQLite's locks for its life
+  // instead of taking and dropping them (fcntl calls) around every transaction, and the WAL index
+  // lives in the heap, not in a shared-memory file. Set before the first WAL access, as SQLite asks.
+  if (!memory) db.pragma('locking_mode = EXCLUSIVE');
   if (!memory) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = OFF');
