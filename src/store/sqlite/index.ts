@@ -34,6 +34,12 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
   synchronous?: Synchronous;
   clock?: Clock;
   identity?: Partial<StoreIdentity>;
+  /**
+   * How long a group commit may wait for more operations while they keep coming
+   * (committer.ts, Gathering): fewer, larger transactions for a little latency.
+   * 0 (default): never waits. `sluice server`, whose operations come from many connections, sets 1.
+   */
+  gatherMs?: number;
 }
 
 /**
@@ -63,6 +69,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       activity.discard();
     },
     synchronous === 'FULL' && !db.memory,
+    options.gatherMs ? { ms: options.gatherMs } : undefined,
   );
   const activity = new Activity(committer, clock.now());
   const waiters = new Waiters(clock);
