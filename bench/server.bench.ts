@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describeHost } from './lib/machine.ts';
 import { envInt, envSyncLevels, fmtInt, rate } from './lib/run.ts';
-import { cpuSeconds } from './server/cpu.ts';
+import { cpuTimes } from './server/cpu.ts';
 import { client, consumePhase, createQueue, type Phase, sendPhase } from './server/load.ts';
 import {
   printTable,
@@ -110,12 +110,14 @@ async function round(t: Running, r: number): Promise<void> {
     return;
   }
   const queue = await createQueue(t.sqs, `bench-${r}`);
-  const cpu0 = cpuSeconds(t.target.pid);
+  const cpu0 = cpuTimes(t.target.pid);
   const send = rates(await sendPhase(t.sqs, queue, config.messages, config.loops, config.bodyBytes));
   const consume = rates(await consumePhase(t.sqs, queue, config.messages, config.loops));
-  const cpu = ((cpuSeconds(t.target.pid) - cpu0) * 1e6) / config.messages;
+  const cpu1 = cpuTimes(t.target.pid);
+  const perMessage = (s: number) => (s * 1e6) / config.messages;
+  const cpu = perMessage(cpu1.user + cpu1.system - cpu0.user - cpu0.system);
   log(
-    `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/msg`,
+    `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/msg (system ${fmtInt(Math.round(perMessage(cpu1.system - cpu0.system)))})`,
   );
   t.rounds.push({ send, consume, cpu });
 }
