@@ -14,9 +14,9 @@
  *
  * Per round: BENCH_SERVER_MESSAGES sent with SendMessageBatch, then received
  * (ReceiveMessage 10) and deleted (DeleteMessageBatch), BENCH_SERVER_LOOPS loops;
- * the server's CPU from /proc/PID/stat over the whole round, per message. All
- * servers are up at once and their rounds alternate, so that a shared machine's
- * load is spread over every target alike.
+ * the server's CPU from /proc/PID/stat from the round's start to its next
+ * round's, per message. All servers are up at once and their rounds alternate,
+ * so that a shared machine's load is spread over every target alike.
  *
  * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_WARMUP (20000),
  * BENCH_SERVER_LOOPS (16), BENCH_BODY_BYTES (128), BENCH_SERVER_TARGETS (all, comma-separated),
@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describeHost } from './lib/machine.ts';
 import { envInt, envSyncLevels, fmtInt, rate } from './lib/run.ts';
-import { cpuTimes } from './server/cpu.ts';
+import { type CpuTimes, cpuTimes } from './server/cpu.ts';
 import { client, consumePhase, createQueue, type Phase, sendPhase } from './server/load.ts';
 import {
   printTable,
@@ -74,6 +74,9 @@ const median = <T>(xs: T[], key: (x: T) => number): T =>
 interface Round {
   send: Rates;
   consume?: Rates;
+  /** The server's CPU times when the round began. */
+  start?: CpuTimes;
+  /** CPU µs per message from this round's start to the next's (see cycleCpu). */
   cpu?: number;
 }
 
@@ -84,6 +87,9 @@ interface Running {
   sqs: SQSClient;
   rounds: Round[];
 }
+
+/** After the last round, how long the servers may finish work they put off, before the last CPU reading. */
+const SETTLE_MS = 3000;
 
 const cannedUrl = (t: Target) => `${t.url}/000000000000/canned`;
 
@@ -110,16 +116,36 @@ async function round(t: Running, r: number): Promise<void> {
     return;
   }
   const queue = await createQueue(t.sqs, `bench-${r}`);
-  const cpu0 = cpuTimes(t.target.pid);
+  const start = cpuTimes(t.target.pid);
   const send = rates(await sendPhase(t.sqs, queue, config.messages, config.loops, config.bodyBytes));
   const consume = rates(await consumePhase(t.sqs, queue, config.messages, config.loops));
-  const cpu1 = cpuTimes(t.target.pid);
-  const perMessage = (s: number) => (s * 1e6) / config.messages;
-  const cpu = perMessage(cpu1.user + cpu1.system - cpu0.user - cpu0.system);
+  const inRound = perMessage(cpuTimes(t.target.pid), start);
   log(
-    `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/msg (system ${fmtInt(Math.round(perMessage(cpu1.system - cpu0.system)))})`,
+    `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(inRound.total))} µs CPU/msg during the round (system ${fmtInt(Math.round(inRound.system))})`,
   );
-  t.rounds.push({ send, consume, cpu });
+  t.rounds.push({ send, consume, start });
+}
+
+const perMessage = (end: CpuTimes, start: CpuTimes) => ({
+  total: ((end.user + end.system - start.user - start.system) * 1e6) / config.messages,
+  system: ((end.system - start.system) * 1e6) / config.messages,
+});
+
+/**
+ * A round's CPU runs from its start to the start of the server's next round
+ * (the last: to a snapshot after every round and a pause), so work a server
+ * puts off until after a round (a garbage collection, a sweep, a checkpoint)
+ * is charged to it while it idles through the other servers' rounds.
+ */
+function cycleCpu(t: Running, end: CpuTimes): void {
+  t.rounds.forEach((round, i) => {
+    const next = t.rounds[i + 1]?.start ?? end;
+    const cycle = perMessage(next, round.start!);
+    round.cpu = cycle.total;
+    log(
+      `${t.name} round ${i + 1}: ${fmtInt(Math.round(cycle.total))} µs CPU/msg until its next round (system ${fmtInt(Math.round(cycle.system))})`,
+    );
+  });
 }
 
 /** The median round: by requests/s for the ceiling, by lifecycle time for the others. */
@@ -147,6 +173,8 @@ try {
       await round(t, r);
       load.push(loadavg()[0] ?? 0);
     }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  for (const t of running) if (t.name !== 'ceiling') cycleCpu(t, cpuTimes(t.target.pid));
 } finally {
   for (const t of running) {
     t.sqs.destroy();

@@ -9,8 +9,13 @@ export function cpuSeconds(pid: number): number {
   return user + system;
 }
 
+export interface CpuTimes {
+  user: number;
+  system: number;
+}
+
 /** User and system CPU seconds a process has used so far. */
-export function cpuTimes(pid: number): { user: number; system: number } {
+export function cpuTimes(pid: number): CpuTimes {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
