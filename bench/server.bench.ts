@@ -18,7 +18,7 @@
  * round's, per message. All servers are up at once and their rounds alternate,
  * so that a shared machine's load is spread over every target alike.
  *
- * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_WARMUP (20000),
+ * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (5), BENCH_SERVER_WARMUP (20000),
  * BENCH_SERVER_LOOPS (16), BENCH_BODY_BYTES (128), BENCH_SERVER_TARGETS (all, comma-separated),
  * BENCH_SYNC (full,normal: the sluice-file-<level> rows among the targets),
  * BENCH_NO_WRITE=1 (print only).
@@ -46,7 +46,7 @@ import { ensureServerPeers, startTarget, type Target, type TargetName } from './
 const here = dirname(fileURLToPath(import.meta.url));
 const config = {
   messages: envInt('BENCH_SERVER_MESSAGES', 20_000),
-  rounds: Math.max(1, envInt('BENCH_SERVER_ROUNDS', 3)),
+  rounds: Math.max(1, envInt('BENCH_SERVER_ROUNDS', 5)),
   warmup: envInt('BENCH_SERVER_WARMUP', 20_000),
   loops: envInt('BENCH_SERVER_LOOPS', 16),
   bodyBytes: envInt('BENCH_BODY_BYTES', 128),
@@ -148,13 +148,18 @@ function cycleCpu(t: Running, end: CpuTimes): void {
   });
 }
 
-/** The median round: by requests/s for the ceiling, by lifecycle time for the others. */
+/**
+ * The median round: by requests/s for the ceiling, by lifecycle time for the
+ * others; the CPU per message is the median of the rounds' own, not the
+ * median-time round's (another job's load moves the two apart).
+ */
 function summary(t: Running): TargetResult {
   const { name, version } = t.target;
   if (t.name === 'ceiling')
     return { name, version, send: median(t.rounds, (x) => x.send.requestsPerSec).send };
   const mid = median(t.rounds, (x) => x.send.seconds + (x.consume?.seconds ?? 0));
-  return { name, version, send: mid.send, consume: mid.consume, cpuMicrosPerMessage: mid.cpu };
+  const cpu = median(t.rounds, (x) => x.cpu!).cpu;
+  return { name, version, send: mid.send, consume: mid.consume, cpuMicrosPerMessage: cpu };
 }
 
 if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensureServerPeers(log);
