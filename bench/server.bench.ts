@@ -149,17 +149,19 @@ function cycleCpu(t: Running, end: CpuTimes): void {
 }
 
 /**
- * The median round: by requests/s for the ceiling, by lifecycle time for the
- * others; the CPU per message is the median of the rounds' own, not the
- * median-time round's (another job's load moves the two apart).
+ * Each measure's median over the rounds, on its own: the sends of the round
+ * with the median send rate, the receives and deletes of the round with the
+ * median receive+delete rate, the median CPU per message. (Another job's load
+ * on this machine moves them apart; one "median round" for all three would
+ * report whichever phase it happened to catch.)
  */
 function summary(t: Running): TargetResult {
   const { name, version } = t.target;
-  if (t.name === 'ceiling')
-    return { name, version, send: median(t.rounds, (x) => x.send.requestsPerSec).send };
-  const mid = median(t.rounds, (x) => x.send.seconds + (x.consume?.seconds ?? 0));
+  const send = median(t.rounds, (x) => x.send.requestsPerSec).send;
+  if (t.name === 'ceiling') return { name, version, send };
+  const consume = median(t.rounds, (x) => x.consume!.requestsPerSec).consume;
   const cpu = median(t.rounds, (x) => x.cpu!).cpu;
-  return { name, version, send: mid.send, consume: mid.consume, cpuMicrosPerMessage: cpu };
+  return { name, version, send, consume, cpuMicrosPerMessage: cpu };
 }
 
 if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensureServerPeers(log);

@@ -144,7 +144,7 @@ function markdown(r: ServerBenchResult): string {
         ? `; load average ${r.loadAverage.min.toFixed(1)}–${r.loadAverage.max.toFixed(1)} during the rounds.`
         : '.'),
     '',
-    `${fmtInt(c.messages)} messages per round (${c.bodyBytes}-byte bodies), median of ${c.rounds} rounds (rates: the median-time round; CPU: the median of the rounds') after ${fmtInt(c.warmup)} warm-up, ` +
+    `${fmtInt(c.messages)} messages per round (${c.bodyBytes}-byte bodies), each figure the median of ${c.rounds} rounds' after ${fmtInt(c.warmup)} warm-up, ` +
       `${c.loops} request loops in one @aws-sdk/client-sqs client process; each server in its own process, all up at once, their rounds alternating. ` +
       'The ceiling answers every request with a canned SendMessageBatch result (MD5 checks off for it only).',
     '',
