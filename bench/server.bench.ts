@@ -14,19 +14,23 @@
  *
  * Per round: BENCH_SERVER_MESSAGES sent with SendMessageBatch, then received
  * (ReceiveMessage 10) and deleted (DeleteMessageBatch), BENCH_SERVER_LOOPS loops;
- * the server's CPU from /proc/PID/stat over the whole round, per message.
+ * the server's CPU from /proc/PID/stat from the round's start to its next
+ * round's, per message. All servers are up at once and their rounds alternate,
+ * so that a shared machine's load is spread over every target alike.
  *
- * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_WARMUP (20000),
+ * Env: BENCH_SERVER_MESSAGES (20000), BENCH_SERVER_ROUNDS (5), BENCH_SERVER_WARMUP (20000),
  * BENCH_SERVER_LOOPS (16), BENCH_BODY_BYTES (128), BENCH_SERVER_TARGETS (all, comma-separated),
  * BENCH_SYNC (full,normal: the sluice-file-<level> rows among the targets),
  * BENCH_NO_WRITE=1 (print only).
  */
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describeHost } from './lib/machine.ts';
 import { envInt, envSyncLevels, fmtInt, rate } from './lib/run.ts';
-import { cpuSeconds } from './server/cpu.ts';
+import { type CpuTimes, cpuTimes } from './server/cpu.ts';
 import { client, consumePhase, createQueue, type Phase, sendPhase } from './server/load.ts';
 import {
   printTable,
@@ -37,12 +41,12 @@ import {
   writeJson,
   writeReadme,
 } from './server/report.ts';
-import { ensureServerPeers, startTarget, type TargetName } from './server/targets.ts';
+import { ensureServerPeers, startTarget, type Target, type TargetName } from './server/targets.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const config = {
   messages: envInt('BENCH_SERVER_MESSAGES', 20_000),
-  rounds: Math.max(1, envInt('BENCH_SERVER_ROUNDS', 3)),
+  rounds: Math.max(1, envInt('BENCH_SERVER_ROUNDS', 5)),
   warmup: envInt('BENCH_SERVER_WARMUP', 20_000),
   loops: envInt('BENCH_SERVER_LOOPS', 16),
   bodyBytes: envInt('BENCH_BODY_BYTES', 128),
@@ -66,71 +70,134 @@ const rates = (p: Phase): Rates => ({
 const median = <T>(xs: T[], key: (x: T) => number): T =>
   [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)]!;
 
-async function measure(name: TargetName): Promise<TargetResult> {
-  const target = await startTarget(name, join(here, '.data/server'));
+/** One round against a target: its sends (and, but for the ceiling, receives and deletes) and its CPU. */
+interface Round {
+  send: Rates;
+  consume?: Rates;
+  /** The server's CPU times when the round began. */
+  start?: CpuTimes;
+  /** CPU µs per message from this round's start to the next's (see cycleCpu). */
+  cpu?: number;
+}
+
+/** A target, started and warmed, ready for rounds. */
+interface Running {
+  name: TargetName;
+  target: Target;
+  sqs: SQSClient;
+  rounds: Round[];
+}
+
+/** After the last round, how long the servers may finish work they put off, before the last CPU reading. */
+const SETTLE_MS = 3000;
+
+const cannedUrl = (t: Target) => `${t.url}/000000000000/canned`;
+
+async function start(name: TargetName): Promise<Running> {
+  const target = await startTarget(name, join(here, '.data/server', name));
   const sqs = client(target.url, name !== 'ceiling' && name !== 'sluice-file-md5off');
-  try {
-    if (name === 'ceiling') {
-      await sendPhase(
-        sqs,
-        `${target.url}/000000000000/canned`,
-        config.warmup,
-        config.loops,
-        config.bodyBytes,
-      );
-      const rounds = [];
-      for (let r = 0; r < config.rounds; r++)
-        rounds.push(
-          rates(
-            await sendPhase(
-              sqs,
-              `${target.url}/000000000000/canned`,
-              config.messages,
-              config.loops,
-              config.bodyBytes,
-            ),
-          ),
-        );
-      return { name, version: target.version, send: median(rounds, (x) => x.requestsPerSec) };
-    }
+  if (name === 'ceiling') {
+    await sendPhase(sqs, cannedUrl(target), config.warmup, config.loops, config.bodyBytes);
+  } else {
     const warm = await createQueue(sqs, 'bench-warmup');
     await sendPhase(sqs, warm, config.warmup, config.loops, config.bodyBytes);
     await consumePhase(sqs, warm, config.warmup, config.loops);
-    const rounds: { send: Rates; consume: Rates; cpu: number }[] = [];
-    for (let r = 0; r < config.rounds; r++) {
-      const queue = await createQueue(sqs, `bench-${r}`);
-      const cpu0 = cpuSeconds(target.pid);
-      const send = rates(await sendPhase(sqs, queue, config.messages, config.loops, config.bodyBytes));
-      const consume = rates(await consumePhase(sqs, queue, config.messages, config.loops));
-      const cpu = ((cpuSeconds(target.pid) - cpu0) * 1e6) / config.messages;
-      log(
-        `${name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/msg`,
-      );
-      rounds.push({ send, consume, cpu });
-    }
-    const mid = median(rounds, (x) => x.send.seconds + x.consume.seconds);
-    return {
-      name,
-      version: target.version,
-      send: mid.send,
-      consume: mid.consume,
-      cpuMicrosPerMessage: mid.cpu,
-    };
-  } finally {
-    sqs.destroy();
-    await target.stop();
   }
+  return { name, target, sqs, rounds: [] };
+}
+
+async function round(t: Running, r: number): Promise<void> {
+  if (t.name === 'ceiling') {
+    const send = rates(
+      await sendPhase(t.sqs, cannedUrl(t.target), config.messages, config.loops, config.bodyBytes),
+    );
+    log(`${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s`);
+    t.rounds.push({ send });
+    return;
+  }
+  const queue = await createQueue(t.sqs, `bench-${r}`);
+  const start = cpuTimes(t.target.pid);
+  const send = rates(await sendPhase(t.sqs, queue, config.messages, config.loops, config.bodyBytes));
+  const consume = rates(await consumePhase(t.sqs, queue, config.messages, config.loops));
+  const inRound = perMessage(cpuTimes(t.target.pid), start);
+  log(
+    `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, receive+delete ${fmtInt(consume.messagesPerSec)} msg/s, ${fmtInt(Math.round(inRound.total))} µs CPU/msg during the round (system ${fmtInt(Math.round(inRound.system))})`,
+  );
+  t.rounds.push({ send, consume, start });
+}
+
+const perMessage = (end: CpuTimes, start: CpuTimes) => ({
+  total: ((end.user + end.system - start.user - start.system) * 1e6) / config.messages,
+  system: ((end.system - start.system) * 1e6) / config.messages,
+});
+
+/**
+ * A round's CPU runs from its start to the start of the server's next round
+ * (the last: to a snapshot after every round and a pause), so work a server
+ * puts off until after a round (a garbage collection, a sweep, a checkpoint)
+ * is charged to it while it idles through the other servers' rounds.
+ */
+function cycleCpu(t: Running, end: CpuTimes): void {
+  t.rounds.forEach((round, i) => {
+    const next = t.rounds[i + 1]?.start ?? end;
+    const cycle = perMessage(next, round.start!);
+    round.cpu = cycle.total;
+    log(
+      `${t.name} round ${i + 1}: ${fmtInt(Math.round(cycle.total))} µs CPU/msg until its next round (system ${fmtInt(Math.round(cycle.system))})`,
+    );
+  });
+}
+
+/**
+ * Each measure's median over the rounds, on its own: the sends of the round
+ * with the median send rate, the receives and deletes of the round with the
+ * median receive+delete rate, the median CPU per message. (Another job's load
+ * on this machine moves them apart; one "median round" for all three would
+ * report whichever phase it happened to catch.)
+ */
+function summary(t: Running): TargetResult {
+  const { name, version } = t.target;
+  const send = median(t.rounds, (x) => x.send.requestsPerSec).send;
+  if (t.name === 'ceiling') return { name, version, send };
+  const consume = median(t.rounds, (x) => x.consume!.requestsPerSec).consume;
+  const cpu = median(t.rounds, (x) => x.cpu!).cpu;
+  return { name, version, send, consume, cpuMicrosPerMessage: cpu };
 }
 
 if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensureServerPeers(log);
-const targets: TargetResult[] = [];
-for (const name of names) {
-  log(`${name}…`);
-  targets.push(await measure(name));
+// Every server runs for the whole benchmark and the rounds alternate (A B C … A B C …), so
+// that another job's load on this machine falls on every target alike, not on whichever
+// happened to run while it lasted; each server idles while the others are measured.
+const running: Running[] = [];
+const load: number[] = [loadavg()[0] ?? 0];
+try {
+  for (const name of names) {
+    log(`${name}: start and warm up…`);
+    running.push(await start(name));
+  }
+  for (let r = 0; r < config.rounds; r++)
+    for (const t of running) {
+      await round(t, r);
+      load.push(loadavg()[0] ?? 0);
+    }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  for (const t of running) if (t.name !== 'ceiling') cycleCpu(t, cpuTimes(t.target.pid));
+} finally {
+  for (const t of running) {
+    t.sqs.destroy();
+    await t.target.stop();
+  }
 }
+const targets = running.map(summary);
 rmSync(join(here, '.data/server'), { recursive: true, force: true });
 const machine = describeHost();
-const result: ServerBenchResult = { machine, config, targets, verdicts: verdicts(targets) };
+const result: ServerBenchResult = {
+  machine,
+  config,
+  loadAverage: { min: Math.min(...load), max: Math.max(...load) },
+  targets,
+  verdicts: verdicts(targets),
+};
 printTable(result);
 if (!process.env.BENCH_NO_WRITE) {
   writeJson(join(here, 'results/server.json'), result);

@@ -22,6 +22,8 @@ export interface TargetResult {
 export interface ServerBenchResult {
   machine: Host;
   config: { messages: number; warmup: number; rounds: number; loops: number; bodyBytes: number };
+  /** The machine's 1-minute load average, lowest and highest seen at the rounds' ends (absent in older results). */
+  loadAverage?: { min: number; max: number };
   targets: TargetResult[];
   verdicts: string[];
 }
@@ -123,6 +125,10 @@ export function printTable(r: ServerBenchResult): void {
       row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
     );
   console.log();
+  if (r.loadAverage)
+    console.log(
+      `load average ${r.loadAverage.min.toFixed(1)}–${r.loadAverage.max.toFixed(1)} during the rounds`,
+    );
   for (const line of [...r.verdicts, ELASTICMQ_REFERENCE]) console.log(line);
 }
 
@@ -133,10 +139,13 @@ function markdown(r: ServerBenchResult): string {
   const c = r.config;
   return [
     START,
-    `Run on ${m.date.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (client and sluice), ${m.platform}.`,
+    `Run on ${m.date.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (client and sluice), ${m.platform}` +
+      (r.loadAverage
+        ? `; load average ${r.loadAverage.min.toFixed(1)}–${r.loadAverage.max.toFixed(1)} during the rounds.`
+        : '.'),
     '',
-    `${fmtInt(c.messages)} messages per round (${c.bodyBytes}-byte bodies), median of ${c.rounds} rounds after ${fmtInt(c.warmup)} warm-up, ` +
-      `${c.loops} request loops in one @aws-sdk/client-sqs client process; each server in its own process. ` +
+    `${fmtInt(c.messages)} messages per round (${c.bodyBytes}-byte bodies), each figure the median of ${c.rounds} rounds' after ${fmtInt(c.warmup)} warm-up, ` +
+      `${c.loops} request loops in one @aws-sdk/client-sqs client process; each server in its own process, all up at once, their rounds alternating. ` +
       'The ceiling answers every request with a canned SendMessageBatch result (MD5 checks off for it only).',
     '',
     ...[HEADER, HEADER.map((_, i) => (i < 2 ? '---' : '---:')), ...rows(r)].map(

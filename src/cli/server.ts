@@ -144,6 +144,8 @@ export default defineCommand({
               path: config.dbPath,
               synchronous: config.sync,
               identity: { baseUrl },
+              // Requests from many connections share commits (committer.ts, Gathering).
+              gatherMs: 1,
             }),
     });
     const where = config.store

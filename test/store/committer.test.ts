@@ -100,6 +100,42 @@ describe('Committer', () => {
     await assert.rejects(committer.run(insert('b')), /closed/);
   });
 
+  it('with gathering, waits for operations from later turns while they keep coming, and stops once a wait catches none', async () => {
+    const db = new Database(':memory:');
+    // A clock that never moves: every operation comes "right after" the last commit.
+    const committer = new Committer(
+      db,
+      () => false,
+      () => {},
+      undefined,
+      { ms: 250, now: () => 0 },
+    );
+    let batch = 0;
+    let counting = false;
+    /** The batch an operation ran in. */
+    const op = () =>
+      committer.run(() => {
+        if (!counting) {
+          counting = true;
+          committer.afterCommit(() => {
+            batch++;
+            counting = false;
+          });
+        }
+        return batch;
+      });
+    const laterTurn = () => new Promise<number>((r) => setImmediate(() => r(op())));
+    // Two in one turn share a batch at once, as without gathering: concurrent callers exist.
+    assert.deepEqual(await Promise.all([op(), op()]), [0, 0]);
+    // So the next batch waits, and catches an operation from a later turn.
+    assert.deepEqual(await Promise.all([op(), laterTurn()]), [1, 1]);
+    // A wait that catches nothing (one caller awaiting each operation in turn) ends the waiting…
+    assert.equal(await op(), 2);
+    // …so the next operation commits at once, without the one after it.
+    assert.deepEqual(await Promise.all([op(), laterTurn()]), [3, 4]);
+    db.close();
+  });
+
   it('with a WAL sync, acknowledges durable operations only after an fsync that began after their commit', async () => {
     const { db, insert, values } = setup();
     // A sync the test finishes by hand, recording when each began.

@@ -30,10 +30,24 @@ import type { Database } from 'better-sqlite3';
  * SYNCING (the next fsync, carrying every waiting operation) → resolved, or
  * rejected with the fsync's error.
  *
+ * Gathering (`gather`; `sluice server` asks for it). A commit's cost is
+ * mostly per transaction (BEGIN, COMMIT, its WAL pages), not per operation, but
+ * requests from many connections mostly arrive in turns of their own. So
+ * while operations keep coming — the last commit ended less than `gather.ms`
+ * ago — and waiting has paid lately, a batch waits up to `gather.ms` (a
+ * timer: 1–2 ms for 1) for operations arriving in later turns. Waiting has
+ * paid when the last window caught an operation from a later turn, or a batch
+ * that did not wait held two or more; a window that caught none turns it off,
+ * so a lone client sending one request after another, or an isolated request,
+ * does not keep waiting. Off by default: in-process callers queue their next
+ * operations in the very turn the last commit settles them, where a wait
+ * rarely catches anything and two such callers would keep turning it back on.
+ *
  * States: IDLE (nothing queued) → SCHEDULED (ops queued, a flush is set for the
- * next macrotask) → FLUSHING (the transaction runs, synchronously) → IDLE.
- * Ops queued while FLUSHING — only possible from an after-commit hook — go to
- * the next batch. CLOSED refuses new ops.
+ * next macrotask, or for the end of a gathering window) → FLUSHING (the
+ * transaction runs, synchronously) → IDLE. Ops queued while FLUSHING — only
+ * possible from an after-commit hook — go to the next batch. CLOSED refuses
+ * new ops.
  */
 
 type Op = {
@@ -45,6 +59,14 @@ type Op = {
   error?: unknown;
   failed: boolean;
 };
+
+/** How long a batch may wait for more operations (see Gathering above). */
+export interface Gather {
+  /** The longest wait, in milliseconds (a timer's: it lasts up to one more). */
+  ms: number;
+  /** Milliseconds, monotonic; the committer's own clock unless a test gives one. */
+  now?: () => number;
+}
 
 export class Committer {
   #db: Database;
@@ -60,20 +82,30 @@ export class Committer {
   /** Durable operations committed, waiting for the next fsync; and whether one runs. */
   #unsynced: Op[] = [];
   #syncing = false;
+  readonly #gather: Required<Gather> | undefined;
+  /** Whether waiting for more operations has paid lately (see Gathering). */
+  #gathering = false;
+  /** When the last batch ended, by the gather clock. */
+  #lastFlush = Number.NEGATIVE_INFINITY;
+  /** Set while a batch waits: how many ops had come by the end of the turn that opened the window. */
+  #window: { sameTurn?: number } | undefined;
 
   /**
    * @param isExpected tells the errors that operations throw before writing (bad input).
    * @param onRollback called after a rollback, so caches can re-read the database.
    * @param walSync flushes the WAL to disk; durable operations are acknowledged after it (see Durability).
+   * @param gather lets a batch wait briefly for more operations while they keep coming (see Gathering).
    */
   constructor(
     db: Database,
     private readonly isExpected: (e: unknown) => boolean,
     private readonly onRollback: () => void = () => {},
     walSync?: () => Promise<void>,
+    gather?: Gather,
   ) {
     this.#db = db;
     this.#walSync = walSync;
+    this.#gather = gather && gather.ms > 0 ? { now: () => performance.now(), ...gather } : undefined;
     this.#sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -93,7 +125,7 @@ export class Committer {
       this.#queue.push({ run: fn, durable, resolve: resolve as (v: unknown) => void, reject, failed: false });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flush());
+        this.#schedule();
       }
     });
   }
@@ -103,13 +135,36 @@ export class Committer {
     this.#afterCommit.push(fn);
   }
 
+  /** Flushes at the next macrotask, or at the end of a gathering window. */
+  #schedule(): void {
+    const g = this.#gather;
+    if (!g || !this.#gathering || g.now() - this.#lastFlush >= g.ms) {
+      setImmediate(() => this.#flush());
+      return;
+    }
+    const window: { sameTurn?: number } = {};
+    this.#window = window;
+    // Runs once this turn's ops are queued: the ops that come later are the ones the wait caught.
+    setImmediate(() => {
+      window.sameTurn = this.#queue.length;
+    });
+    setTimeout(() => this.#flush(), g.ms);
+  }
+
   #flush(): void {
     this.#scheduled = false;
     const ops = this.#queue;
     this.#queue = [];
+    if (this.#gather) {
+      const window = this.#window;
+      this.#window = undefined;
+      if (window) this.#gathering = ops.length > (window.sameTurn ?? ops.length);
+      else if (ops.length > 1) this.#gathering = true;
+    }
     if (ops.length > 0 && !this.#runBatch(ops)) {
       for (const op of ops) this.#runBatch([op]);
     }
+    if (this.#gather) this.#lastFlush = this.#gather.now();
     this.#notifyIdle();
   }
 

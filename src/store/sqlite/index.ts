@@ -35,6 +35,12 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
   synchronous?: Synchronous;
   clock?: Clock;
   identity?: Partial<StoreIdentity>;
+  /**
+   * How long a group commit may wait for more operations while they keep coming
+   * (committer.ts, Gathering): fewer, larger transactions for a little latency.
+   * 0 (default): never waits. `sluice server`, whose operations come from many connections, sets 1.
+   */
+  gatherMs?: number;
 }
 
 /**
@@ -69,6 +75,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       activity.discard();
     },
     walSync && (() => walSync.sync()),
+    options.gatherMs ? { ms: options.gatherMs } : undefined,
   );
   const activity = new Activity(committer, clock.now());
   const waiters = new Waiters(clock);
