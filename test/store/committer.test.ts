@@ -168,24 +168,31 @@ describe('Committer', () => {
     assert.deepEqual(hooks, ['woken'], 'after-commit hooks run at commit, not after the fsync');
     assert.deepEqual(settled, ['receive'], 'the non-durable op is answered at commit; the send waits');
     assert.equal(syncs.length, 1);
-    // A send committed while that fsync runs waits for the next one.
+    // A send that comes while that fsync runs waits for it, then commits, then waits for the next.
     const send2 = track('send2', committer.run(insert('b')));
+    const send3 = track('send3', committer.run(insert('c')));
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(values(), ['a', 'b']);
+    assert.deepEqual(values(), ['a'], 'not committed while the fsync runs');
     assert.equal(syncs.length, 1, 'one fsync at a time');
     syncs[0]!.done();
     await send1;
     assert.deepEqual(settled, ['receive', 'send1']);
-    assert.equal(syncs.length, 2, 'the next fsync starts for what committed meanwhile');
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(values(), ['a', 'b', 'c'], 'the sends that waited commit together');
+    assert.equal(syncs.length, 2, 'and one fsync carries them');
     const closed = committer.close();
     let isClosed = false;
     void closed.then(() => (isClosed = true));
     await new Promise((r) => setImmediate(r));
     assert.equal(isClosed, false, 'close waits for the fsync in flight');
     syncs[1]!.done(new Error('EIO: i/o error, fsync'));
-    await send2;
+    await Promise.all([send2, send3]);
     await closed;
-    assert.deepEqual(settled, ['receive', 'send1', 'send2 failed'], 'a failed fsync fails what it carried');
+    assert.deepEqual(
+      settled,
+      ['receive', 'send1', 'send2 failed', 'send3 failed'],
+      'a failed fsync fails what it carried',
+    );
   });
 
   it('with a WAL sync, answers a batch that changed nothing (reads) at commit, with no fsync', async () => {

@@ -26,6 +26,11 @@ import type { Database } from 'better-sqlite3';
  * hooks wake long polls then), before its fsync: a receiver may get a message
  * whose sender has not been answered yet.
  *
+ * While an fsync runs, durable operations are not committed: they queue, and
+ * commit together once it returns (what is queued before the first of them
+ * commits at once). So a stream of sends commits in few transactions — as
+ * when the fsync blocked the event loop — while everything else goes on.
+ *
  * SYNCING (per acknowledgement): COMMITTED → WAITING (an fsync is running) →
  * SYNCING (the next fsync, carrying every waiting operation) → resolved, or
  * rejected with the fsync's error.
@@ -153,8 +158,19 @@ export class Committer {
 
   #flush(): void {
     this.#scheduled = false;
-    const ops = this.#queue;
+    let ops = this.#queue;
     this.#queue = [];
+    if (this.#syncing) {
+      // Durable ops wait for the fsync in flight to return before they commit: they could not be
+      // answered before the next one anyway, and all of them then share one transaction (as when
+      // the fsync blocked the loop) instead of each committing alone. What comes before the first
+      // of them commits now; order is kept.
+      const firstDurable = ops.findIndex((op) => op.durable);
+      if (firstDurable >= 0) {
+        this.#queue = ops.slice(firstDurable);
+        ops = ops.slice(0, firstDurable);
+      }
+    }
     if (this.#gather) {
       const window = this.#window;
       this.#window = undefined;
@@ -237,7 +253,11 @@ export class Committer {
       .finally(() => {
         this.#syncing = false;
         if (this.#unsynced.length) this.#sync();
-        else this.#notifyIdle();
+        if (this.#queue.length > 0 && !this.#scheduled) {
+          this.#scheduled = true;
+          setImmediate(() => this.#flush());
+        }
+        this.#notifyIdle();
       });
   }
 

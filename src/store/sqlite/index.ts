@@ -182,6 +182,11 @@ class SqliteStore implements Store {
     return view;
   }
 
+  /** An operation that only reads (or only sweeps what expired): nothing of it waits for an fsync. */
+  #read<R>(fn: (ctx: StoreContext) => R): Promise<R> {
+    return this.#run(fn, false);
+  }
+
   /** `durable: false` for what only redelivers a message if a power cut loses it (committer.ts). */
   #run<R>(fn: (ctx: StoreContext) => R, durable = true): Promise<R> {
     return this.#ctx.committer.run(() => fn(this.#ctx), durable);
@@ -189,13 +194,13 @@ class SqliteStore implements Store {
 
   createQueue = (i: T.CreateQueueInput) => this.#run((c) => queues.createQueue(c, i));
   deleteQueue = (i: T.QueueUrlInput) => this.#run((c) => queues.deleteQueue(c, i));
-  getQueueUrl = (i: T.GetQueueUrlInput) => this.#run((c) => queues.getQueueUrl(c, i));
-  listQueues = (i?: T.ListQueuesInput) => this.#run((c) => queues.listQueues(c, i));
-  getQueueAttributes = (i: T.GetQueueAttributesInput) => this.#run((c) => counts.getQueueAttributes(c, i));
+  getQueueUrl = (i: T.GetQueueUrlInput) => this.#read((c) => queues.getQueueUrl(c, i));
+  listQueues = (i?: T.ListQueuesInput) => this.#read((c) => queues.listQueues(c, i));
+  getQueueAttributes = (i: T.GetQueueAttributesInput) => this.#read((c) => counts.getQueueAttributes(c, i));
   setQueueAttributes = (i: T.SetQueueAttributesInput) => this.#run((c) => queues.setQueueAttributes(c, i));
   tagQueue = (i: T.TagQueueInput) => this.#run((c) => queues.tagQueue(c, i));
   untagQueue = (i: T.UntagQueueInput) => this.#run((c) => queues.untagQueue(c, i));
-  listQueueTags = (i: T.QueueUrlInput) => this.#run((c) => queues.listQueueTags(c, i));
+  listQueueTags = (i: T.QueueUrlInput) => this.#read((c) => queues.listQueueTags(c, i));
   purgeQueue = (i: T.QueueUrlInput) => this.#run((c) => queues.purgeQueue(c, i));
   addPermission = (i: T.AddPermissionInput) => this.#run((c) => queues.addPermission(c, i));
   removePermission = (i: T.RemovePermissionInput) => this.#run((c) => queues.removePermission(c, i));
@@ -212,25 +217,25 @@ class SqliteStore implements Store {
     this.#run((c) => ack.changeMessageVisibilityBatch(c, i), false);
 
   listDeadLetterSourceQueues = (i: T.ListDeadLetterSourceQueuesInput) =>
-    this.#run((c) => dlq.listDeadLetterSourceQueues(c, i));
+    this.#read((c) => dlq.listDeadLetterSourceQueues(c, i));
   startMessageMoveTask = (i: T.StartMessageMoveTaskInput) => this.#run(() => this.#shared.moveTasks.start(i));
   cancelMessageMoveTask = (i: T.CancelMessageMoveTaskInput) =>
     this.#run(() => this.#shared.moveTasks.cancel(i));
-  listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#run(() => this.#shared.moveTasks.list(i));
+  listMessageMoveTasks = (i: T.ListMessageMoveTasksInput) => this.#read(() => this.#shared.moveTasks.list(i));
 
-  stats = (prefix?: string) => this.#run((c) => counts.stats(c, prefix));
-  browseMessages = (i: O.BrowseInput) => this.#run((c) => browse.browseMessages(c, i));
+  stats = (prefix?: string) => this.#read((c) => counts.stats(c, prefix));
+  browseMessages = (i: O.BrowseInput) => this.#read((c) => browse.browseMessages(c, i));
   countMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
-    this.#run((c) => browse.countMessages(c, i));
-  deadLetterGroups = (i: { QueueUrl: string }) => this.#run((c) => browse.deadLetterGroups(c, i));
+    this.#read((c) => browse.countMessages(c, i));
+  deadLetterGroups = (i: { QueueUrl: string }) => this.#read((c) => browse.deadLetterGroups(c, i));
   moveMessages = (i: O.MoveMessagesInput) => this.#run(() => this.#shared.moveTasks.startFiltered(i));
   deleteMessages = (i: { QueueUrl: string; filter?: O.MessageFilter }) =>
     this.#run((c) => browse.deleteMessages(c, i));
   appendAudit = (i: O.AuditInput) => this.#run((c) => audit.appendAudit(c, i));
-  listAudit = (i?: O.AuditListInput) => this.#run((c) => audit.listAudit(c, i));
+  listAudit = (i?: O.AuditListInput) => this.#read((c) => audit.listAudit(c, i));
   recordHistory = () => this.#run((c) => history.recordHistory(c, c.activity.take(c.clock.now())));
-  history = (i: O.HistoryInput) => this.#run((c) => history.history(c, i));
-  activity = (prefix?: string) => this.#run((c) => history.activity(c, c.activity, prefix));
+  history = (i: O.HistoryInput) => this.#read((c) => history.history(c, i));
+  activity = (prefix?: string) => this.#read((c) => history.activity(c, c.activity, prefix));
 
   /** Closes the whole store, every region's view with it. */
   synchronous = () => this.#shared.synchronous();
