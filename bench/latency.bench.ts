@@ -107,6 +107,7 @@ async function measure(open: Open): Promise<SystemResult> {
         beforeAck: spans.beforeAck,
         ...(spans.wait ? { wait: spans.wait } : {}),
         ...(spans.sendToAck ? { sendToAck: spans.sendToAck } : {}),
+        ...(spans.sendToStart ? { sendToStart: spans.sendToStart } : {}),
         ...(spans.ackToReceived ? { ackToReceived: spans.ackToReceived } : {}),
         ...(spans.receivedToStart ? { receivedToStart: spans.receivedToStart } : {}),
       });

@@ -15,6 +15,8 @@ export interface LoadResult {
   beforeAck: number;
   wait?: Percentiles;
   sendToAck?: Percentiles;
+  /** The send issued → the handler's start: what a message waits, its own send included. */
+  sendToStart?: Percentiles;
   ackToReceived?: Percentiles;
   receivedToStart?: Percentiles;
 }
@@ -80,7 +82,15 @@ const rows = (r: LatencyBenchResult) =>
     ]),
   );
 
-const PARTS_HEADER = ['system', 'load', 'send → ack', 'ack → received', 'received → handler start'];
+const PARTS_HEADER = [
+  'system',
+  'load',
+  'send → ack',
+  'ack → received',
+  'received → handler start',
+  'send → handler start',
+  'started before the ack',
+];
 const partRows = (r: LatencyBenchResult) =>
   r.systems
     .filter((s) => s.loads.some((l) => l.ackToReceived))
@@ -91,6 +101,8 @@ const partRows = (r: LatencyBenchResult) =>
         pair(l.sendToAck),
         pair(l.ackToReceived),
         pair(l.receivedToStart),
+        pair(l.sendToStart),
+        l.messages ? fmtPct(l.beforeAck / l.messages) : '–',
       ]),
     );
 
@@ -169,7 +181,7 @@ function markdown(r: LatencyBenchResult): string {
     '',
     ...md(HEADER, rows(r)),
     '',
-    "Where sluice's time goes (p50 / p99, ms): the send's own round trip, then ack → the receive that brought the message returns in the worker (long-poll wake-up, the receive's commit, the answer), then → the handler starts (dispatch):",
+    "Where sluice's time goes (p50 / p99, ms): the send's own round trip, then ack → the receive that brought the message returns in the worker (long-poll wake-up, the receive's commit, the answer), then → the handler starts (dispatch); and the whole: the send issued → the handler's start, with the share of handlers that started before their send's ack reached the producer. Under sync full a message is receivable at commit while its ack waits for the fsync, so most start before it: their wait (and ack → received) counts as 0, and send → handler start is the number to read.",
     '',
     ...md(PARTS_HEADER, partRows(r)),
     '',

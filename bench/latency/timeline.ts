@@ -75,14 +75,17 @@ export class Timeline {
   /**
    * The spans of ids [from, to): ack → handler start (the waiting time), and
    * its parts where receives were seen: ack → received, received → start;
-   * and send → ack. A start before the ack reached the producer (the two race
-   * over separate connections) counts as a wait of 0, and is counted.
+   * and send → ack, and send → handler start. A start before the ack reached
+   * the producer (the two race over separate connections; or, under sync full,
+   * the message is receivable at commit while its ack waits for the fsync)
+   * counts as a wait of 0, and is counted.
    */
   spans(from: number, to: number) {
     const wait: number[] = [];
     const toReceive: number[] = [];
     const toStart: number[] = [];
     const sendToAck: number[] = [];
+    const sendToStart: number[] = [];
     let beforeAck = 0;
     let missing = 0;
     for (let id = from; id < to; id++) {
@@ -96,6 +99,7 @@ export class Timeline {
         continue;
       }
       if (start < ack) beforeAck++;
+      if (sent !== undefined) sendToStart.push(start - sent);
       wait.push(Math.max(0, start - ack));
       if (got !== undefined) {
         toReceive.push(Math.max(0, got - ack));
@@ -107,6 +111,7 @@ export class Timeline {
       ackToReceived: percentiles(toReceive),
       receivedToStart: percentiles(toStart),
       sendToAck: percentiles(sendToAck),
+      sendToStart: percentiles(sendToStart),
       beforeAck,
       missing,
     };

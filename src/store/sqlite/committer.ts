@@ -253,7 +253,9 @@ export class Committer {
       .finally(() => {
         this.#syncing = false;
         if (this.#unsynced.length) this.#sync();
-        if (this.#queue.length > 0 && !this.#scheduled) {
+        // What waited for this fsync commits now, not at the end of a gathering window: the disk
+        // is idle until it does. (A window's timer still due then flushes whatever came since.)
+        if (this.#queue.length > 0) {
           this.#scheduled = true;
           setImmediate(() => this.#flush());
         }
