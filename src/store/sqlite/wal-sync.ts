@@ -5,9 +5,10 @@ import { dirname } from 'node:path';
  * The fsync that makes a SQLite file store's commits survive a power cut,
  * done off the event loop. The database runs `synchronous=NORMAL` (a commit
  * writes its WAL frames without an fsync); the committer then asks for this
- * before it acknowledges a durable operation (committer.ts). fsync flushes the
- * whole WAL file (the inode, whichever descriptor wrote it), so every commit
- * written before it started is on disk when it returns — the promise of
+ * before it acknowledges a durable operation (committer.ts). fdatasync, as
+ * SQLite itself syncs on Linux, flushes the whole WAL file's data and size
+ * (the inode's, whichever descriptor wrote it; not its timestamps), so every
+ * commit written before it started is on disk when it returns — the promise of
  * `synchronous=FULL`, without blocking every other request for the 1–4 ms an
  * fsync takes on a cloud disk. Checkpoints sync the WAL and the database file
  * themselves (SQLite does so at NORMAL).
@@ -18,11 +19,11 @@ export class WalSync {
   /** @param dbPath the database file; its WAL is `${dbPath}-wal`. */
   constructor(private readonly dbPath: string) {}
 
-  /** Flushes the WAL file (and, the first time, its directory entry) to disk. */
+  /** Flushes the WAL file's data (and, the first time, its directory entry) to disk. */
   async sync(): Promise<void> {
     this.#wal ??= this.#open();
     try {
-      await (await this.#wal).sync();
+      await (await this.#wal).datasync();
     } catch (e) {
       // A failed open is tried again next time; a failed fsync is the caller's to report.
       this.#wal = undefined;
