@@ -15,6 +15,8 @@ export interface PgContext {
   activity: Activity;
   /** The hot paths' queue lookups (registry.ts hotByUrl), shared by every region view. */
   queueCache: QueueCache;
+  /** The NOTIFY channel of this store's schema: queue wake-ups (payload: the queue id) and queue changes. */
+  channel: string;
   /** Runs a transaction (or autocommit statements) on a connection of the pool. */
   run: Run;
   /** The same on the light pool, whose commits do not wait for the disk (pool.ts): receives' claims and deletes. */

@@ -74,7 +74,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     waiters.wakeDirty();
   };
   const channel = channelOf(settings.schema);
-  const queueCache = new QueueCache(channel);
+  const queueCache = new QueueCache();
   const listener = new Listener(
     settings,
     (id) => wake([id]),
@@ -108,6 +108,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const runLight = runOn(light);
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
   const ctx: PgContext = {
+    channel,
     run: shared.run,
     runLight,
     queueCache,

@@ -71,7 +71,7 @@ export async function hotByUrl(ctx: PgContext, url: unknown): Promise<QueueRecor
 
 /** Tells every server (and this one, once committed) that a queue changed or is gone: their caches drop it. */
 export async function queueChanged(ctx: PgContext, tx: Tx): Promise<void> {
-  await tx.query('SELECT pg_notify($1, $2)', [ctx.queueCache.channel, QUEUE_CHANGED]);
+  await tx.query('SELECT pg_notify($1, $2)', [ctx.channel, QUEUE_CHANGED]);
   tx.afterCommit(() => ctx.queueCache.clear());
 }
 
@@ -89,7 +89,6 @@ export class QueueCache {
   generation = 0;
 
   constructor(
-    readonly channel: string,
     private readonly ttlMs = 1000,
     private readonly now: () => number = () => performance.now(),
   ) {}

@@ -196,7 +196,7 @@ async function insertRows(ctx: PgContext, tx: Tx, q: QueueRecord, rows: Row[]): 
       col((r) => r.groupId),
       col((r) => r.dedupId),
       col((r) => r.sequence),
-      ctx.queueCache.channel,
+      ctx.channel,
     ],
     'sluice_insert',
   );
