@@ -144,8 +144,10 @@ export default defineCommand({
               path: config.dbPath,
               synchronous: config.sync,
               identity: { baseUrl },
-              // Requests from many connections share commits (committer.ts, Gathering).
+              // Requests from many connections share commits (committer.ts, Gathering), and wait in
+              // their sockets while an fsync blocks: no thread hops for it (Durability).
               gatherMs: 1,
+              fsync: 'inline',
             }),
     });
     const where = config.store
