@@ -108,11 +108,17 @@ async function start(name: TargetName): Promise<Running> {
 
 async function round(t: Running, r: number): Promise<void> {
   if (t.name === 'ceiling') {
+    const start = cpuTimes(t.target.pid);
     const send = rates(
       await sendPhase(t.sqs, cannedUrl(t.target), config.messages, config.loops, config.bodyBytes),
     );
-    log(`${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s`);
-    t.rounds.push({ send });
+    // node:http's own cost of a request: the floor under every server here (see floorLine).
+    const end = cpuTimes(t.target.pid);
+    const cpu = ((end.user + end.system - start.user - start.system) * 1e6) / send.requests;
+    log(
+      `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/request`,
+    );
+    t.rounds.push({ send, cpu });
     return;
   }
   const queue = await createQueue(t.sqs, `bench-${r}`);
@@ -158,7 +164,8 @@ function cycleCpu(t: Running, end: CpuTimes): void {
 function summary(t: Running): TargetResult {
   const { name, version } = t.target;
   const send = median(t.rounds, (x) => x.send.requestsPerSec).send;
-  if (t.name === 'ceiling') return { name, version, send };
+  if (t.name === 'ceiling')
+    return { name, version, send, cpuMicrosPerRequest: median(t.rounds, (x) => x.cpu!).cpu };
   const consume = median(t.rounds, (x) => x.consume!.requestsPerSec).consume;
   const cpu = median(t.rounds, (x) => x.cpu!).cpu;
   return { name, version, send, consume, cpuMicrosPerMessage: cpu };

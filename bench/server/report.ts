@@ -17,6 +17,8 @@ export interface TargetResult {
   consume?: Rates;
   /** Server CPU (user + system) per message, send through delete, in microseconds. */
   cpuMicrosPerMessage?: number;
+  /** The ceiling only: its CPU per request, node:http's floor. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface ServerBenchResult {
@@ -50,7 +52,11 @@ const rows = (r: ServerBenchResult) =>
     fmtInt(t.send.requestsPerSec),
     t.consume ? fmtInt(t.consume.messagesPerSec) : '–',
     t.consume ? fmtInt(t.consume.requestsPerSec) : '–',
-    t.cpuMicrosPerMessage === undefined ? '–' : fmtInt(Math.round(t.cpuMicrosPerMessage)),
+    t.cpuMicrosPerMessage !== undefined
+      ? fmtInt(Math.round(t.cpuMicrosPerMessage))
+      : t.cpuMicrosPerRequest !== undefined
+        ? `${fmtInt(Math.round(t.cpuMicrosPerRequest))} per request`
+        : '–',
   ]);
 
 /** Issue 17's bars, judged within this run. */
@@ -105,6 +111,8 @@ export function verdicts(targets: TargetResult[]): string[] {
   const best = peers.length
     ? peers.reduce((a, b) => (a.cpuMicrosPerMessage! <= b.cpuMicrosPerMessage! ? a : b))
     : undefined;
+  const floor = floorLine(ceiling, by('sluice-file-full'), best);
+  if (floor) out.push(floor);
   for (const name of ['sluice-file-full', 'sluice-file-normal']) {
     const file = by(name);
     if (!best || file?.cpuMicrosPerMessage === undefined) continue;
@@ -115,6 +123,24 @@ export function verdicts(targets: TargetResult[]): string[] {
     );
   }
   return out;
+}
+
+/**
+ * node:http's floor per message: what the ceiling burns per request, times the
+ * requests sluice's message lifecycle took in this run (a send batch, receives,
+ * delete batches: ~0.3 per message). Every server here pays it; what each burns
+ * above it is its own work.
+ */
+function floorLine(ceiling?: TargetResult, file?: TargetResult, peer?: TargetResult): string | undefined {
+  if (ceiling?.cpuMicrosPerRequest === undefined || !file?.consume || file.cpuMicrosPerMessage === undefined)
+    return undefined;
+  const perMessage = (file.send.requests + file.consume.requests) / file.send.messages;
+  const floor = ceiling.cpuMicrosPerRequest * perMessage;
+  const above = (t: TargetResult) => `${t.name} ${fmtInt(Math.round(t.cpuMicrosPerMessage! - floor))}`;
+  return (
+    `node:http floor: ${fmtInt(Math.round(ceiling.cpuMicrosPerRequest))} µs per request (the ceiling) × ${perMessage.toFixed(2)} requests per message = ${fmtInt(Math.round(floor))} µs/msg; ` +
+    `above it, µs/msg: ${above(file)}${peer ? `, ${above(peer)}` : ''}`
+  );
 }
 
 export function printTable(r: ServerBenchResult): void {
