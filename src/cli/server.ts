@@ -144,10 +144,8 @@ export default defineCommand({
               path: config.dbPath,
               synchronous: config.sync,
               identity: { baseUrl },
-              // Requests from many connections share commits (committer.ts, Gathering), and wait in
-              // their sockets while an fsync blocks: no thread hops for it (Durability).
+              // Requests from many connections share commits (committer.ts, Gathering).
               gatherMs: 1,
-              fsync: 'inline',
             }),
     });
     const where = config.store

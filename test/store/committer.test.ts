@@ -146,7 +146,7 @@ describe('Committer', () => {
       db,
       (e) => e instanceof Expected,
       () => {},
-      { background: walSync },
+      walSync,
     );
     const settled: string[] = [];
     const track = (name: string, p: Promise<unknown>) =>
@@ -202,10 +202,8 @@ describe('Committer', () => {
       db,
       () => false,
       () => {},
-      {
-        background: async () => {
-          syncs++;
-        },
+      async () => {
+        syncs++;
       },
     );
     const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
@@ -217,87 +215,20 @@ describe('Committer', () => {
     assert.equal(syncs, 1);
   });
 
-  it('with an inline WAL sync, fsyncs once per batch that wrote, before its durable operations are answered', async () => {
-    const { db, insert, values } = setup();
-    const events: string[] = [];
-    let fail: Error | undefined;
-    const committer = new Committer(
-      db,
-      (e) => e instanceof Expected,
-      () => {},
-      {
-        inline: () => {
-          events.push(`fsync after ${values().join('')}`);
-          if (fail) throw fail;
-        },
-      },
-    );
-    const track = (name: string, p: Promise<unknown>) =>
-      p.then(
-        () => events.push(name),
-        (e: Error) => events.push(`${name} failed: ${e.message}`),
+  it('a file store at FULL runs through its WAL sync on a real file: sends answered, messages received, FULL reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-committer-'));
+    try {
+      const store = openSqliteStore({ path: join(dir, 'db.sqlite') });
+      const { QueueUrl } = await store.createQueue({ QueueName: 'q' });
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.sendMessage({ QueueUrl, MessageBody: `m${i}` })),
       );
-    await Promise.all([
-      track('send a', committer.run(insert('a'))),
-      track('send b', committer.run(insert('b'))),
-      track(
-        'receive',
-        committer.run(() => 1, false),
-      ),
-    ]);
-    assert.deepEqual(
-      events,
-      ['fsync after ab', 'receive', 'send a', 'send b'],
-      'one fsync for the batch, then the answers',
-    );
-    events.length = 0;
-    await track(
-      'read',
-      committer.run(() => values()),
-    );
-    assert.deepEqual(events, ['read'], 'a batch that wrote nothing needs no fsync');
-    events.length = 0;
-    fail = new Error('EIO: i/o error, fdatasync');
-    await Promise.all([
-      track('send c', committer.run(insert('c'))),
-      track(
-        'receive',
-        committer.run(() => 1, false),
-      ),
-    ]);
-    assert.deepEqual(
-      events,
-      ['fsync after abc', 'receive', 'send c failed: EIO: i/o error, fdatasync'],
-      'a failed fsync fails the durable operations it carried, not the others',
-    );
-    await committer.close();
+      assert.equal(store.synchronous?.(), 'FULL');
+      const { Messages = [] } = await store.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
+      assert.equal(Messages.length, 10);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-
-  for (const fsync of ['background', 'inline'] as const) {
-    it(`a file store at FULL with a ${fsync} fsync, on a real file: sends answered, messages received, FULL reported, reopened intact`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sluice-committer-'));
-      try {
-        const path = join(dir, 'db.sqlite');
-        let store = openSqliteStore({ path, fsync });
-        const { QueueUrl } = await store.createQueue({ QueueName: 'q' });
-        await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.sendMessage({ QueueUrl, MessageBody: `m${i}` })),
-        );
-        assert.equal(store.synchronous?.(), 'FULL');
-        const { Messages = [] } = await store.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
-        assert.equal(Messages.length, 10);
-        await store.close();
-        store = openSqliteStore({ path, fsync });
-        const attrs = await store.getQueueAttributes({ QueueUrl, AttributeNames: ['All'] });
-        assert.equal(
-          Number(attrs.Attributes?.ApproximateNumberOfMessages) +
-            Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible),
-          20,
-        );
-        await store.close();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  }
 });

@@ -16,23 +16,17 @@ import type { Database } from 'better-sqlite3';
  * Durability. With a `walSync` (a file store at `--sync full`; the database
  * itself runs synchronous=NORMAL, so COMMIT writes without an fsync), a
  * durable operation (a send, a queue change) is acknowledged only once an
- * fsync of the WAL that started after its commit has returned. Where it runs
- * is the caller's choice (wal-sync.ts):
- *  - `background` (in-process stores): off the event loop, so other
- *    operations go on meanwhile. One fsync runs at a time; the operations
- *    committed while it runs wait for the next, which covers them all.
- *  - `inline` (`sluice server`): on the event loop, right after the commit.
- *    The server's requests come over sockets: while the fsync blocks, they
- *    wait in the kernel and are read, and committed, together after it — the
- *    same batching, without two thread hops per fsync.
- * Operations that are not `durable` — receives, deletes,
+ * fsync of the WAL that started after its commit has returned — off the event
+ * loop (wal-sync.ts), so other requests go on meanwhile. One fsync runs at a
+ * time; the operations committed while it runs wait for the next, which
+ * covers them all. Operations that are not `durable` — receives, deletes,
  * visibility changes: losing one to a power loss only makes a message visible
  * again, which at-least-once delivery allows — are acknowledged at commit.
  * What a commit changed is visible to other operations at once (after-commit
  * hooks wake long polls then), before its fsync: a receiver may get a message
  * whose sender has not been answered yet.
  *
- * While a background fsync runs, durable operations are not committed: they queue, and
+ * While an fsync runs, durable operations are not committed: they queue, and
  * commit together once it returns (what is queued before the first of them
  * commits at once). So a stream of sends commits in few transactions — as
  * when the fsync blocked the event loop — while everything else goes on.
@@ -71,9 +65,6 @@ type Op = {
   failed: boolean;
 };
 
-/** How durable operations reach the disk before they are acknowledged (see Durability above). */
-export type WalSyncer = { background: () => Promise<void> } | { inline: () => void };
-
 /** How long a batch may wait for more operations (see Gathering above). */
 export interface Gather {
   /** The longest wait, in milliseconds (a timer's: it lasts up to one more). */
@@ -92,7 +83,7 @@ export class Committer {
   #sql: Record<'begin' | 'commit' | 'rollback', { run(): unknown }>;
   /** SQLite's count of rows changed on this connection: a batch that changed none needs no fsync. */
   #totalChanges: { get(): unknown };
-  readonly #walSync: WalSyncer | undefined;
+  readonly #walSync: (() => Promise<void>) | undefined;
   /** Durable operations committed, waiting for the next fsync; and whether one runs. */
   #unsynced: Op[] = [];
   #syncing = false;
@@ -114,7 +105,7 @@ export class Committer {
     db: Database,
     private readonly isExpected: (e: unknown) => boolean,
     private readonly onRollback: () => void = () => {},
-    walSync?: WalSyncer,
+    walSync?: () => Promise<void>,
     gather?: Gather,
   ) {
     this.#db = db;
@@ -235,10 +226,7 @@ export class Committer {
       else if (op.durable && wrote) this.#unsynced.push(op);
       else op.resolve(op.result);
     }
-    if (this.#unsynced.length) {
-      if ('inline' in this.#walSync!) this.#syncInline(this.#walSync.inline);
-      else if (!this.#syncing) this.#sync(this.#walSync!.background);
-    }
+    if (this.#unsynced.length && !this.#syncing) this.#sync();
     for (const hook of hooks) hook();
     return true;
   }
@@ -247,26 +235,12 @@ export class Committer {
     return (this.#totalChanges.get() as { n: number }).n;
   }
 
-  /** The fsync on the event loop: the batch just committed is acknowledged once it returns. */
-  #syncInline(inline: () => void): void {
-    const ops = this.#unsynced;
-    this.#unsynced = [];
-    try {
-      inline();
-    } catch (e) {
-      // Committed, but not known to be on disk: the caller hears of it and may retry.
-      for (const op of ops) op.reject(e);
-      return;
-    }
-    for (const op of ops) op.resolve(op.result);
-  }
-
-  /** One background fsync for every durable operation committed before it started (see SYNCING). */
-  #sync(background: () => Promise<void>): void {
+  /** One fsync for every durable operation committed before it started (see SYNCING). */
+  #sync(): void {
     const ops = this.#unsynced;
     this.#unsynced = [];
     this.#syncing = true;
-    background()
+    this.#walSync!()
       .then(
         () => {
           for (const op of ops) op.resolve(op.result);
@@ -278,7 +252,7 @@ export class Committer {
       )
       .finally(() => {
         this.#syncing = false;
-        if (this.#unsynced.length) this.#sync(background);
+        if (this.#unsynced.length) this.#sync();
         // What waited for this fsync commits now, not at the end of a gathering window: the disk
         // is idle until it does. (A window's timer still due then flushes whatever came since.)
         if (this.#queue.length > 0) {

@@ -41,13 +41,6 @@ export interface SqliteStoreOptions extends Partial<StoreTimings> {
    * 0 (default): never waits. `sluice server`, whose operations come from many connections, sets 1.
    */
   gatherMs?: number;
-  /**
-   * At `FULL`, where the fsync before a send's acknowledgement runs (committer.ts, Durability):
-   * `background` (default) on libuv's thread pool, so the process goes on meanwhile; `inline` on the
-   * event loop, which costs less CPU where operations queue elsewhere while it blocks —
-   * `sluice server`'s requests wait in their sockets.
-   */
-  fsync?: 'background' | 'inline';
 }
 
 /**
@@ -81,10 +74,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       registry.reload();
       activity.discard();
     },
-    walSync &&
-      (options.fsync === 'inline'
-        ? { inline: () => walSync.syncNow() }
-        : { background: () => walSync.sync() }),
+    walSync && (() => walSync.sync()),
     options.gatherMs ? { ms: options.gatherMs } : undefined,
   );
   const activity = new Activity(committer, clock.now());
@@ -140,7 +130,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           await committer.run(() => history.recordHistory(ctx, activity.take(clock.now()))).catch(() => {});
         waiters.close();
         await committer.close();
-        walSync?.close();
+        await walSync?.close();
         db.close();
         unlock();
       })()),

@@ -1,68 +1,51 @@
-import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
- * The fsync that makes a SQLite file store's commits survive a power cut.
- * The database runs `synchronous=NORMAL` (a commit writes its WAL frames
- * without an fsync); the committer then asks for this before it acknowledges a
- * durable operation (committer.ts). fdatasync, as SQLite itself syncs on
- * Linux, flushes the whole WAL file's data and size (the inode's, whichever
- * descriptor wrote it; not its timestamps), so every commit written before it
- * started is on disk when it returns — the promise of `synchronous=FULL`.
- * Checkpoints sync the WAL and the database file themselves (SQLite does so
- * at NORMAL).
- *
- * Two ways to wait for it, chosen by the store's caller (committer.ts,
- * Durability): `sync()` on libuv's thread pool, so the event loop goes on for
- * the 1–4 ms an fsync takes on a cloud disk; `syncNow()` on the event loop,
- * which spares the two thread hops (about 100 µs of CPU per fsync on this
- * kind of VM: bench/README.md).
+ * The fsync that makes a SQLite file store's commits survive a power cut,
+ * done off the event loop. The database runs `synchronous=NORMAL` (a commit
+ * writes its WAL frames without an fsync); the committer then asks for this
+ * before it acknowledges a durable operation (committer.ts). fdatasync, as
+ * SQLite itself syncs on Linux, flushes the whole WAL file's data and size
+ * (the inode's, whichever descriptor wrote it; not its timestamps), so every
+ * commit written before it started is on disk when it returns — the promise of
+ * `synchronous=FULL`, without blocking every other request for the 1–4 ms an
+ * fsync takes on a cloud disk. Checkpoints sync the WAL and the database file
+ * themselves (SQLite does so at NORMAL).
  */
 export class WalSync {
-  #fd: number | undefined;
+  #wal: Promise<FileHandle> | undefined;
 
   /** @param dbPath the database file; its WAL is `${dbPath}-wal`. */
   constructor(private readonly dbPath: string) {}
 
-  /** Flushes the WAL file's data (and, the first time, its directory entry) to disk, off the event loop. */
-  sync(): Promise<void> {
-    let fd: number;
+  /** Flushes the WAL file's data (and, the first time, its directory entry) to disk. */
+  async sync(): Promise<void> {
+    this.#wal ??= this.#open();
     try {
-      fd = this.#open();
+      await (await this.#wal).datasync();
     } catch (e) {
-      return Promise.reject(e);
-    }
-    return new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
-  }
-
-  /** The same, blocking the event loop until the disk has it. */
-  syncNow(): void {
-    fdatasyncSync(this.#open());
-  }
-
-  /** The WAL's descriptor, opened on first use; a failed open is tried again next time. */
-  #open(): number {
-    if (this.#fd !== undefined) return this.#fd;
-    const wal = openSync(`${this.dbPath}-wal`, 'r');
-    try {
-      // The WAL file was created by this store's first write: its name must survive a power cut too.
-      const dir = openSync(dirname(this.dbPath), 'r');
-      try {
-        fsyncSync(dir);
-      } finally {
-        closeSync(dir);
-      }
-    } catch (e) {
-      closeSync(wal);
+      // A failed open is tried again next time; a failed fsync is the caller's to report.
+      this.#wal = undefined;
       throw e;
     }
-    this.#fd = wal;
+  }
+
+  async #open(): Promise<FileHandle> {
+    const wal = await open(`${this.dbPath}-wal`, 'r');
+    // The WAL file was created by this store's first write: its name must survive a power cut too.
+    const dir = await open(dirname(this.dbPath), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
     return wal;
   }
 
-  /** Closes the descriptor (the committer has closed: no fsync is running). */
-  close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+  async close(): Promise<void> {
+    const wal = this.#wal;
+    this.#wal = undefined;
+    await (await wal?.catch(() => undefined))?.close();
   }
 }
