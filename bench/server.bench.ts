@@ -76,7 +76,7 @@ interface Round {
   consume?: Rates;
   /** The server's CPU times when the round began. */
   start?: CpuTimes;
-  /** CPU µs per message from this round's start to the next's (see cycleCpu). */
+  /** CPU µs per message from this round's start to the next's (see cycleCpu); for the ceiling, per request during its sends. */
   cpu?: number;
 }
 
@@ -113,8 +113,7 @@ async function round(t: Running, r: number): Promise<void> {
       await sendPhase(t.sqs, cannedUrl(t.target), config.messages, config.loops, config.bodyBytes),
     );
     // node:http's own cost of a request: the floor under every server here (see floorLine).
-    const end = cpuTimes(t.target.pid);
-    const cpu = ((end.user + end.system - start.user - start.system) * 1e6) / send.requests;
+    const cpu = cpuMicros(cpuTimes(t.target.pid), start, send.requests).total;
     log(
       `${t.name} round ${r + 1}: send ${fmtInt(send.messagesPerSec)} msg/s, ${fmtInt(Math.round(cpu))} µs CPU/request`,
     );
@@ -132,10 +131,12 @@ async function round(t: Running, r: number): Promise<void> {
   t.rounds.push({ send, consume, start });
 }
 
-const perMessage = (end: CpuTimes, start: CpuTimes) => ({
-  total: ((end.user + end.system - start.user - start.system) * 1e6) / config.messages,
-  system: ((end.system - start.system) * 1e6) / config.messages,
+/** CPU µs (user + system, and system alone) between two readings, per unit of `count`. */
+const cpuMicros = (end: CpuTimes, start: CpuTimes, count: number) => ({
+  total: ((end.user + end.system - start.user - start.system) * 1e6) / count,
+  system: ((end.system - start.system) * 1e6) / count,
 });
+const perMessage = (end: CpuTimes, start: CpuTimes) => cpuMicros(end, start, config.messages);
 
 /**
  * A round's CPU runs from its start to the start of the server's next round
