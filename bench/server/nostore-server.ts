@@ -54,7 +54,9 @@ function arrayStore(real: Store): Store {
   return new Proxy(real, { get: (t, k) => (k in hot ? hot[k as keyof Store] : Reflect.get(t, k)) });
 }
 
-await startServer({
+const server = await startServer({
   port: Number(process.argv[2]),
   openStore: (baseUrl) => arrayStore(openSqliteStore({ path: ':memory:', identity: { baseUrl } })),
 });
+// Stopped as sluice server is, so that a --cpu-prof profile gets written (BENCH_SERVER_CPU_PROF).
+process.once('SIGTERM', () => void server.shutdown().then(() => process.exit(0)));
