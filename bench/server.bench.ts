@@ -188,6 +188,7 @@ const sqlite = names.includes('sluice-nostore')
   ? openSqliteFloor(join(here, '.data/server/raw-sqlite'), config.messages, config.bodyBytes)
   : undefined;
 const sqliteRounds: number[] = [];
+const fsyncRounds: number[] = [];
 try {
   for (const name of names) {
     log(`${name}: start and warm up…`);
@@ -200,7 +201,10 @@ try {
     }
     if (sqlite) {
       sqliteRounds.push(sqlite.measure());
-      log(`raw SQLite round ${r + 1}: ${sqliteRounds.at(-1)!.toFixed(1)} µs CPU/msg`);
+      fsyncRounds.push(sqlite.fsync());
+      log(
+        `raw SQLite round ${r + 1}: ${sqliteRounds.at(-1)!.toFixed(1)} µs CPU/msg; an fdatasync ${fsyncRounds.at(-1)!.toFixed(0)} µs CPU`,
+      );
     }
   }
   await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -215,13 +219,15 @@ try {
 const targets = running.map(summary);
 rmSync(join(here, '.data/server'), { recursive: true, force: true });
 const machine = describeHost();
-const sqliteRaw = sqliteRounds.length ? median(sqliteRounds, (x) => x) : undefined;
+const sqliteRaw = sqliteRounds.length
+  ? { microsPerMessage: median(sqliteRounds, (x) => x), fsyncMicros: median(fsyncRounds, (x) => x) }
+  : undefined;
 const result: ServerBenchResult = {
   machine,
   config,
   loadAverage: { min: Math.min(...load), max: Math.max(...load) },
   targets,
-  ...(sqliteRaw !== undefined ? { sqliteRawMicrosPerMessage: sqliteRaw } : {}),
+  ...(sqliteRaw ? { sqliteRaw } : {}),
   verdicts: verdicts(targets, sqliteRaw),
 };
 printTable(result);

@@ -21,14 +21,19 @@ export interface TargetResult {
   cpuMicrosPerRequest?: number;
 }
 
+export interface SqliteRaw {
+  microsPerMessage: number;
+  fsyncMicros: number;
+}
+
 export interface ServerBenchResult {
   machine: Host;
   config: { messages: number; warmup: number; rounds: number; loops: number; bodyBytes: number };
   /** The machine's 1-minute load average, lowest and highest seen at the rounds' ends (absent in older results). */
   loadAverage?: { min: number; max: number };
   targets: TargetResult[];
-  /** Raw SQLite's CPU per message lifecycle in this run (server/sqlite-floor.ts), when sluice-nostore ran. */
-  sqliteRawMicrosPerMessage?: number;
+  /** When sluice-nostore ran: raw SQLite's CPU per message lifecycle and one fdatasync's CPU, in this run (server/sqlite-floor.ts). */
+  sqliteRaw?: SqliteRaw;
   verdicts: string[];
 }
 
@@ -71,7 +76,7 @@ export const BARS = { throughput: 0.95, cpuVsPeer: 0.8 } as const;
  * the better in-memory peer's CPU per message. The other rows are compared too,
  * for information.
  */
-export function verdicts(targets: TargetResult[], sqliteRaw?: number): string[] {
+export function verdicts(targets: TargetResult[], sqliteRaw?: SqliteRaw): string[] {
   const by = (n: string) => targets.find((t) => t.name === n);
   const ceiling = by('ceiling');
   const out: string[] = [];
@@ -156,11 +161,13 @@ function floorLine(
 
 /**
  * What the CPU bar leaves for storage: 0.8 × the better peer's CPU per message,
- * less what sluice's request path burns with no store (sluice-nostore); beside
- * it, raw SQLite's own lifecycle cost in the same run (no fsync, no store logic),
- * a lower bound for any durable store built on SQLite.
+ * less what sluice's request path burns with no store (sluice-nostore). Beside
+ * it, from the same run, the least any durable store on SQLite must spend: raw
+ * SQLite's own lifecycle (no fsync, no queue work), plus an fdatasync per group
+ * commit of sends — so the line says how many messages each fsync would have
+ * to carry for the two to fit, or that raw SQLite alone does not.
  */
-function storeRoomLine(nostore?: TargetResult, peer?: TargetResult, sqliteRaw?: number): string | undefined {
+function storeRoomLine(nostore?: TargetResult, peer?: TargetResult, raw?: SqliteRaw): string | undefined {
   if (nostore?.cpuMicrosPerMessage === undefined || peer?.cpuMicrosPerMessage === undefined) return undefined;
   const bar = BARS.cpuVsPeer * peer.cpuMicrosPerMessage;
   const room = bar - nostore.cpuMicrosPerMessage;
@@ -168,10 +175,14 @@ function storeRoomLine(nostore?: TargetResult, peer?: TargetResult, sqliteRaw?: 
   const line =
     `room for the store under the CPU bar: ${BARS.cpuVsPeer} × ${peer.name} ${one(peer.cpuMicrosPerMessage)} = ${one(bar)} µs/msg, ` +
     `less sluice's request path with no store (sluice-nostore) ${one(nostore.cpuMicrosPerMessage)} = ${one(room)} µs/msg for storing, WAL and fsync together`;
-  if (sqliteRaw === undefined) return line;
+  if (!raw) return line;
+  const left = room - raw.microsPerMessage;
   return (
     `${line}; raw SQLite alone (WAL, synchronous=NORMAL: no fsync; 10 inserts, then select + delete 10, per transaction; none of the store's work) ` +
-    `burned ${one(sqliteRaw)} µs/msg in this run: ${sqliteRaw > room ? 'more than the room, so no SQLite-backed durable store can meet the bar here' : 'within the room'}`
+    `burned ${one(raw.microsPerMessage)} µs/msg and an fdatasync ${fmtInt(Math.round(raw.fsyncMicros))} µs in this run: ` +
+    (left <= 0
+      ? 'raw SQLite alone needs more than the room, before any fsync'
+      : `a durable store doing no more than raw SQLite would have to carry ${fmtInt(Math.ceil(raw.fsyncMicros / left))} messages in every fsync to fit`)
   );
 }
 

@@ -7,15 +7,23 @@
  * SQLite-backed durable store spends per message, beside what issue 17's CPU
  * bar leaves for a store in the same run.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRawBench } from '../store/raw.ts';
 
 export interface SqliteFloor {
   /** Runs `messages` through the raw lifecycle; returns its CPU µs per message. */
   measure(): number;
+  /**
+   * CPU µs of one fdatasync, called in place (its cheapest form): a page
+   * rewritten in a file that does not grow, as a reused WAL is. What a durable
+   * store pays per group commit of sends, however it batches them.
+   */
+  fsync(): number;
   close(): void;
 }
+
+const FSYNCS = 100;
 
 export function openSqliteFloor(dir: string, messages: number, bodyBytes: number): SqliteFloor {
   rmSync(dir, { recursive: true, force: true });
@@ -27,10 +35,24 @@ export function openSqliteFloor(dir: string, messages: number, bodyBytes: number
     const used = process.cpuUsage(start);
     return (used.user + used.system) / messages;
   };
+  const page = Buffer.alloc(4096, 1);
+  const fd = openSync(join(dir, 'fsync'), 'w');
+  const fsync = () => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < FSYNCS; i++) {
+      writeSync(fd, page, 0, page.length, 0);
+      fdatasyncSync(fd);
+    }
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / FSYNCS;
+  };
   measure(); // warm-up: JIT, page cache, the WAL's first growth
+  fsync();
   return {
     measure,
+    fsync,
     close() {
+      closeSync(fd);
       raw.close();
       rmSync(dir, { recursive: true, force: true });
     },
