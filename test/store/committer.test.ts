@@ -136,6 +136,57 @@ describe('Committer', () => {
     db.close();
   });
 
+  it('with gathering and a WAL sync, sends that waited for an fsync wait a window more while sends come fast, and commit at once when they trickle', async () => {
+    const turn = () => new Promise((r) => setImmediate(r));
+    for (const fast of [true, false]) {
+      const { db, insert, values } = setup();
+      const syncs: (() => void)[] = [];
+      const walSync = () => new Promise<void>((resolve) => syncs.push(resolve));
+      let clock = 0;
+      const committer = new Committer(
+        db,
+        () => false,
+        () => {},
+        walSync,
+        { ms: 50, now: () => clock },
+      );
+      // The gather clock between sends: none (a stream), or a second (a trickle).
+      const gap = fast ? 0 : 1000;
+      const a = committer.run(insert('a'));
+      await turn();
+      assert.equal(syncs.length, 1, 'a committed; its fsync runs');
+      clock += gap;
+      const b = committer.run(insert('b'));
+      await turn();
+      syncs[0]!();
+      await a;
+      await turn(); // the fsync's own settling…
+      await turn(); // …and the flush it may set for the next turn
+      clock += gap;
+      const c = committer.run(insert('c'));
+      if (fast) {
+        // b waits a window after the fsync, and c, from a later turn, joins it: one fsync for both.
+        while (syncs.length < 2) await new Promise((r) => setTimeout(r, 5));
+        assert.deepEqual(values(), ['a', 'b', 'c']);
+        syncs[1]!();
+        await Promise.all([b, c]);
+        assert.equal(syncs.length, 2);
+      } else {
+        // b committed as soon as the fsync returned; c waits for b's fsync, and takes one of its own.
+        assert.deepEqual(values(), ['a', 'b']);
+        assert.equal(syncs.length, 2);
+        syncs[1]!();
+        await b;
+        while (syncs.length < 3) await turn();
+        assert.deepEqual(values(), ['a', 'b', 'c']);
+        syncs[2]!();
+        await c;
+      }
+      await committer.close();
+      db.close();
+    }
+  });
+
   it('with a WAL sync, acknowledges durable operations only after an fsync that began after their commit', async () => {
     const { db, insert, values } = setup();
     // A sync the test finishes by hand, recording when each began.

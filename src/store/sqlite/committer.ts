@@ -44,7 +44,12 @@ import type { Database } from 'better-sqlite3';
  * paid when the last window caught an operation from a later turn, or a batch
  * that did not wait held two or more; a window that caught none turns it off,
  * so a lone client sending one request after another, or an isolated request,
- * does not keep waiting. Off by default: in-process callers queue their next
+ * does not keep waiting. With a WAL sync, the durable ops that waited for an
+ * fsync also wait a window before they commit, but only while durable ops
+ * come less than `gather.ms` apart (a moving average of their gaps): an fsync
+ * costs far more CPU than a send, and in a stream of sends most fsyncs
+ * otherwise carry one request; a trickle of sends is never held.
+ * Off by default: in-process callers queue their next
  * operations in the very turn the last commit settles them, where a wait
  * rarely catches anything and two such callers would keep turning it back on.
  *
@@ -94,6 +99,9 @@ export class Committer {
   #lastFlush = Number.NEGATIVE_INFINITY;
   /** Set while a batch waits: how many ops had come by the end of the turn that opened the window. */
   #window: { sameTurn?: number } | undefined;
+  /** When the last durable op came, and the recent gap between durable ops, by the gather clock (see Gathering). */
+  #lastDurable = Number.NEGATIVE_INFINITY;
+  #durableGap = Number.POSITIVE_INFINITY;
 
   /**
    * @param isExpected tells the errors that operations throw before writing (bad input).
@@ -126,6 +134,7 @@ export class Committer {
    */
   run<T>(fn: (db: Database) => T, durable = true): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('store is closed'));
+    if (durable && this.#gather && this.#walSync) this.#noteDurable(this.#gather.now());
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run: fn, durable, resolve: resolve as (v: unknown) => void, reject, failed: false });
       if (!this.#scheduled) {
@@ -138,6 +147,15 @@ export class Committer {
   /** Registers work to do once the current transaction has committed (e.g. waking long polls). */
   afterCommit(fn: () => void): void {
     this.#afterCommit.push(fn);
+  }
+
+  /** The recent gap between durable ops: half the last gap, half the history; capped, so a pause is soon forgotten. */
+  #noteDurable(now: number): void {
+    if (Number.isFinite(this.#lastDurable)) {
+      const gap = Math.min(now - this.#lastDurable, 1000);
+      this.#durableGap = Number.isFinite(this.#durableGap) ? (this.#durableGap + gap) / 2 : gap;
+    }
+    this.#lastDurable = now;
   }
 
   /** Flushes at the next macrotask, or at the end of a gathering window. */
@@ -253,11 +271,14 @@ export class Committer {
       .finally(() => {
         this.#syncing = false;
         if (this.#unsynced.length) this.#sync();
-        // What waited for this fsync commits now, not at the end of a gathering window: the disk
-        // is idle until it does. (A window's timer still due then flushes whatever came since.)
+        // What waited for this fsync commits now — the disk is idle until it does — unless durable
+        // ops come faster than a gathering window: then it waits one, so that the next fsync
+        // carries more of them. (A window's timer still due then flushes whatever came since.)
         if (this.#queue.length > 0) {
           this.#scheduled = true;
-          setImmediate(() => this.#flush());
+          const g = this.#gather;
+          if (g && this.#durableGap < g.ms) setTimeout(() => this.#flush(), g.ms);
+          else setImmediate(() => this.#flush());
         }
         this.#notifyIdle();
       });
