@@ -25,27 +25,28 @@ export interface SqliteFloor {
 
 const FSYNCS = 100;
 
+/** This process's CPU µs (user + system) while `work` runs, per unit of `count`. */
+function cpuPer(count: number, work: () => void): number {
+  const start = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / count;
+}
+
 export function openSqliteFloor(dir: string, messages: number, bodyBytes: number): SqliteFloor {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const raw = openRawBench(join(dir, 'raw.db'), bodyBytes);
-  const measure = () => {
-    const start = process.cpuUsage();
-    raw.measure(messages, 0);
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / messages;
-  };
+  const measure = () => cpuPer(messages, () => raw.measure(messages, 0));
   const page = Buffer.alloc(4096, 1);
   const fd = openSync(join(dir, 'fsync'), 'w');
-  const fsync = () => {
-    const start = process.cpuUsage();
-    for (let i = 0; i < FSYNCS; i++) {
-      writeSync(fd, page, 0, page.length, 0);
-      fdatasyncSync(fd);
-    }
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / FSYNCS;
-  };
+  const fsync = () =>
+    cpuPer(FSYNCS, () => {
+      for (let i = 0; i < FSYNCS; i++) {
+        writeSync(fd, page, 0, page.length, 0);
+        fdatasyncSync(fd);
+      }
+    });
   measure(); // warm-up: JIT, page cache, the WAL's first growth
   fsync();
   return {
